@@ -1,0 +1,1 @@
+"""mailflow: email and calendar automation for virtual executive assistants."""

@@ -1,0 +1,234 @@
+"""Settings: one TOML file, with ``MAILFLOW_*`` environment overrides.
+
+The file is found from ``--config PATH``, else ``$MAILFLOW_CONFIG``, else
+``./config.toml``. Relative paths in it (the database, ``rules_dir``, Maildir
+paths) are relative to the file's own folder, so a config works from any
+working directory. Environment variables are read here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from .errors import ConfigError
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Assistant(_Strict):
+    """The virtual assistant who runs mailflow."""
+
+    name: str
+    email: str
+
+
+class _Secret(_Strict):
+    password: SecretStr | None = None
+    password_env: str | None = None
+
+    def secret(self) -> str | None:
+        """The password, read from the environment at the moment it is needed."""
+        if self.password is not None:
+            return self.password.get_secret_value()
+        if self.password_env:
+            return os.environ.get(self.password_env)
+        return None
+
+
+class ImapAccount(_Secret):
+    """An IMAP mailbox."""
+
+    kind: Literal["imap"]
+    id: str = ""
+    host: str
+    port: int | None = None
+    username: str
+    tls: Literal["ssl", "starttls", "none"] = "ssl"
+    folders: list[str] = Field(default_factory=lambda: ["INBOX"])
+    drafts_folder: str | None = None
+    archive_folder: str | None = None
+    timeout: float = Field(default=30.0, gt=0)
+    batch_size: int = Field(default=500, ge=1, le=5000)
+
+    @model_validator(mode="after")
+    def _needs_a_password(self) -> ImapAccount:
+        if self.password is None and not self.password_env:
+            raise ValueError("set password_env (the name of an environment variable) or password")
+        return self
+
+    @property
+    def effective_port(self) -> int:
+        if self.port:
+            return self.port
+        return 993 if self.tls == "ssl" else 143
+
+
+class MaildirAccount(_Strict):
+    """A local Maildir (Maildir++ subfolders), as mbsync or offlineimap keep them."""
+
+    kind: Literal["maildir"]
+    id: str = ""
+    path: Path
+    folders: list[str] = Field(default_factory=lambda: ["INBOX"])
+
+
+AccountConfig = Annotated[ImapAccount | MaildirAccount, Field(discriminator="kind")]
+
+
+class ClientConfig(_Strict):
+    """One executive: who they are and which accounts mailflow may touch for them."""
+
+    id: str
+    name: str
+    email: str
+    timezone: str = "UTC"
+    accounts: list[AccountConfig] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError("use lower-case letters, digits, '-' and '_' (it names the rules file)")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as 'America/New_York'") from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def _toml_source(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError([f"{path}: no such config file; create one with `mailflow init`"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{path}: not valid TOML: {exc}"]) from None
+
+
+class Settings(BaseSettings):
+    """Everything mailflow needs to run; see ``config.example.toml``."""
+
+    model_config = SettingsConfigDict(env_prefix="MAILFLOW_", env_nested_delimiter="__", extra="forbid", frozen=True)
+
+    database: str = "sqlite:///mailflow.db"
+    broker: str = "embedded"
+    rules_dir: Path = Path("rules")
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    batch_size: int = Field(default=500, ge=1, le=5000)
+    assistant: Assistant
+    clients: list[ClientConfig] = Field(default_factory=list)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (env_settings, init_settings)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Settings:
+        seen: set[str] = set()
+        for client in self.clients:
+            if client.id in seen:
+                raise ValueError(f"client id {client.id!r} is used twice")
+            seen.add(client.id)
+            for n, account in enumerate(client.accounts):
+                if not account.id:
+                    object.__setattr__(account, "id", f"{client.id}-{n + 1}" if n else client.id)
+            ids = [a.id for a in client.accounts]
+            if len(set(ids)) != len(ids):
+                raise ValueError(f"client {client.id!r} has two accounts with the same id")
+        return self
+
+    def client(self, client_id: str) -> ClientConfig:
+        for client in self.clients:
+            if client.id == client_id:
+                return client
+        known = ", ".join(c.id for c in self.clients) or "none"
+        raise ConfigError([f"no client {client_id!r} in the config (clients: {known})"])
+
+    def rules_file(self, client_id: str) -> Path:
+        return self.rules_dir / f"{client_id}.toml"
+
+
+def _format_loc(loc: tuple[int | str, ...], data: dict[str, Any]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("imap", "maildir"):  # the discriminator's branch, not a key
+            continue
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def _resolve(base: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """Make relative paths in the file relative to the file's folder."""
+    db = data.get("database")
+    if isinstance(db, str) and db.startswith("sqlite:///") and not db.startswith("sqlite:////"):
+        rel = db[len("sqlite:///") :]
+        if rel and rel != ":memory:":
+            data["database"] = "sqlite:///" + str((base / rel).resolve())
+    rules_dir = data.get("rules_dir", "rules")
+    if isinstance(rules_dir, str):
+        data["rules_dir"] = str((base / rules_dir).resolve())
+    for client in data.get("clients", []) or []:
+        if not isinstance(client, dict):
+            continue
+        for account in client.get("accounts", []) or []:
+            if isinstance(account, dict) and isinstance(account.get("path"), str):
+                account["path"] = str((base / os.path.expanduser(account["path"])).resolve())
+    return data
+
+
+def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("MAILFLOW_CONFIG")
+    return Path(env) if env else Path("config.toml")
+
+
+def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
+    """Read and validate the config; raise ``ConfigError`` listing every problem."""
+    file = config_path(path)
+    data = _resolve(file.resolve().parent, _toml_source(file))
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            where = _format_loc(tuple(err["loc"]), data)
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = "unknown key (check its spelling against config.example.toml)"
+            elif err["type"] == "missing":
+                msg = "required key is missing"
+            problems.append(f"{file}: {where}: {msg}")
+        raise ConfigError(problems) from None

@@ -1,0 +1,68 @@
+"""The protocol every mail connector implements (re-exported by ``connectors.base``).
+
+It is owned by the core because the pipeline calls it; connectors import it.
+One shape serves the four providers: IMAP folders and keywords, Maildir
+folders and flags, Gmail labels and threads, Outlook folders and categories.
+Every operation takes a batch of refs, so a provider with batch calls (IMAP
+UID sets, Gmail ``batchModify``, Graph ``$batch``) can do one round trip.
+
+Operations are idempotent: moving a message that is already gone from its
+folder, adding a label it already has, or marking read a read message
+succeeds and changes nothing. That is what lets the pipeline redo an action
+after a crash without doing it twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Protocol, runtime_checkable
+
+from .model import ChangeSet, Draft, FetchedMessage, MessageRef, SyncCursor
+
+FOLDER_ROLES = ("inbox", "drafts", "archive", "sent", "junk", "trash")
+
+
+@runtime_checkable
+class MailConnector(Protocol):
+    """One mail account, opened for a sync pass."""
+
+    account: str
+
+    def open(self) -> None:
+        """Connect and authenticate; raises ``AuthError`` or ``TransientError``."""
+
+    def close(self) -> None:
+        """Release the connection; never raises."""
+
+    def folder_for(self, role: str) -> str | None:
+        """The folder that plays a role (one of ``FOLDER_ROLES``), or None if the account has none."""
+
+    def changes(self, folder: str, cursor: SyncCursor | None) -> ChangeSet:
+        """Messages that arrived in ``folder`` since ``cursor`` (all of them when it is None)."""
+
+    def fetch(self, refs: Sequence[MessageRef]) -> Iterator[FetchedMessage]:
+        """The raw bytes of each ref still present, without marking anything read."""
+
+    def add_labels(self, refs: Sequence[MessageRef], labels: Sequence[str]) -> None:
+        """Attach labels (IMAP keywords, Gmail labels, Outlook categories)."""
+
+    def remove_labels(self, refs: Sequence[MessageRef], labels: Sequence[str]) -> None:
+        """Detach labels; absent ones are ignored."""
+
+    def set_flagged(self, refs: Sequence[MessageRef], flagged: bool) -> None:
+        """Star or unstar."""
+
+    def set_read(self, refs: Sequence[MessageRef], read: bool) -> None:
+        """Mark read or unread."""
+
+    def move(self, refs: Sequence[MessageRef], folder: str) -> None:
+        """Move to a folder, creating it when missing; refs already gone are skipped."""
+
+    def archive(self, refs: Sequence[MessageRef]) -> None:
+        """Take out of the inbox into the account's archive."""
+
+    def save_draft(self, draft: Draft) -> str:
+        """Store a draft in the account's own Drafts; returns its locator. Never sends."""
+
+    def find_draft(self, key: str) -> str | None:
+        """The locator of a draft saved earlier with this idempotency key, if any."""

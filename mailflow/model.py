@@ -1,0 +1,118 @@
+"""Plain, typed values passed between the core, the connectors and the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from email.utils import getaddresses, parseaddr
+from enum import Enum
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """One mailbox: ``Dana Whitfield <dana@acme.example>``."""
+
+    name: str
+    email: str
+
+    @property
+    def domain(self) -> str:
+        return self.email.rpartition("@")[2].lower()
+
+    @property
+    def local(self) -> str:
+        return self.email.rpartition("@")[0].lower()
+
+    @property
+    def first_name(self) -> str:
+        """The first word of the display name, else the local part, capitalised."""
+        name = self.name.strip().strip('"')
+        if "," in name:  # "Whitfield, Dana"
+            after = name.split(",", 1)[1].strip()
+            if after:
+                return after.split()[0]
+        if name:
+            return name.split()[0]
+        local = self.local.split(".")[0].split("_")[0]
+        return local.capitalize()
+
+    def __str__(self) -> str:
+        if self.name:
+            quoted = self.name if self.name.replace(" ", "").isalnum() else f'"{self.name}"'
+            return f"{quoted} <{self.email}>"
+        return self.email
+
+    @classmethod
+    def parse(cls, value: str) -> Address | None:
+        name, email = parseaddr(value)
+        if not email or "@" not in email:
+            return None
+        return cls(name=name, email=email.lower())
+
+    @classmethod
+    def parse_list(cls, value: str) -> list[Address]:
+        return [cls(name=n, email=e.lower()) for n, e in getaddresses([value]) if e and "@" in e]
+
+
+class Flag(str, Enum):
+    """The message states every provider can express."""
+
+    SEEN = "seen"
+    FLAGGED = "flagged"
+    DRAFT = "draft"
+    ANSWERED = "answered"
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRef:
+    """Where one message lives in one account, as the connector understands it.
+
+    ``locator`` is connector-specific (an IMAP UID, a Maildir unique name, a
+    Gmail or Graph message id); ``folder`` is the folder it was seen in.
+    """
+
+    account: str
+    folder: str
+    locator: str
+
+
+@dataclass(slots=True)
+class FetchedMessage:
+    """A message's raw bytes as the connector delivered them, with its state."""
+
+    ref: MessageRef
+    raw: bytes
+    flags: frozenset[Flag] = frozenset()
+    labels: frozenset[str] = frozenset()
+    thread_id: str | None = None
+
+
+@dataclass(frozen=True)
+class SyncCursor:
+    """Where the last sync of one folder stopped; opaque to everything but its connector."""
+
+    folder: str
+    state: dict[str, str | int] = field(default_factory=dict)
+
+
+@dataclass
+class ChangeSet:
+    """New messages in a folder since a cursor, and the cursor to store once they are recorded.
+
+    ``reset`` is true when the server invalidated the old cursor (an IMAP
+    UIDVALIDITY change): ``refs`` then lists every message in the folder and
+    the caller deduplicates them by content, so nothing is processed twice.
+    """
+
+    refs: list[MessageRef]
+    cursor: SyncCursor
+    reset: bool = False
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A reply to save in the account's own Drafts folder; never sent by mailflow."""
+
+    raw: bytes
+    key: str
+    in_reply_to: str | None = None
+    thread_id: str | None = None

@@ -1,0 +1,3 @@
+"""Shared fixtures. Real servers live in tests/servers/, one module each."""
+
+pytest_plugins = ["tests.servers.dovecot"]
