@@ -1,0 +1,255 @@
+"""A local Maildir, laid out as Maildir++ (the embedded default, and real for mbsync users).
+
+INBOX is the top folder; ``Newsletters`` is ``.Newsletters``, ``Clients/Acme``
+is ``.Clients.Acme``. Flags live in the file name (``:2,FS``); a message in
+``new/`` moves to ``cur/`` only when its flags change, so reading never
+marks anything seen. Labels are Dovecot-compatible keywords: the folder's
+``dovecot-keywords`` file maps the letters ``a``-``z`` in the file name to
+names, so Dovecot serving the same Maildir shows them as IMAP keywords.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import time
+from collections.abc import Iterator, Sequence
+from itertools import count
+from pathlib import Path
+
+from mailflow.errors import NotFound, PermanentError
+from mailflow.model import ChangeSet, Draft, FetchedMessage, Flag, MessageRef, SyncCursor
+
+_FLAG_LETTERS = {Flag.DRAFT: "D", Flag.FLAGGED: "F", Flag.ANSWERED: "R", Flag.SEEN: "S"}
+_LETTER_FLAGS = {v: k for k, v in _FLAG_LETTERS.items()}
+_KEYWORD_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_ROLE_NAMES = {"drafts": "Drafts", "archive": "Archive", "sent": "Sent", "junk": "Junk", "trash": "Trash"}
+_counter = count()
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    """A file name's unique part and its flag letters."""
+    base, sep, info = name.partition(":2,")
+    return base, info if sep else ""
+
+
+class MaildirConnector:
+    """The MailConnector for one Maildir++ tree."""
+
+    def __init__(self, root: Path, account: str) -> None:
+        self.root = Path(root)
+        self.account = account
+        self._index: dict[str, dict[str, Path]] = {}
+
+    # -- lifecycle -----------------------------------------------------------
+
+    def open(self) -> None:
+        for sub in ("cur", "new", "tmp"):
+            if not (self.root / sub).is_dir():
+                raise NotFound(f"{self.root} is not a Maildir (no {sub}/ folder)")
+
+    def close(self) -> None:
+        self._index.clear()
+
+    # -- folders -------------------------------------------------------------
+
+    def _dir(self, folder: str) -> Path:
+        if folder.upper() == "INBOX":
+            return self.root
+        if ".." in folder or folder.startswith((".", "/")):
+            raise PermanentError(f"invalid folder name {folder!r}")
+        return self.root / ("." + folder.replace("/", "."))
+
+    def _ensure(self, folder: str) -> Path:
+        path = self._dir(folder)
+        for sub in ("cur", "new", "tmp"):
+            (path / sub).mkdir(parents=True, exist_ok=True)
+        if path != self.root:
+            (path / "maildirfolder").touch(exist_ok=True)
+        return path
+
+    def folder_for(self, role: str) -> str | None:
+        if role == "inbox":
+            return "INBOX"
+        return _ROLE_NAMES.get(role)
+
+    # -- reading -------------------------------------------------------------
+
+    def _scan(self, folder: str) -> dict[str, Path]:
+        path = self._dir(folder)
+        if not (path / "cur").is_dir():
+            raise NotFound(f"no folder {folder!r} in {self.root}")
+        index: dict[str, Path] = {}
+        for sub in ("new", "cur"):
+            with os.scandir(path / sub) as entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    index[_split_name(entry.name)[0]] = Path(entry.path)
+        self._index[folder] = index
+        return index
+
+    def _path(self, ref: MessageRef) -> Path | None:
+        index = self._index.get(ref.folder)
+        path = index.get(ref.locator) if index else None
+        if path is not None and path.exists():
+            return path
+        return self._scan(ref.folder).get(ref.locator)
+
+    def changes(self, folder: str, cursor: SyncCursor | None) -> ChangeSet:
+        """Every message in the folder; the pipeline skips the ones it has recorded."""
+        index = self._scan(folder)
+        refs = [MessageRef(self.account, folder, name) for name in sorted(index)]
+        return ChangeSet(refs=refs, cursor=SyncCursor(folder, {"count": len(refs)}))
+
+    def fetch(self, refs: Sequence[MessageRef]) -> Iterator[FetchedMessage]:
+        for ref in refs:
+            path = self._path(ref)
+            if path is None:
+                continue
+            try:
+                raw = path.read_bytes()
+            except FileNotFoundError:
+                continue
+            flags, labels = self._state(path)
+            yield FetchedMessage(ref=ref, raw=raw, flags=flags, labels=labels)
+
+    def _state(self, path: Path) -> tuple[frozenset[Flag], frozenset[str]]:
+        letters = _split_name(path.name)[1]
+        flags = frozenset(_LETTER_FLAGS[c] for c in letters if c in _LETTER_FLAGS)
+        names = self._keywords(path.parent.parent)
+        labels = frozenset(names[_KEYWORD_LETTERS.index(c)] for c in letters if c in _KEYWORD_LETTERS
+                           and _KEYWORD_LETTERS.index(c) < len(names))
+        return flags, labels
+
+    # -- keywords (Dovecot's dovecot-keywords file) ------------------------------
+
+    def _keywords(self, folder_dir: Path) -> list[str]:
+        try:
+            text = (folder_dir / "dovecot-keywords").read_text("utf-8")
+        except FileNotFoundError:
+            return []
+        names: list[str] = []
+        for line in text.splitlines():
+            num, _, name = line.partition(" ")
+            if num.isdigit() and name:
+                idx = int(num)
+                while len(names) <= idx:
+                    names.append("")
+                names[idx] = name
+        return names
+
+    def _letter(self, folder_dir: Path, label: str, create: bool) -> str | None:
+        names = self._keywords(folder_dir)
+        if label in names:
+            return _KEYWORD_LETTERS[names.index(label)]
+        if not create:
+            return None
+        if len(names) >= len(_KEYWORD_LETTERS):
+            raise PermanentError(f"{folder_dir}: a Maildir folder holds at most 26 keywords")
+        names.append(label)
+        tmp = folder_dir / f"dovecot-keywords.{os.getpid()}.tmp"
+        tmp.write_text("".join(f"{i} {n}\n" for i, n in enumerate(names) if n), "utf-8")
+        tmp.replace(folder_dir / "dovecot-keywords")
+        return _KEYWORD_LETTERS[len(names) - 1]
+
+    # -- changing flags --------------------------------------------------------
+
+    def _retag(self, refs: Sequence[MessageRef], add: str = "", remove: str = "") -> None:
+        for ref in refs:
+            path = self._path(ref)
+            if path is None:
+                continue
+            base, letters = _split_name(path.name)
+            new_letters = "".join(sorted((set(letters) | set(add)) - set(remove)))
+            target = path.parent.parent / "cur" / f"{base}:2,{new_letters}"
+            if target != path:
+                try:
+                    path.rename(target)
+                except FileNotFoundError:
+                    continue
+                self._index.setdefault(ref.folder, {})[base] = target
+
+    def add_labels(self, refs: Sequence[MessageRef], labels: Sequence[str]) -> None:
+        for folder, group in _by_folder(refs).items():
+            folder_dir = self._dir(folder)
+            letters = "".join(self._letter(folder_dir, label, create=True) or "" for label in labels)
+            self._retag(group, add=letters)
+
+    def remove_labels(self, refs: Sequence[MessageRef], labels: Sequence[str]) -> None:
+        for folder, group in _by_folder(refs).items():
+            folder_dir = self._dir(folder)
+            letters = "".join(self._letter(folder_dir, label, create=False) or "" for label in labels)
+            if letters:
+                self._retag(group, remove=letters)
+
+    def set_flagged(self, refs: Sequence[MessageRef], flagged: bool) -> None:
+        self._retag(refs, add="F") if flagged else self._retag(refs, remove="F")
+
+    def set_read(self, refs: Sequence[MessageRef], read: bool) -> None:
+        self._retag(refs, add="S") if read else self._retag(refs, remove="S")
+
+    # -- moving --------------------------------------------------------------
+
+    def move(self, refs: Sequence[MessageRef], folder: str) -> None:
+        dest = self._ensure(folder)
+        for ref in refs:
+            if ref.folder == folder:
+                continue
+            path = self._path(ref)
+            if path is None:
+                continue  # already moved: nothing to do
+            base, letters = _split_name(path.name)
+            labels = self._state(path)[1]
+            kept = "".join(c for c in letters if c in _LETTER_FLAGS)
+            kept += "".join(self._letter(dest, label, create=True) or "" for label in sorted(labels))
+            sub = "cur" if path.parent.name == "cur" or kept else "new"
+            name = f"{base}:2,{''.join(sorted(kept))}" if sub == "cur" else base
+            try:
+                os.link(path, dest / sub / name)
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                continue
+            except OSError:  # no hard links across file systems
+                (dest / sub / name).write_bytes(path.read_bytes())
+            path.unlink(missing_ok=True)
+            self._index.get(ref.folder, {}).pop(base, None)
+
+    def archive(self, refs: Sequence[MessageRef]) -> None:
+        self.move(refs, "Archive")
+
+    # -- drafts --------------------------------------------------------------
+
+    def save_draft(self, draft: Draft) -> str:
+        folder = self._ensure("Drafts")
+        name = f"{int(time.time())}.M{next(_counter)}P{os.getpid()}.{socket.gethostname().replace('/', '_')}"
+        tmp = folder / "tmp" / name
+        tmp.write_bytes(draft.raw)
+        tmp.replace(folder / "cur" / f"{name}:2,DS")
+        return name
+
+    def find_draft(self, key: str) -> str | None:
+        folder = self._dir("Drafts")
+        if not (folder / "cur").is_dir():
+            return None
+        needle = re.compile(rb"^X-Mailflow-Key:\s*" + re.escape(key.encode()) + rb"\s*$", re.M | re.I)
+        for sub in ("cur", "new"):
+            for path in (folder / sub).iterdir():
+                try:
+                    head = path.read_bytes()[:65536]
+                except FileNotFoundError:
+                    continue
+                end = head.find(b"\n\n")
+                if needle.search(head if end < 0 else head[:end]):
+                    return _split_name(path.name)[0]
+        return None
+
+
+def _by_folder(refs: Sequence[MessageRef]) -> dict[str, list[MessageRef]]:
+    groups: dict[str, list[MessageRef]] = {}
+    for ref in refs:
+        groups.setdefault(ref.folder, []).append(ref)
+    return groups
+

@@ -1,0 +1,374 @@
+"""The ``mailflow`` command: one function per subcommand, each calling the library."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import shutil
+import signal
+import sys
+import threading
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from types import FrameType
+from typing import Any, NoReturn
+
+import click
+
+from .config import Settings, config_path, load_settings
+from .errors import ConfigError, RulesError, StoreError
+from .logs import setup_logging
+
+EX_OK = 0
+EX_RULES = 1  # a rules file is invalid or its tests fail
+EX_CONFIG = 2  # the config file is invalid, or a command-line argument is
+EX_PARTIAL = 3  # the pass ran, but some client or account could not be processed
+EX_STORE = 4  # the database cannot be opened or migrated
+
+
+def _fail(code: int, lines: list[str] | str) -> NoReturn:
+    for line in [lines] if isinstance(lines, str) else lines:
+        click.echo(f"error: {line}", err=True)
+    sys.exit(code)
+
+
+def _settings(ctx: click.Context) -> Settings:
+    try:
+        settings = load_settings(ctx.obj.get("config"))
+    except ConfigError as exc:
+        _fail(EX_CONFIG, exc.problems)
+    setup_logging(settings.log_level, ctx.obj.get("log_format", "text"))
+    return settings
+
+
+def _store(settings: Settings) -> Any:
+    from .store import open_store
+
+    try:
+        return open_store(settings.database)
+    except StoreError as exc:
+        _fail(EX_STORE, str(exc))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config", type=click.Path(dir_okay=False), envvar="MAILFLOW_CONFIG",
+              help="Config file (default: $MAILFLOW_CONFIG, else ./config.toml).")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Log lines as text or as one JSON object per line.")
+@click.version_option(package_name="mailflow")
+@click.pass_context
+def cli(ctx: click.Context, config: str | None, log_format: str) -> None:
+    """mailflow: triage mail, draft replies and log billable time for each executive."""
+    ctx.ensure_object(dict)
+    ctx.obj["config"] = config
+    ctx.obj["log_format"] = log_format
+
+
+# -- init ------------------------------------------------------------------------
+
+
+def _sample() -> Path:
+    return Path(str(resources.files("mailflow") / "sample"))
+
+
+@cli.command()
+@click.option("--demo", "demo", type=click.Path(file_okay=False), default=None,
+              help="Create a ready-to-run demo in this folder: config, example rules and a copy of the sample mailbox.")
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+def init(demo: str | None, force: bool) -> None:
+    """Write a starting config.toml and an example rules file.
+
+    Without --demo, writes ./config.toml (from config.example.toml) and
+    rules/dana.toml. With --demo DIR, writes a self-contained demo in DIR that
+    runs on the bundled sample Maildir.
+    """
+    sample = _sample()
+    base = Path(demo) if demo else Path(".")
+    config_file = base / "config.toml"
+    rules_file = base / "rules" / "dana.toml"
+    for path in (config_file, rules_file):
+        if path.exists() and not force:
+            _fail(EX_CONFIG, f"{path} already exists; use --force to overwrite it")
+    rules_file.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(sample / "rules" / "dana.toml", rules_file)
+    if demo:
+        maildir = base / "maildir"
+        if maildir.exists():
+            shutil.rmtree(maildir)
+        shutil.copytree(sample / "maildir", maildir)
+        config_file.write_text(
+            (sample / "demo-config.toml").read_text("utf-8"), "utf-8"
+        )
+        click.echo(f"Demo ready in {base}/: config.toml, rules/dana.toml and maildir/ (the sample mailbox).")
+        click.echo(f"Run it with: mailflow --config {config_file} run --once")
+    else:
+        shutil.copyfile(sample / "config.example.toml", config_file)
+        click.echo(f"Wrote {config_file} and {rules_file}. Edit them, then run: mailflow rules check && mailflow run --once")
+
+
+# -- run -------------------------------------------------------------------------
+
+
+def _print_pass(result: Any, verbose: bool) -> None:
+    from .pipeline import describe
+
+    for client, problem in result.rule_errors.items():
+        click.echo(f"[{client}] rules not loaded:\n  " + problem.replace("\n", "\n  "))
+    for r in result.reports:
+        if verbose:
+            for m in r.messages:
+                what = "; ".join(m.actions) if m.actions else "no rule matched"
+                if m.quarantined:
+                    what = f"QUARANTINED: {m.quarantined}"
+                subject = (m.subject[:48] + "…") if len(m.subject) > 49 else m.subject
+                click.echo(f"  {m.category or '?':<12} {subject:<50} {what}")
+        acts = ", ".join(f"{describe(k, {}) if k not in ('label', 'move') else k} x{n}"
+                         for k, n in sorted(r.actions.items()))
+        minutes = r.seconds_logged / 60
+        line = (f"[{r.client}/{r.account}] {r.new} new, {r.skipped} already handled, "
+                f"{r.quarantined} quarantined; actions: {acts or 'none'}; {minutes:g} min logged")
+        if r.resumed:
+            line += f"; finished {r.resumed} messages left by an interrupted run"
+        if r.failed:
+            line += f"; {r.failed} actions failed (see `mailflow status`)"
+        click.echo(line)
+        if r.error:
+            click.echo(f"[{r.client}/{r.account}] error: {r.error}")
+
+
+@cli.command()
+@click.option("--once", is_flag=True, help="One pass over every account, then exit (0 when all went well).")
+@click.option("--interval", type=click.FloatRange(min=1), default=60.0, show_default=True,
+              help="Seconds between passes when running as a daemon.")
+@click.option("-q", "--quiet", is_flag=True, help="Only the per-account summary, not a line per message.")
+@click.pass_context
+def run(ctx: click.Context, once: bool, interval: float, quiet: bool) -> None:
+    """Run the daemon: sync every account, apply each client's rules, log time.
+
+    Exit codes: 0 all went well; 2 bad config; 3 some client or account could
+    not be processed (the others were); 4 the database cannot be opened.
+    """
+    from workers.runner import run_forever, run_pass
+
+    settings = _settings(ctx)
+    if settings.broker != "embedded":
+        _fail(EX_CONFIG, f"broker = {settings.broker!r}: only the embedded broker is available in this "
+                         "version; set broker = \"embedded\"")
+    store = _store(settings)
+    if once:
+        result = run_pass(settings, store)
+        _print_pass(result, verbose=not quiet)
+        store.close()
+        sys.exit(EX_OK if result.ok else EX_PARTIAL)
+    stop = threading.Event()
+
+    def _stop(signum: int, _frame: FrameType | None) -> None:
+        logging.getLogger("mailflow").info("signal %d: stopping after the current pass", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    click.echo(f"mailflow running: {len(settings.clients)} clients, a pass every {interval:g}s; Ctrl-C to stop")
+    run_forever(settings, store, interval, stop, on_pass=lambda r: _print_pass(r, verbose=not quiet))
+    store.close()
+
+
+# -- rules -----------------------------------------------------------------------
+
+
+@cli.group()
+def rules() -> None:
+    """Check and try out rules files."""
+
+
+@rules.command("check")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.pass_context
+def rules_check(ctx: click.Context, files: tuple[str, ...]) -> None:
+    """Validate rules files; without FILES, every client's file from the config.
+
+    Prints every problem as file:line: rule: key: message and exits 1 when
+    there is any.
+    """
+    from .rules import check_rules
+
+    paths = [Path(f) for f in files]
+    if not paths:
+        settings = _settings(ctx)
+        paths = [settings.rules_file(c.id) for c in settings.clients]
+    bad = 0
+    for path in paths:
+        if not path.exists():
+            click.echo(f"{path}: no such file")
+            bad += 1
+            continue
+        problems = check_rules(path)
+        for p in problems:
+            click.echo(str(p))
+        if problems:
+            bad += 1
+        else:
+            click.echo(f"{path}: ok")
+    sys.exit(EX_RULES if bad else EX_OK)
+
+
+@rules.command("test")
+@click.argument("client")
+@click.argument("messages", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.pass_context
+def rules_test(ctx: click.Context, client: str, messages: tuple[str, ...]) -> None:
+    """Show what CLIENT's rules would do to each .eml file; changes nothing."""
+    from .drafting import Person, build_reply, template_context
+    from .message import Message
+    from .pipeline import describe
+    from .rules import MatchContext, load_rules
+    from .rules.templates import compile_template, render
+    from .triage import classify
+
+    settings = _settings(ctx)
+    try:
+        conf = settings.client(client)
+    except ConfigError as exc:
+        _fail(EX_CONFIG, exc.problems)
+    try:
+        ruleset = load_rules(settings.rules_file(client))
+    except RulesError as exc:
+        _fail(EX_RULES, [str(p) for p in exc.problems])
+    except FileNotFoundError:
+        _fail(EX_RULES, f"{settings.rules_file(client)}: no such file")
+    who = Person(conf.id, conf.name, conf.email)
+    assistant = Person("assistant", settings.assistant.name, settings.assistant.email)
+    for name in messages:
+        msg = Message(Path(name).read_bytes())
+        category = classify(msg)
+        planned = ruleset.evaluate(MatchContext(msg, category, "(test)", "INBOX"))
+        click.echo(f"{name}: {msg.subject!r} from {msg.sender.email if msg.sender else '?'}; category {category}")
+        if not planned:
+            click.echo("  no rule matched")
+        for a in planned:
+            click.echo(f"  [{a.rule}] {describe(a.kind, dict(a.params))}")
+            if a.kind == "draft_reply":
+                tpl = ruleset.template(a.params["template"]) if a.params.get("template") else \
+                    compile_template(a.params.get("text") or "")
+                text = render(tpl, template_context(msg, who, assistant))
+                raw = build_reply(msg, text, who, "preview", include_quote=False).raw.decode("utf-8", "replace")
+                click.echo("    " + raw.replace("\r\n", "\n").rstrip().replace("\n", "\n    "))
+
+
+# -- time ------------------------------------------------------------------------
+
+
+@cli.group()
+def time() -> None:
+    """Billable time logged for each client."""
+
+
+def _month_bounds(month: str, tz: Any) -> tuple[datetime, datetime]:
+    try:
+        start = datetime.strptime(month, "%Y-%m").replace(tzinfo=tz)
+    except ValueError:
+        _fail(EX_CONFIG, f"--month {month!r}: expected YYYY-MM, for example 2026-11")
+    end = start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)
+    return start, end
+
+
+@time.command("report")
+@click.option("--client", "client_id", required=True, help="The client's id from the config.")
+@click.option("--month", required=True, help="The month, YYYY-MM, in the client's time zone.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.pass_context
+def time_report(ctx: click.Context, client_id: str, month: str, fmt: str) -> None:
+    """Time entries of one client for one month, with the total (raw, unrounded)."""
+    settings = _settings(ctx)
+    try:
+        client = settings.client(client_id)
+    except ConfigError as exc:
+        _fail(EX_CONFIG, exc.problems)
+    start, end = _month_bounds(month, client.zone)
+    store = _store(settings)
+    rows = store.time_entries(client_id, start, end)
+    entries = []
+    for r in rows:
+        key = r["message_key"] or ""
+        entries.append({
+            "at": r["at"].astimezone(client.zone).isoformat(timespec="seconds"),
+            "minutes": round(r["seconds"] / 60, 2),
+            "activity": r["activity"],
+            "message_id": key[4:] if key.startswith("mid:") else (key or None),
+            "rule": r["rule"],
+            "source": r["source"],
+        })
+    total = round(sum(r["seconds"] for r in rows) / 60, 2)
+    if fmt == "json":
+        click.echo(json.dumps({"client": client_id, "month": month, "entries": entries, "total_minutes": total},
+                              indent=2))
+    elif fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=["at", "minutes", "activity", "message_id", "rule", "source"])
+        writer.writeheader()
+        writer.writerows(entries)
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        click.echo(f"{client.name} ({client_id}), {month}")
+        click.echo(f"{'when':<20} {'min':>7}  {'activity':<14} rule")
+        for e in entries:
+            click.echo(f"{e['at'][:16].replace('T', ' '):<20} {e['minutes']:>7g}  {e['activity']:<14} {e['rule'] or ''}")
+        by_activity: dict[str, float] = {}
+        for e in entries:
+            by_activity[e["activity"]] = by_activity.get(e["activity"], 0) + e["minutes"]
+        for activity, minutes in sorted(by_activity.items()):
+            click.echo(f"  {activity}: {minutes:g} min")
+        click.echo(f"total: {total:g} min ({len(entries)} entries)")
+    store.close()
+
+
+# -- status ----------------------------------------------------------------------
+
+
+@cli.command()
+@click.pass_context
+def status(ctx: click.Context) -> None:
+    """Per-account health: last sync, messages handled, quarantined, rules files."""
+    from .rules import check_rules
+
+    settings = _settings(ctx)
+    store = _store(settings)
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for client, account, state, n in store.counts():
+        counts.setdefault((client, account), {})[state] = n
+    synced: dict[str, datetime] = {}
+    for account, _folder, _state, at in store.cursors():
+        synced[account] = max(at, synced.get(account, at))
+    problems = 0
+    for client in settings.clients:
+        path = settings.rules_file(client.id)
+        found = check_rules(path) if path.exists() else None
+        rules_state = "missing" if found is None else ("ok" if not found else f"{len(found)} problems")
+        problems += 0 if rules_state == "ok" else 1
+        click.echo(f"{client.id} ({client.name}): rules {path}: {rules_state}")
+        for p in found or []:
+            click.echo(f"    {p}")
+        for account in client.accounts:
+            c = counts.get((client.id, account.id), {})
+            last = synced.get(account.id)
+            when = last.astimezone().strftime("%Y-%m-%d %H:%M:%S") if last else "never"
+            click.echo(f"  {account.id} [{account.kind}]: last sync {when}; {c.get('done', 0)} handled, "
+                       f"{c.get('planned', 0)} in progress, {c.get('quarantined', 0)} quarantined")
+    quarantined = store.quarantined()
+    if quarantined:
+        click.echo("quarantined (newest first):")
+        for q in quarantined:
+            click.echo(f"  {q['client']}/{q['account']} {q['folder']}: {q['subject']!r}: {q['reason']}")
+    store.close()
+    sys.exit(EX_OK if not problems else EX_PARTIAL)
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    cli(obj={})
+
+
+__all__ = ["cli", "config_path", "main"]

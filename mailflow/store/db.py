@@ -1,0 +1,442 @@
+"""The store: cursors, messages seen, the action ledger, time entries, audit log.
+
+Every write that matters for exactly-once happens in one transaction with its
+ledger row: an action is marked done in the same transaction that writes its
+time entry and its audit row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, update
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from ..errors import StoreError
+from ..model import SyncCursor
+from .tables import actions, audit, cursors, messages, time_entries
+
+_CHUNK = 500
+
+
+def normalise_url(url: str) -> str:
+    """Pick the driver for a plain URL: ``postgresql://`` uses psycopg 3."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class MessageRow:
+    client: str
+    account: str
+    key: str
+    folder: str
+    locator: str
+    status: str
+    category: str | None = None
+    subject: str | None = None
+    sender: str | None = None
+    reason: str | None = None
+    actions: list[ActionRow] = field(default_factory=list)
+    id: int | None = None
+
+
+@dataclass
+class ActionRow:
+    key: str
+    seq: int
+    rule: str
+    kind: str
+    params: dict[str, Any]
+    status: str = "planned"
+
+
+@dataclass
+class PendingAction:
+    """An action not yet done, with what is needed to apply it."""
+
+    key: str
+    message_id: int
+    message_key: str
+    folder: str
+    locator: str
+    subject: str | None
+    seq: int
+    rule: str
+    kind: str
+    params: dict[str, Any]
+    status: str
+
+
+@dataclass
+class TimeRow:
+    client: str
+    activity: str
+    seconds: int
+    source: str
+    at: datetime
+    account: str | None = None
+    action_key: str | None = None
+    message_key: str | None = None
+    rule: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class Outcome:
+    """What happened to one action, recorded in one transaction with its side rows."""
+
+    action: PendingAction
+    status: str  # done | failed | skipped
+    detail: str | None = None
+    time: TimeRow | None = None
+
+
+class Store:
+    """The database behind one mailflow installation."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # -- cursors -------------------------------------------------------------
+
+    def get_cursor(self, account: str, folder: str) -> SyncCursor | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(cursors.c.state).where(cursors.c.account == account, cursors.c.folder == folder)
+            ).first()
+        return SyncCursor(folder, dict(row.state)) if row else None
+
+    def set_cursor(self, account: str, cursor: SyncCursor) -> None:
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(cursors)
+                .where(cursors.c.account == account, cursors.c.folder == cursor.folder)
+                .values(state=cursor.state, updated_at=_now())
+            )
+            if done.rowcount == 0:
+                conn.execute(
+                    insert(cursors).values(account=account, folder=cursor.folder, state=cursor.state, updated_at=_now())
+                )
+
+    def cursors(self) -> list[tuple[str, str, dict[str, Any], datetime]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(cursors)).all()
+        return [(r.account, r.folder, dict(r.state), r.updated_at) for r in rows]
+
+    # -- messages ------------------------------------------------------------
+
+    def known_locators(self, account: str, folder: str, locators: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for i in range(0, len(locators), _CHUNK):
+                chunk = locators[i : i + _CHUNK]
+                found.update(
+                    conn.execute(
+                        select(messages.c.locator).where(
+                            messages.c.account == account,
+                            messages.c.folder == folder,
+                            messages.c.locator.in_(chunk),
+                        )
+                    ).scalars()
+                )
+        return found
+
+    def known_keys(self, account: str, keys: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for i in range(0, len(keys), _CHUNK):
+                chunk = keys[i : i + _CHUNK]
+                found.update(
+                    conn.execute(
+                        select(messages.c.key).where(messages.c.account == account, messages.c.key.in_(chunk))
+                    ).scalars()
+                )
+        return found
+
+    def relocate(self, account: str, moves: Iterable[tuple[str, str, str]]) -> None:
+        """Remember where already-known messages now live: (key, folder, locator)."""
+        rows = [{"k": k, "f": f, "l": loc} for k, f, loc in moves]
+        if not rows:
+            return
+        from sqlalchemy import bindparam
+
+        stmt = (
+            update(messages)
+            .where(messages.c.account == account, messages.c.key == bindparam("k"))
+            .values(folder=bindparam("f"), locator=bindparam("l"))
+        )
+        with self.engine.begin() as conn:
+            conn.execute(stmt, rows)
+
+    def record(self, rows: Sequence[MessageRow]) -> None:
+        """Insert new messages with their planned actions, in one transaction; sets ``row.id``."""
+        if not rows:
+            return
+        now = _now()
+        with self.engine.begin() as conn:
+            ids = conn.execute(
+                insert(messages).returning(messages.c.id, sort_by_parameter_order=True),
+                [
+                    {
+                        "client": r.client,
+                        "account": r.account,
+                        "key": r.key,
+                        "folder": r.folder,
+                        "locator": r.locator,
+                        "status": r.status,
+                        "category": r.category,
+                        "subject": (r.subject or "")[:1000],
+                        "sender": (r.sender or "")[:500],
+                        "reason": r.reason,
+                        "seen_at": now,
+                        "done_at": now if r.status != "planned" else None,
+                    }
+                    for r in rows
+                ],
+            ).scalars()
+            action_rows = []
+            for row, mid in zip(rows, ids, strict=True):
+                row.id = mid
+                for a in row.actions:
+                    action_rows.append(
+                        {
+                            "key": a.key,
+                            "message_id": mid,
+                            "client": row.client,
+                            "account": row.account,
+                            "seq": a.seq,
+                            "rule": a.rule,
+                            "kind": a.kind,
+                            "params": a.params,
+                            "status": a.status,
+                            "updated_at": now,
+                        }
+                    )
+            if action_rows:
+                conn.execute(insert(actions), action_rows)
+
+    def pending(self, account: str, message_ids: Sequence[int] | None = None) -> list[PendingAction]:
+        """Actions not yet done for an account (or for some of its messages), in apply order."""
+        stmt = (
+            select(
+                actions.c.key,
+                actions.c.message_id,
+                messages.c.key.label("message_key"),
+                messages.c.folder,
+                messages.c.locator,
+                messages.c.subject,
+                actions.c.seq,
+                actions.c.rule,
+                actions.c.kind,
+                actions.c.params,
+                actions.c.status,
+            )
+            .join(messages, messages.c.id == actions.c.message_id)
+            .where(actions.c.account == account, actions.c.status.in_(("planned", "applying")))
+            .order_by(actions.c.message_id, actions.c.seq)
+        )
+        out: list[PendingAction] = []
+        with self.engine.connect() as conn:
+            if message_ids is None:
+                out.extend(PendingAction(**r._asdict()) for r in conn.execute(stmt))
+            else:
+                for i in range(0, len(message_ids), _CHUNK):
+                    chunk = message_ids[i : i + _CHUNK]
+                    rows = conn.execute(stmt.where(actions.c.message_id.in_(chunk)))
+                    out.extend(PendingAction(**r._asdict()) for r in rows)
+        return out
+
+    def mark_applying(self, keys: Sequence[str]) -> None:
+        """Note that these actions are about to run: after a crash they are checked before being redone."""
+        if not keys:
+            return
+        with self.engine.begin() as conn:
+            for i in range(0, len(keys), _CHUNK):
+                conn.execute(
+                    update(actions)
+                    .where(actions.c.key.in_(keys[i : i + _CHUNK]), actions.c.status == "planned")
+                    .values(status="applying", updated_at=_now())
+                )
+
+    def complete(self, client: str, account: str, outcomes: Sequence[Outcome]) -> None:
+        """Record outcomes, their time entries and audit rows, and finish messages, in one transaction."""
+        if not outcomes:
+            return
+        now = _now()
+        with self.engine.begin() as conn:
+            by_status: dict[tuple[str, str | None], list[str]] = {}
+            for o in outcomes:
+                by_status.setdefault((o.status, o.detail), []).append(o.action.key)
+            for (status, detail), keys in by_status.items():
+                for i in range(0, len(keys), _CHUNK):
+                    conn.execute(
+                        update(actions)
+                        .where(actions.c.key.in_(keys[i : i + _CHUNK]))
+                        .values(status=status, result=detail, updated_at=now)
+                    )
+            times = [o.time for o in outcomes if o.time is not None and o.status == "done"]
+            if times:
+                conn.execute(insert(time_entries), [t.__dict__ for t in times])
+            conn.execute(
+                insert(audit),
+                [
+                    {
+                        "at": now,
+                        "client": client,
+                        "account": account,
+                        "message_key": o.action.message_key,
+                        "subject": (o.action.subject or "")[:1000],
+                        "rule": o.action.rule,
+                        "action_key": o.action.key,
+                        "kind": o.action.kind,
+                        "params": o.action.params,
+                        "outcome": o.status,
+                        "detail": o.detail,
+                    }
+                    for o in outcomes
+                ],
+            )
+            self._finish_messages(conn, sorted({o.action.message_id for o in outcomes}), now)
+
+    def _finish_messages(self, conn: Connection, ids: list[int], now: datetime) -> None:
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i : i + _CHUNK]
+            open_ids = set(
+                conn.execute(
+                    select(actions.c.message_id).where(
+                        actions.c.message_id.in_(chunk), actions.c.status.in_(("planned", "applying"))
+                    )
+                ).scalars()
+            )
+            failed = set(
+                conn.execute(
+                    select(actions.c.message_id).where(actions.c.message_id.in_(chunk), actions.c.status == "failed")
+                ).scalars()
+            )
+            finished = [m for m in chunk if m not in open_ids and m not in failed]
+            if finished:
+                conn.execute(
+                    update(messages)
+                    .where(messages.c.id.in_(finished), messages.c.status == "planned")
+                    .values(status="done", done_at=now)
+                )
+            broken = [m for m in chunk if m in failed and m not in open_ids]
+            if broken:
+                conn.execute(
+                    update(messages)
+                    .where(messages.c.id.in_(broken))
+                    .values(status="quarantined", reason="an action failed: see the audit log", done_at=now)
+                )
+
+    # -- time and reporting -------------------------------------------------
+
+    def add_time(self, entry: TimeRow) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(insert(time_entries).values(**entry.__dict__))
+
+    def time_entries(self, client: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(time_entries)
+                .where(time_entries.c.client == client, time_entries.c.at >= start, time_entries.c.at < end)
+                .order_by(time_entries.c.at, time_entries.c.id)
+            ).all()
+        return [r._asdict() for r in rows]
+
+    def counts(self) -> list[tuple[str, str, str, int]]:
+        """(client, account, status, count) for every account with messages."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(messages.c.client, messages.c.account, messages.c.status, func.count())
+                .group_by(messages.c.client, messages.c.account, messages.c.status)
+                .order_by(messages.c.client, messages.c.account)
+            ).all()
+        return [(r[0], r[1], r[2], int(r[3])) for r in rows]
+
+    def quarantined(self, limit: int = 20) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(
+                    messages.c.client, messages.c.account, messages.c.folder, messages.c.subject, messages.c.reason
+                )
+                .where(messages.c.status == "quarantined")
+                .order_by(messages.c.id.desc())
+                .limit(limit)
+            ).all()
+        return [r._asdict() for r in rows]
+
+    def audit_rows(self, client: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+        stmt = select(audit).order_by(audit.c.id).limit(limit)
+        if client:
+            stmt = stmt.where(audit.c.client == client)
+        with self.engine.connect() as conn:
+            return [r._asdict() for r in conn.execute(stmt)]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def open_store(url: str, migrate: bool = True) -> Store:
+    """Open (and by default migrate) the database at ``url``; raise ``StoreError`` with the reason."""
+    url = normalise_url(url)
+    try:
+        if url.startswith("sqlite"):
+            path = url.split("///", 1)[1] if "///" in url else ""
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url)
+            event.listen(engine, "connect", _sqlite_pragmas)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+        store = Store(engine)
+        if migrate:
+            upgrade(engine)
+        return store
+    except OperationalError as exc:
+        raise StoreError(f"cannot open the database {_redact(url)}: {exc.orig}") from exc
+    except SQLAlchemyError as exc:
+        raise StoreError(f"database error on {_redact(url)}: {exc}") from exc
+    except ModuleNotFoundError as exc:
+        raise StoreError(f"the driver for {_redact(url)} is not installed ({exc.name}); "
+                         "install mailflow[postgres] for PostgreSQL") from exc
+
+
+def _redact(url: str) -> str:
+    """A URL with any password replaced, for messages and logs."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}" if ":" in creds else url
+    return url
+
+
+def upgrade(engine: Engine) -> None:
+    """Apply Alembic migrations up to head."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")

@@ -1,0 +1,107 @@
+"""The tables, as SQLAlchemy Core objects; Alembic migrations create them."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+cursors = Table(
+    "cursors",
+    metadata,
+    Column("account", String(200), primary_key=True),
+    Column("folder", String(500), primary_key=True),
+    Column("state", JSON, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# One row per message seen in an account, whatever folder it was seen in.
+# status: planned (actions stored, not all applied), done, quarantined.
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("client", String(100), nullable=False),
+    Column("account", String(200), nullable=False),
+    Column("key", String(600), nullable=False),
+    Column("folder", String(500), nullable=False),
+    Column("locator", String(500), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("category", String(40)),
+    Column("subject", Text),
+    Column("sender", String(500)),
+    Column("reason", Text),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+    Column("done_at", DateTime(timezone=True)),
+    UniqueConstraint("account", "key", name="uq_messages_account_key"),
+    Index("ix_messages_locator", "account", "folder", "locator"),
+    Index("ix_messages_status", "account", "status"),
+)
+
+# The plan/action ledger. key is the idempotency key of one action.
+# status: planned, applying (started; check before redoing), done, failed, skipped.
+actions = Table(
+    "actions",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("message_id", ForeignKey("messages.id"), nullable=False),
+    Column("client", String(100), nullable=False),
+    Column("account", String(200), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("rule", String(300), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("result", Text),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_actions_message", "message_id"),
+    Index("ix_actions_status", "account", "status"),
+)
+
+time_entries = Table(
+    "time_entries",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("client", String(100), nullable=False),
+    Column("account", String(200)),
+    Column("action_key", String(64), unique=True),
+    Column("message_key", String(600)),
+    Column("rule", String(300)),
+    Column("activity", String(100), nullable=False),
+    Column("seconds", Integer, nullable=False),
+    Column("source", String(20), nullable=False),
+    Column("note", Text),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_time_client_at", "client", "at"),
+)
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("client", String(100), nullable=False),
+    Column("account", String(200), nullable=False),
+    Column("message_key", String(600)),
+    Column("subject", Text),
+    Column("rule", String(300)),
+    Column("action_key", String(64)),
+    Column("kind", String(40), nullable=False),
+    Column("params", JSON),
+    Column("outcome", String(20), nullable=False),
+    Column("detail", Text),
+    Index("ix_audit_client_at", "client", "at"),
+)

@@ -1,0 +1,178 @@
+"""The pipeline over a Maildir: plans, applies once, resumes, quarantines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from connectors.maildir import MaildirConnector
+from mailflow.drafting import Person
+from mailflow.errors import TransientError
+from mailflow.model import MessageRef
+from mailflow.pipeline import AccountPass
+from mailflow.rules import load_rules
+from mailflow.store import Store, open_store
+from mailflow.store.tables import actions, audit, messages, time_entries
+
+RULES = '''
+version = 1
+
+[lists]
+vip = ["ceo@bigcorp.example", "@board.example"]
+
+[templates]
+ack = """Hi {{ sender.first_name }},
+Thank you, {{ client.name }} has received this.
+{{ assistant.name }}, on behalf of {{ client.name }}"""
+
+[[rule]]
+name = "VIP mail is urgent"
+when = { from = { in = "vip" } }
+then = [ { label = "Urgent" }, { flag = true }, { log_time = "2m" } ]
+
+[[rule]]
+name = "Newsletters leave the inbox"
+when = { category = "newsletter" }
+then = [ { move = "Newsletters" }, { mark_read = true }, { stop = true } ]
+
+[[rule]]
+name = "Invoices go to bookkeeping"
+when = { any = [ { subject = { matches = "(?i)^invoice #\\\\d+" } }, { has_attachment = { name = "invoice-*.pdf" } } ] }
+then = [ { label = "Bookkeeping" }, { draft_reply = { template = "ack" } },
+         { log_time = { duration = "3m", activity = "bookkeeping" } } ]
+'''
+
+DANA = Person("dana", "Dana Whitfield", "dana@acme.example")
+SAM = Person("assistant", "Sam Rivera", "sam@rivera-va.example")
+
+
+def mail(n: int, sender: str, subject: str, extra: str = "") -> bytes:
+    return (f"From: {sender}\r\nTo: Dana Whitfield <dana@acme.example>\r\nSubject: {subject}\r\n"
+            f"Message-ID: <p{n}@example.com>\r\nDate: Tue, 24 Nov 2026 10:0{n % 10}:00 -0500\r\n{extra}"
+            f"\r\nMessage body {n}.\r\n").encode()
+
+
+@pytest.fixture
+def mailbox(tmp_path: Path) -> Path:
+    root = tmp_path / "mail"
+    for sub in ("cur", "new", "tmp"):
+        (root / sub).mkdir(parents=True)
+    samples = [
+        mail(1, "Pat Chen <ceo@bigcorp.example>", "Q4 numbers?"),
+        mail(2, "Weekly Digest <news@digest.example>", "This week", "List-Unsubscribe: <mailto:u@digest.example>\r\n"),
+        mail(3, "Brightline Billing <billing@brightline.example>", "Invoice #4471"),
+        mail(4, "Kim <kim@friends.example>", "Dinner?"),
+        mail(5, "Lee Board <lee@board.example>", "Invoice #9 for the board dinner"),
+        b"\x00\xff not an email at all \xfe",
+    ]
+    for n, raw in enumerate(samples):
+        (root / "new" / f"17000{n}.M{n}P7.test").write_bytes(raw)
+    return root
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return open_store(f"sqlite:///{tmp_path / 'mf.db'}")
+
+
+def run_pass(store: Store, root: Path, rules_path: Path, connector: MaildirConnector | None = None) -> AccountPass:
+    step = AccountPass(store, connector or MaildirConnector(root, "dana"), load_rules(rules_path), DANA, SAM,
+                       batch_size=2)
+    step.run()
+    return step
+
+
+@pytest.fixture
+def rules_path(tmp_path: Path) -> Path:
+    path = tmp_path / "dana.toml"
+    path.write_text(RULES)
+    return path
+
+
+def snapshot(root: Path) -> list[str]:
+    files = (p.relative_to(root) for p in root.rglob("*") if p.is_file())
+    return sorted(str(p) for p in files if "tmp" not in p.parts)
+
+
+def test_the_example_rules_label_move_draft_and_log_time(mailbox: Path, store: Store, rules_path: Path) -> None:
+    step = run_pass(store, mailbox, rules_path)
+    report = step.report
+    assert report.new == 6 and report.quarantined == 0
+    assert report.actions == {"label": 4, "flag": 2, "log_time": 4, "move": 1, "mark_read": 1, "draft_reply": 2}
+    files = snapshot(mailbox)
+    assert "cur/170000.M0P7.test:2,Fa" in files  # flagged, keyword Urgent
+    assert any(f.startswith(".Newsletters/cur/170001.M1P7.test:2,S") for f in files)
+    assert "cur/170002.M2P7.test:2,b" in files or "cur/170002.M2P7.test:2,a" in files
+    drafts = sorted((mailbox / ".Drafts" / "cur").iterdir())
+    assert len(drafts) == 2
+    text = drafts[0].read_bytes().decode()
+    assert "In-Reply-To: <p" in text and "Subject: Re: Invoice #" in text
+    assert "From: Dana Whitfield <dana@acme.example>" in text
+    with store.engine.connect() as conn:
+        minutes = sorted(r.seconds for r in conn.execute(select(time_entries)))
+        assert minutes == [120, 120, 180, 180]
+        assert conn.execute(select(audit)).all()
+
+
+def test_a_second_pass_changes_nothing(mailbox: Path, store: Store, rules_path: Path) -> None:
+    run_pass(store, mailbox, rules_path)
+    before = snapshot(mailbox)
+    with store.engine.connect() as conn:
+        rows_before = conn.execute(select(actions.c.key, actions.c.status)).all()
+    second = run_pass(store, mailbox, rules_path).report
+    assert second.new == 0 and sum(second.actions.values()) == 0
+    assert snapshot(mailbox) == before
+    with store.engine.connect() as conn:
+        assert conn.execute(select(actions.c.key, actions.c.status)).all() == rows_before
+        assert len(conn.execute(select(time_entries)).all()) == 4
+
+
+def test_a_message_that_is_not_mail_is_still_recorded_and_nothing_crashes(
+    mailbox: Path, store: Store, rules_path: Path
+) -> None:
+    run_pass(store, mailbox, rules_path)
+    with store.engine.connect() as conn:
+        statuses = conn.execute(select(messages.c.status)).scalars().all()
+    assert len(statuses) == 6
+    assert set(statuses) <= {"done", "quarantined"}
+
+
+class DropsOnMove(MaildirConnector):
+    """A mailbox whose connection drops the first time a message is moved."""
+
+    dropped = False
+
+    def move(self, refs: Sequence[MessageRef], folder: str) -> None:
+        if not DropsOnMove.dropped:
+            DropsOnMove.dropped = True
+            raise TransientError("connection reset by peer")
+        super().move(refs, folder)
+
+
+def without_drafts(files: list[str]) -> list[str]:
+    return [f for f in files if not f.startswith(".Drafts/")]
+
+
+def test_an_interrupted_pass_is_finished_by_the_next_one_without_doing_anything_twice(
+    mailbox: Path, store: Store, rules_path: Path, tmp_path: Path
+) -> None:
+    twin = tmp_path / "twin"
+    shutil.copytree(mailbox, twin)
+    run_pass(open_store(f"sqlite:///{tmp_path / 'twin.db'}"), twin, rules_path)
+
+    with pytest.raises(TransientError):
+        run_pass(store, mailbox, rules_path, DropsOnMove(mailbox, "dana"))
+    resumed = run_pass(store, mailbox, rules_path)
+    assert resumed.report.resumed >= 1
+    third = run_pass(store, mailbox, rules_path).report
+    assert sum(third.actions.values()) == 0
+
+    assert without_drafts(snapshot(mailbox)) == without_drafts(snapshot(twin))
+    assert len(list((mailbox / ".Drafts" / "cur").iterdir())) == 2
+    with store.engine.connect() as conn:
+        assert len(conn.execute(select(time_entries)).all()) == 4
+        assert conn.execute(select(actions.c.status).where(actions.c.status != "done")).all() == []

@@ -1,0 +1,164 @@
+"""Passes over every client's accounts, and the daemon loop that repeats them.
+
+Each client's rules are loaded once per pass; a rules file that fails to load
+keeps the last good rules for that client (when there are any) and reports
+``file:line``. One account failing (a refused login, a server down) never
+holds up the others.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from connectors import connector_for
+from mailflow.config import ClientConfig, Settings
+from mailflow.drafting import Person
+from mailflow.errors import AuthError, ConnectorError, MailflowError, RulesError, TransientError
+from mailflow.pipeline import AccountPass, AccountReport
+from mailflow.rules import RuleSet, load_rules
+from mailflow.store import Store
+
+log = logging.getLogger("mailflow.runner")
+
+RETRIES = 3
+
+
+@dataclass
+class LoadedRules:
+    rules: RuleSet
+    mtime: float
+
+
+@dataclass
+class PassResult:
+    """What one pass over every account did, and what went wrong."""
+
+    reports: list[AccountReport] = field(default_factory=list)
+    rule_errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.rule_errors and all(r.error is None for r in self.reports)
+
+
+class RulesCache:
+    """The last good rules of each client, reloaded when the file changes."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[Path, LoadedRules] = {}
+
+    def get(self, path: Path) -> tuple[RuleSet | None, str | None]:
+        """The rules to use and, when the file on disk is broken, why."""
+        try:
+            mtime = path.stat().st_mtime
+        except FileNotFoundError:
+            return None, f"{path}: no rules file for this client; write one (see rules/dana.toml)"
+        current = self._loaded.get(path)
+        if current and current.mtime == mtime:
+            return current.rules, None
+        try:
+            rules = load_rules(path)
+        except RulesError as exc:
+            kept = " (keeping the last good rules)" if current else ""
+            return (current.rules if current else None), f"{exc}{kept}"
+        self._loaded[path] = LoadedRules(rules, mtime)
+        return rules, None
+
+
+def person(client: ClientConfig) -> Person:
+    return Person(client.id, client.name, client.email)
+
+
+def run_account(
+    settings: Settings,
+    store: Store,
+    client: ClientConfig,
+    account_index: int,
+    rules: RuleSet,
+    progress: Callable[[int], None] | None = None,
+) -> AccountReport:
+    """One pass over one account, retrying transient failures with backoff and jitter."""
+    account = client.accounts[account_index]
+    assistant = Person("assistant", settings.assistant.name, settings.assistant.email)
+    batch = getattr(account, "batch_size", settings.batch_size)
+    last = AccountReport(client=client.id, account=account.id)
+    for attempt in range(1, RETRIES + 1):
+        step = AccountPass(store, connector_for(account), rules, person(client), assistant,
+                           folders=account.folders, batch_size=batch, progress=progress)
+        try:
+            report = step.run()
+            if attempt > 1:
+                report.resumed = max(report.resumed, 1)
+            return _merge(last, report) if attempt > 1 else report
+        except TransientError as exc:
+            last = _merge(last, step.report)
+            last.error = f"temporary failure: {exc}"
+            log.warning("account %s: %s (attempt %d of %d)", account.id, exc, attempt, RETRIES)
+            if attempt < RETRIES:
+                time.sleep(min(30.0, 2.0 ** (attempt - 1)) * (0.5 + random.random()))
+        except AuthError as exc:
+            last = _merge(last, step.report)
+            last.error = f"login refused: {exc}; check the account's credentials in the config"
+            return last
+        except ConnectorError as exc:
+            last = _merge(last, step.report)
+            last.error = f"{type(exc).__name__}: {exc}"
+            return last
+        except MailflowError as exc:
+            last = _merge(last, step.report)
+            last.error = f"{type(exc).__name__}: {exc}"
+            return last
+    return last
+
+
+def _merge(a: AccountReport, b: AccountReport) -> AccountReport:
+    merged = AccountReport(client=b.client, account=b.account)
+    for r in (a, b):
+        merged.new += r.new
+        merged.skipped += r.skipped
+        merged.quarantined += r.quarantined
+        merged.resumed += r.resumed
+        merged.failed += r.failed
+        merged.seconds_logged += r.seconds_logged
+        merged.actions.update(r.actions)
+        merged.messages.extend(r.messages)
+    merged.error = b.error
+    return merged
+
+
+def run_pass(
+    settings: Settings,
+    store: Store,
+    cache: RulesCache | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> PassResult:
+    """One pass over every account of every client."""
+    cache = cache or RulesCache()
+    result = PassResult()
+    for client in settings.clients:
+        rules, problem = cache.get(settings.rules_file(client.id))
+        if problem:
+            result.rule_errors[client.id] = problem
+            log.error("rules for %s: %s", client.id, problem)
+        if rules is None:
+            continue
+        for index in range(len(client.accounts)):
+            result.reports.append(run_account(settings, store, client, index, rules, progress))
+    return result
+
+
+def run_forever(settings: Settings, store: Store, interval: float, stop: threading.Event,
+                on_pass: Callable[[PassResult], None] | None = None) -> None:
+    """Repeat passes until ``stop`` is set, sleeping ``interval`` seconds (with jitter) between them."""
+    cache = RulesCache()
+    while not stop.is_set():
+        result = run_pass(settings, store, cache)
+        if on_pass:
+            on_pass(result)
+        stop.wait(interval * (0.9 + 0.2 * random.random()))
