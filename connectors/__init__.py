@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mailflow.config import ImapAccount, MaildirAccount
+from mailflow import config as _config
 from mailflow.connector import MailConnector
 
 from .maildir import MaildirConnector
@@ -10,9 +10,9 @@ from .maildir import MaildirConnector
 __all__ = ["MailConnector", "MaildirConnector", "connector_for"]
 
 
-def connector_for(account: ImapAccount | MaildirAccount) -> MailConnector:
+def connector_for(account: _config.ImapAccount | _config.MaildirAccount) -> MailConnector:
     """The connector for one configured account (not yet opened)."""
-    if isinstance(account, MaildirAccount):
+    if isinstance(account, _config.MaildirAccount):
         return MaildirConnector(account.path, account.id)
     from .imap import ImapConnector
 

@@ -54,10 +54,20 @@ def _store(settings: Settings) -> Any:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config", type=click.Path(dir_okay=False), envvar="MAILFLOW_CONFIG",
-              help="Config file (default: $MAILFLOW_CONFIG, else ./config.toml).")
-@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Log lines as text or as one JSON object per line.")
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(dir_okay=False),
+    envvar="MAILFLOW_CONFIG",
+    help="Config file (default: $MAILFLOW_CONFIG, else ./config.toml).",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Log lines as text or as one JSON object per line.",
+)
 @click.version_option(package_name="mailflow")
 @click.pass_context
 def cli(ctx: click.Context, config: str | None, log_format: str) -> None:
@@ -75,8 +85,13 @@ def _sample() -> Path:
 
 
 @cli.command()
-@click.option("--demo", "demo", type=click.Path(file_okay=False), default=None,
-              help="Create a ready-to-run demo in this folder: config, example rules and a copy of the sample mailbox.")
+@click.option(
+    "--demo",
+    "demo",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Create a ready-to-run demo in this folder: config, example rules and a copy of the sample mailbox.",
+)
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 def init(demo: str | None, force: bool) -> None:
     """Write a starting config.toml and an example rules file.
@@ -99,21 +114,31 @@ def init(demo: str | None, force: bool) -> None:
         if maildir.exists():
             shutil.rmtree(maildir)
         shutil.copytree(sample / "maildir", maildir)
-        config_file.write_text(
-            (sample / "demo-config.toml").read_text("utf-8"), "utf-8"
-        )
+        config_file.write_text((sample / "demo-config.toml").read_text("utf-8"), "utf-8")
         click.echo(f"Demo ready in {base}/: config.toml, rules/dana.toml and maildir/ (the sample mailbox).")
         click.echo(f"Run it with: mailflow --config {config_file} run --once")
     else:
         shutil.copyfile(sample / "config.example.toml", config_file)
-        click.echo(f"Wrote {config_file} and {rules_file}. Edit them, then run: mailflow rules check && mailflow run --once")
+        click.echo(
+            f"Wrote {config_file} and {rules_file}. Edit them, then run: mailflow rules check && mailflow run --once"
+        )
 
 
 # -- run -------------------------------------------------------------------------
 
 
+_DONE = {
+    "label": "labelled",
+    "move": "moved",
+    "archive": "archived",
+    "flag": "flag changes",
+    "mark_read": "read-state changes",
+    "draft_reply": "drafts saved",
+    "log_time": "time entries",
+}
+
+
 def _print_pass(result: Any, verbose: bool) -> None:
-    from .pipeline import describe
 
     for client, problem in result.rule_errors.items():
         click.echo(f"[{client}] rules not loaded:\n  " + problem.replace("\n", "\n  "))
@@ -125,11 +150,12 @@ def _print_pass(result: Any, verbose: bool) -> None:
                     what = f"QUARANTINED: {m.quarantined}"
                 subject = (m.subject[:48] + "…") if len(m.subject) > 49 else m.subject
                 click.echo(f"  {m.category or '?':<12} {subject:<50} {what}")
-        acts = ", ".join(f"{describe(k, {}) if k not in ('label', 'move') else k} x{n}"
-                         for k, n in sorted(r.actions.items()))
+        acts = ", ".join(f"{n} {_DONE.get(k, k)}" for k, n in sorted(r.actions.items()))
         minutes = r.seconds_logged / 60
-        line = (f"[{r.client}/{r.account}] {r.new} new, {r.skipped} already handled, "
-                f"{r.quarantined} quarantined; actions: {acts or 'none'}; {minutes:g} min logged")
+        line = (
+            f"[{r.client}/{r.account}] {r.new} new, {r.skipped} already handled, "
+            f"{r.quarantined} quarantined; actions: {acts or 'none'}; {minutes:g} min logged"
+        )
         if r.resumed:
             line += f"; finished {r.resumed} messages left by an interrupted run"
         if r.failed:
@@ -141,8 +167,13 @@ def _print_pass(result: Any, verbose: bool) -> None:
 
 @cli.command()
 @click.option("--once", is_flag=True, help="One pass over every account, then exit (0 when all went well).")
-@click.option("--interval", type=click.FloatRange(min=1), default=60.0, show_default=True,
-              help="Seconds between passes when running as a daemon.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=1),
+    default=60.0,
+    show_default=True,
+    help="Seconds between passes when running as a daemon.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Only the per-account summary, not a line per message.")
 @click.pass_context
 def run(ctx: click.Context, once: bool, interval: float, quiet: bool) -> None:
@@ -155,8 +186,11 @@ def run(ctx: click.Context, once: bool, interval: float, quiet: bool) -> None:
 
     settings = _settings(ctx)
     if settings.broker != "embedded":
-        _fail(EX_CONFIG, f"broker = {settings.broker!r}: only the embedded broker is available in this "
-                         "version; set broker = \"embedded\"")
+        _fail(
+            EX_CONFIG,
+            f"broker = {settings.broker!r}: only the embedded broker is available in this "
+            'version; set broker = "embedded"',
+        )
     store = _store(settings)
     if once:
         result = run_pass(settings, store)
@@ -251,8 +285,11 @@ def rules_test(ctx: click.Context, client: str, messages: tuple[str, ...]) -> No
         for a in planned:
             click.echo(f"  [{a.rule}] {describe(a.kind, dict(a.params))}")
             if a.kind == "draft_reply":
-                tpl = ruleset.template(a.params["template"]) if a.params.get("template") else \
-                    compile_template(a.params.get("text") or "")
+                tpl = (
+                    ruleset.template(a.params["template"])
+                    if a.params.get("template")
+                    else compile_template(a.params.get("text") or "")
+                )
                 text = render(tpl, template_context(msg, who, assistant))
                 raw = build_reply(msg, text, who, "preview", include_quote=False).raw.decode("utf-8", "replace")
                 click.echo("    " + raw.replace("\r\n", "\n").rstrip().replace("\n", "\n    "))
@@ -293,18 +330,21 @@ def time_report(ctx: click.Context, client_id: str, month: str, fmt: str) -> Non
     entries = []
     for r in rows:
         key = r["message_key"] or ""
-        entries.append({
-            "at": r["at"].astimezone(client.zone).isoformat(timespec="seconds"),
-            "minutes": round(r["seconds"] / 60, 2),
-            "activity": r["activity"],
-            "message_id": key[4:] if key.startswith("mid:") else (key or None),
-            "rule": r["rule"],
-            "source": r["source"],
-        })
+        entries.append(
+            {
+                "at": r["at"].astimezone(client.zone).isoformat(timespec="seconds"),
+                "minutes": round(r["seconds"] / 60, 2),
+                "activity": r["activity"],
+                "message_id": key[4:] if key.startswith("mid:") else (key or None),
+                "rule": r["rule"],
+                "source": r["source"],
+            }
+        )
     total = round(sum(r["seconds"] for r in rows) / 60, 2)
     if fmt == "json":
-        click.echo(json.dumps({"client": client_id, "month": month, "entries": entries, "total_minutes": total},
-                              indent=2))
+        click.echo(
+            json.dumps({"client": client_id, "month": month, "entries": entries, "total_minutes": total}, indent=2)
+        )
     elif fmt == "csv":
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=["at", "minutes", "activity", "message_id", "rule", "source"])
@@ -315,7 +355,9 @@ def time_report(ctx: click.Context, client_id: str, month: str, fmt: str) -> Non
         click.echo(f"{client.name} ({client_id}), {month}")
         click.echo(f"{'when':<20} {'min':>7}  {'activity':<14} rule")
         for e in entries:
-            click.echo(f"{e['at'][:16].replace('T', ' '):<20} {e['minutes']:>7g}  {e['activity']:<14} {e['rule'] or ''}")
+            click.echo(
+                f"{e['at'][:16].replace('T', ' '):<20} {e['minutes']:>7g}  {e['activity']:<14} {e['rule'] or ''}"
+            )
         by_activity: dict[str, float] = {}
         for e in entries:
             by_activity[e["activity"]] = by_activity.get(e["activity"], 0) + e["minutes"]
@@ -355,8 +397,10 @@ def status(ctx: click.Context) -> None:
             c = counts.get((client.id, account.id), {})
             last = synced.get(account.id)
             when = last.astimezone().strftime("%Y-%m-%d %H:%M:%S") if last else "never"
-            click.echo(f"  {account.id} [{account.kind}]: last sync {when}; {c.get('done', 0)} handled, "
-                       f"{c.get('planned', 0)} in progress, {c.get('quarantined', 0)} quarantined")
+            click.echo(
+                f"  {account.id} [{account.kind}]: last sync {when}; {c.get('done', 0)} handled, "
+                f"{c.get('planned', 0)} in progress, {c.get('quarantined', 0)} quarantined"
+            )
     quarantined = store.quarantined()
     if quarantined:
         click.echo("quarantined (newest first):")

@@ -10,16 +10,21 @@ reason.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import email.parser
 import email.policy
 import hashlib
 import html
+import quopri
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.errors import HeaderParseError
 from email.header import decode_header, make_header
-from email.message import EmailMessage, Message as StdMessage
+from email.message import EmailMessage
+from email.message import Message as StdMessage
 from email.utils import parsedate_to_datetime
-from datetime import datetime, timezone
 from functools import cached_property
 
 from .model import Address
@@ -30,6 +35,8 @@ _TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]+>", re.S | re.I)
 _BLANKS = re.compile(r"\n\s*\n\s*\n+")
 _MSGID = re.compile(r"<[^<>\s]+>")
 _CALENDAR = re.compile(rb"text/calendar", re.I)
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
+_BETWEEN_WORDS = re.compile(r"\?=\s+=\?")
 
 
 def _decode_bytes(raw: bytes) -> str:
@@ -40,22 +47,38 @@ def _decode_bytes(raw: bytes) -> str:
 
 
 def decode_words(value: str) -> str:
-    """Decode RFC 2047 encoded words, tolerating unknown charsets and bad encodings."""
+    """Decode RFC 2047 encoded words, tolerating unknown charsets and truncated encodings."""
     if "=?" not in value:
         return value
     try:
         return str(make_header(decode_header(value)))
-    except (LookupError, ValueError, UnicodeError, AssertionError):
-        out = []
-        for chunk, charset in decode_header(value):
-            if isinstance(chunk, bytes):
-                try:
-                    out.append(chunk.decode(charset or "ascii", "replace"))
-                except LookupError:
-                    out.append(chunk.decode("latin-1"))
-            else:
-                out.append(chunk)
-        return "".join(out)
+    except (HeaderParseError, LookupError, ValueError, UnicodeError, AssertionError):
+        pass
+    return _ENCODED_WORD.sub(_decode_word, _BETWEEN_WORDS.sub("?==?", value))
+
+
+def _decode_word(m: re.Match[str]) -> str:
+    charset, encoding, text = m.group(1), m.group(2).upper(), m.group(3)
+    try:
+        if encoding == "B":
+            text = text.rstrip("=")
+            text = text[:-1] if len(text) % 4 == 1 else text + "=" * (-len(text) % 4)
+            data = base64.b64decode(text, validate=False)
+        else:
+            data = quopri.decodestring(text.replace("_", " ").encode("ascii", "replace"), header=True)
+    except (ValueError, binascii.Error):
+        return m.group(0)
+    return decode_text(data, charset.split("*", 1)[0])
+
+
+def decode_text(data: bytes, charset: str | None) -> str:
+    """Bytes in a declared charset; a wrong or unknown label falls back to cp1252, then Latin-1."""
+    for candidate in (charset or "utf-8", "cp1252"):
+        try:
+            return data.decode(candidate)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("latin-1")
 
 
 def html_to_text(markup: str) -> str:
@@ -76,7 +99,7 @@ class Attachment:
 class Message:
     """One message's bytes, with lazily computed views for classification and rules."""
 
-    __slots__ = ("raw", "__dict__")
+    __slots__ = ("__dict__", "raw")
 
     def __init__(self, raw: bytes) -> None:
         self.raw = raw
@@ -151,7 +174,7 @@ class Message:
             parsed = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
             return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
     @cached_property
     def key(self) -> str:
@@ -186,20 +209,15 @@ class Message:
 
     def _part_text(self, part: StdMessage) -> str:
         try:
-            if isinstance(part, EmailMessage):
-                content = part.get_content()
-                if isinstance(content, str):
-                    return content
             payload = part.get_payload(decode=True)
-        except (LookupError, UnicodeError, ValueError, AssertionError, KeyError):
-            payload = part.get_payload(decode=True)
+        except (LookupError, UnicodeError, ValueError, AssertionError):
+            payload = None
         if isinstance(payload, bytes):
-            charset = part.get_content_charset() or "utf-8"
-            try:
-                return payload.decode(charset, "replace")
-            except LookupError:
-                return payload.decode("latin-1")
-        return str(payload or "")
+            text = decode_text(payload, part.get_content_charset())
+        else:
+            raw = part.get_payload()
+            text = raw if isinstance(raw, str) else ""
+        return text.replace("\r\n", "\n")
 
     @cached_property
     def body_text(self) -> str:
@@ -218,6 +236,9 @@ class Message:
             return plain
         if markup is not None:
             return html_to_text(markup)
+        if self.parsed.get_content_maintype() == "multipart" and not self.parsed.is_multipart():
+            # A multipart without a usable boundary: the text is there, show it as it is.
+            return decode_text(self.raw[self._split[1] :], None).replace("\r\n", "\n")
         return ""
 
     @cached_property

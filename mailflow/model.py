@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from email.utils import getaddresses, parseaddr
-from enum import Enum
+from enum import StrEnum
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +53,7 @@ class Address:
         return [cls(name=n, email=e.lower()) for n, e in getaddresses([value]) if e and "@" in e]
 
 
-class Flag(str, Enum):
+class Flag(StrEnum):
     """The message states every provider can express."""
 
     SEEN = "seen"

@@ -30,6 +30,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,7 +38,7 @@ from .connector import MailConnector
 from .drafting import Person, build_reply, template_context
 from .errors import ConnectorError, MailflowError, TemplateError, TransientError
 from .message import Message
-from .model import MessageRef
+from .model import Draft, MessageRef
 from .rules import MatchContext, PlannedAction, RuleSet
 from .rules.templates import compile_template, render
 from .store import ActionRow, MessageRow, Outcome, PendingAction, Store, TimeRow
@@ -80,8 +81,9 @@ class AccountReport:
 def action_key(account: str, message_key: str, action: PlannedAction) -> str:
     """The idempotency key of one planned action on one message."""
     params = json.dumps(action.params, sort_keys=True, default=str)
-    text = "\x1f".join((account, message_key, str(action.rule_index), action.rule, str(action.index),
-                        action.kind, params))
+    text = "\x1f".join(
+        (account, message_key, str(action.rule_index), action.rule, str(action.index), action.kind, params)
+    )
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -141,8 +143,9 @@ class AccountPass:
             leftover = self.store.pending(self.account)
             if leftover:
                 self.report.resumed = len({a.message_id for a in leftover})
-                log.info("resuming %d actions left by an interrupted run", len(leftover),
-                         extra={"account": self.account})
+                log.info(
+                    "resuming %d actions left by an interrupted run", len(leftover), extra={"account": self.account}
+                )
                 self.apply(leftover)
             for folder in self.folders:
                 self._sync_folder(folder)
@@ -189,8 +192,21 @@ class AccountPass:
             assert row.id is not None
             self._cache[row.id] = msg
             for a in row.actions:
-                pending.append(PendingAction(a.key, row.id, row.key, row.folder, row.locator, row.subject, a.seq,
-                                             a.rule, a.kind, a.params, a.status))
+                pending.append(
+                    PendingAction(
+                        a.key,
+                        row.id,
+                        row.key,
+                        row.folder,
+                        row.locator,
+                        row.subject,
+                        a.seq,
+                        a.rule,
+                        a.kind,
+                        a.params,
+                        a.status,
+                    )
+                )
         self.apply(pending)
         self._cache.clear()
 
@@ -216,8 +232,16 @@ class AccountPass:
             if action.kind in _MOVES:
                 status = "skipped" if moved else status
                 moved = True
-            row.actions.append(ActionRow(action_key(self.account, msg.key, action), seq, action.rule, action.kind,
-                                         dict(action.params), status))
+            row.actions.append(
+                ActionRow(
+                    action_key(self.account, msg.key, action),
+                    seq,
+                    action.rule,
+                    action.kind,
+                    dict(action.params),
+                    status,
+                )
+            )
         if not any(a.status == "planned" for a in row.actions):
             row.status = "done"
         self._note(row, [describe(a.kind, a.params) for a in row.actions if a.status == "planned"])
@@ -225,8 +249,9 @@ class AccountPass:
 
     def _note(self, row: MessageRow, actions: list[str]) -> None:
         if len(self.report.messages) < self.keep_messages:
-            self.report.messages.append(MessageReport(row.folder, row.subject or "", row.sender or "", row.category,
-                                                      actions, row.reason))
+            self.report.messages.append(
+                MessageReport(row.folder, row.subject or "", row.sender or "", row.category, actions, row.reason)
+            )
 
     # -- applying --------------------------------------------------------------
 
@@ -275,11 +300,11 @@ class AccountPass:
             refs = [self._ref(a) for a in group]
             if kind == "label":
                 labels = arg.split("\x1f")
-                self._group(outcomes, group, lambda r=refs, lb=labels: self.connector.add_labels(r, lb))
+                self._group(outcomes, group, partial(self.connector.add_labels, refs, labels))
             elif kind == "flag":
-                self._group(outcomes, group, lambda r=refs, on=arg == "True": self.connector.set_flagged(r, on))
+                self._group(outcomes, group, partial(self.connector.set_flagged, refs, arg == "True"))
             else:
-                self._group(outcomes, group, lambda r=refs, on=arg == "True": self.connector.set_read(r, on))
+                self._group(outcomes, group, partial(self.connector.set_read, refs, arg == "True"))
 
     def _apply_moves(self, pending: Sequence[PendingAction], outcomes: list[Outcome]) -> None:
         groups: dict[str, list[PendingAction]] = {}
@@ -288,9 +313,9 @@ class AccountPass:
         for folder, group in groups.items():
             refs = [self._ref(a) for a in group]
             if folder:
-                self._group(outcomes, group, lambda r=refs, f=folder: self.connector.move(r, f))
+                self._group(outcomes, group, partial(self.connector.move, refs, folder))
             else:
-                self._group(outcomes, group, lambda r=refs: self.connector.archive(r))
+                self._group(outcomes, group, partial(self.connector.archive, refs))
 
     def _apply_drafts(self, pending: Sequence[PendingAction], outcomes: list[Outcome]) -> None:
         if not pending:
@@ -306,18 +331,23 @@ class AccountPass:
             try:
                 message = self._original(a)
                 text = self._render(a, message)
-                draft = build_reply(message, text, self.client, a.key,
-                                    reply_all=bool(a.params.get("reply_all", False)),
-                                    include_quote=bool(a.params.get("quote", True)))
+                draft = build_reply(
+                    message,
+                    text,
+                    self.client,
+                    a.key,
+                    reply_all=bool(a.params.get("reply_all", False)),
+                    include_quote=bool(a.params.get("quote", True)),
+                )
             except (TemplateError, MailflowError) as exc:
                 outcomes.append(Outcome(a, "failed", f"{type(exc).__name__}: {exc}"))
                 continue
             except Exception as exc:  # a broken original must not stop the others
                 outcomes.append(Outcome(a, "failed", f"cannot build the reply: {type(exc).__name__}: {exc}"))
                 continue
-            self._group(outcomes, [a], lambda d=draft: self._save(d))
+            self._group(outcomes, [a], partial(self._save, draft))
 
-    def _save(self, draft: Any) -> None:
+    def _save(self, draft: Draft) -> None:
         self.connector.save_draft(draft)
 
     def _original(self, a: PendingAction) -> Message:

@@ -1,0 +1,652 @@
+"""The IMAP connector: one ``MailConnector`` over ``imapclient`` for any IMAP4rev1 server.
+
+How the protocol maps onto IMAP:
+
+* A ``MessageRef.locator`` is ``"<uidvalidity>:<uid>"``. UIDs are only
+  meaningful within one UIDVALIDITY, so carrying it lets every operation
+  recognise (and skip) a ref that a server-side reset made stale instead of
+  acting on whichever message now has that UID.
+* ``changes`` keeps ``uidvalidity``, ``last_uid``, ``uidnext`` and, when the
+  server offers CONDSTORE, ``highestmodseq`` in the cursor. An unchanged
+  UIDNEXT (and HIGHESTMODSEQ) means nothing arrived, so no SEARCH is sent; a
+  changed UIDVALIDITY lists the whole folder with ``reset=True``.
+* Labels are IMAP keywords (``keyword_for`` turns a label into a valid atom),
+  "flagged" is ``\\Flagged`` and "read" is ``\\Seen``. Messages are fetched
+  with ``BODY.PEEK[]`` from an EXAMINEd folder, so fetching never marks
+  anything read.
+* Every action is one UID command per folder (per ``batch_size`` UIDs) and is
+  idempotent: UIDs that are gone, stale or already moved are skipped.
+* A dropped connection (socket error, ``IMAP4.abort``) is retried once after a
+  transparent reconnect; a second failure raises ``TransientError``. Retrying
+  is safe because the operations are idempotent (``save_draft`` looks for its
+  key before appending).
+
+Every imaplib/imapclient/socket exception leaves this module translated into
+``mailflow.errors``. The password is never logged nor put in a message.
+"""
+
+from __future__ import annotations
+
+import imaplib
+import logging
+import re
+import ssl
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
+from typing import Any, TypeVar, cast
+
+from imapclient import IMAPClient
+from imapclient.exceptions import LoginError
+
+from mailflow.config import ImapAccount
+from mailflow.connector import FOLDER_ROLES
+from mailflow.errors import (
+    AuthError,
+    ConnectorError,
+    MailflowError,
+    NotFound,
+    PermanentError,
+    TransientError,
+)
+from mailflow.model import ChangeSet, Draft, FetchedMessage, Flag, MessageRef, SyncCursor
+
+__all__ = ["DRAFT_KEY_HEADER", "ImapConnector", "keyword_for", "make_locator", "parse_locator", "uid_set"]
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+DRAFT_KEY_HEADER = "X-Mailflow-Key"
+"""The header whose value is a draft's idempotency key; ``find_draft`` searches for it."""
+
+SEEN = b"\\Seen"
+FLAGGED = b"\\Flagged"
+DRAFT = b"\\Draft"
+ANSWERED = b"\\Answered"
+DELETED = b"\\Deleted"
+
+_FLAG_MAP: dict[bytes, Flag] = {
+    SEEN.lower(): Flag.SEEN,
+    FLAGGED.lower(): Flag.FLAGGED,
+    DRAFT.lower(): Flag.DRAFT,
+    ANSWERED.lower(): Flag.ANSWERED,
+}
+
+_SPECIAL_USE: dict[str, bytes] = {
+    "drafts": b"\\Drafts",
+    "archive": b"\\Archive",
+    "sent": b"\\Sent",
+    "junk": b"\\Junk",
+    "trash": b"\\Trash",
+}
+
+# Names tried, case-insensitively, when a server has no SPECIAL-USE attributes.
+_COMMON_NAMES: dict[str, tuple[str, ...]] = {
+    "drafts": ("Drafts", "Draft", "INBOX.Drafts", "INBOX/Drafts", "[Gmail]/Drafts", "Entwürfe"),
+    "archive": ("Archive", "Archives", "INBOX.Archive", "INBOX/Archive", "[Gmail]/All Mail", "All Mail"),
+    "sent": ("Sent", "Sent Items", "Sent Messages", "INBOX.Sent", "INBOX/Sent", "[Gmail]/Sent Mail"),
+    "junk": ("Junk", "Spam", "Junk E-mail", "INBOX.Junk", "INBOX/Junk", "INBOX.Spam", "[Gmail]/Spam"),
+    "trash": ("Trash", "Deleted Items", "Deleted Messages", "INBOX.Trash", "INBOX/Trash", "[Gmail]/Trash"),
+}
+
+# Failures of the connection itself: worth one reconnect. ``imaplib.IMAP4.abort``
+# is what imaplib raises on EOF; OSError covers BrokenPipe, ConnectionReset and
+# socket timeouts (and ssl.SSLError).
+_CONNECTION_ERRORS: tuple[type[BaseException], ...] = (imaplib.IMAP4.abort, OSError, EOFError)
+
+# Response codes (RFC 5530) that say "try again later" rather than "never".
+_TRANSIENT_CODES = ("UNAVAILABLE", "INUSE", "SERVERBUG", "LIMIT", "EXPUNGEISSUED", "CORRUPTION")
+_MISSING_CODES = ("NONEXISTENT", "TRYCREATE")
+
+_NOT_ATOM = re.compile(r"[^A-Za-z0-9_.$+-]")
+_APPENDUID = re.compile(rb"APPENDUID (\d+) (\d+)")
+
+
+def keyword_for(label: str) -> str:
+    """The IMAP keyword that stands for a label: a valid atom, the same every time.
+
+    Letters, digits and ``_ . $ + -`` are kept; anything else (spaces,
+    parentheses, quotes, ``\\``, ``%``, ``*``, ``]``, non-ASCII) becomes ``_``,
+    so ``"Urgent"`` stays ``Urgent`` and ``"Needs reply!"`` is ``Needs_reply_``.
+    """
+    keyword = _NOT_ATOM.sub("_", label.strip())
+    return keyword or "_"
+
+
+def make_locator(uidvalidity: int, uid: int) -> str:
+    """The locator of one message: ``"<uidvalidity>:<uid>"``."""
+    return f"{uidvalidity}:{uid}"
+
+
+def parse_locator(locator: str) -> tuple[int | None, int]:
+    """``(uidvalidity, uid)`` from a locator; a bare UID gives ``(None, uid)``.
+
+    Raises ``ValueError`` for anything else.
+    """
+    validity, sep, uid = locator.rpartition(":")
+    if not sep:
+        return None, int(locator)
+    return int(validity), int(uid)
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def uid_set(uids: Iterable[int]) -> str:
+    """An IMAP sequence set with ranges: ``[1, 2, 3, 7]`` -> ``"1:3,7"``."""
+    parts: list[str] = []
+    ordered = sorted(set(uids))
+    start = prev = None
+    for uid in [*ordered, None]:
+        if uid is not None and prev is not None and uid == prev + 1:
+            prev = uid
+            continue
+        if start is not None:
+            parts.append(str(start) if start == prev else f"{start}:{prev}")
+        start = prev = uid
+    return ",".join(parts)
+
+
+def _group_by_folder(refs: Iterable[MessageRef]) -> dict[str, list[MessageRef]]:
+    groups: dict[str, list[MessageRef]] = {}
+    for ref in refs:
+        groups.setdefault(ref.folder, []).append(ref)
+    return groups
+
+
+def _state_int(state: dict[str, str | int], key: str) -> int | None:
+    """An integer from a cursor's state, which a store may have round-tripped as text."""
+    value = state.get(key)
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
+
+
+def _is_missing_folder(exc: BaseException) -> bool:
+    text = str(exc).upper()
+    return any(code in text for code in _MISSING_CODES) or "DOESN'T EXIST" in text or "NOT EXIST" in text
+
+
+class ImapConnector:
+    """One IMAP account, opened for a sync pass (see the module docstring for the mapping).
+
+    ``use_move`` forces the move strategy: None (the default) uses ``UID MOVE``
+    when the server offers MOVE; False always uses COPY, ``\\Deleted`` and
+    ``UID EXPUNGE``, as for a server without MOVE. ``ssl_context`` replaces
+    the default verifying context for ``tls = "ssl"`` and ``"starttls"``.
+    """
+
+    def __init__(
+        self,
+        config: ImapAccount,
+        account_id: str | None = None,
+        *,
+        use_move: bool | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        self.config = config
+        self.account: str = account_id or config.id
+        self.use_move = use_move
+        self._ssl_context = ssl_context
+        self._client: Any = None
+        self._opened = False
+        self._capabilities: frozenset[str] = frozenset()
+        self._selected: tuple[str, bool] | None = None
+        self._select_info: dict[bytes, Any] = {}
+        self._folders: list[tuple[frozenset[bytes], str]] | None = None
+
+    # -- connection ------------------------------------------------------
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        """The server's capabilities after login (upper case), empty before ``open``."""
+        return self._capabilities
+
+    def _moves(self) -> bool:
+        return self.use_move is not False and "MOVE" in self._capabilities
+
+    def open(self) -> None:
+        """Connect, log in and read CAPABILITY; raises ``AuthError`` or ``TransientError``."""
+        if self._client is None:
+            self._client = self._connect()
+        self._opened = True
+
+    def close(self) -> None:
+        """Log out and release the socket; never raises."""
+        self._opened = False
+        client, self._client = self._client, None
+        self._forget_session()
+        if client is None:
+            return
+        try:
+            client.logout()
+        except Exception:  # the connection may already be dead; just release it
+            self._shutdown(client)
+
+    def __enter__(self) -> ImapConnector:
+        self.open()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _forget_session(self) -> None:
+        self._selected = None
+        self._select_info = {}
+        self._folders = None
+
+    @staticmethod
+    def _shutdown(client: Any) -> None:
+        try:
+            client.shutdown()
+        except Exception:  # best effort: the socket is closed or closing
+            log.debug("closing a dead IMAP socket failed", exc_info=True)
+
+    def _where(self) -> str:
+        return f"{self.account} ({self.config.username}@{self.config.host}:{self.config.effective_port})"
+
+    def _scrub(self, text: str) -> str:
+        password = self.config.secret()
+        if password:
+            text = text.replace(password, "***")
+        return text
+
+    def _connect(self) -> Any:
+        """A new logged-in ``IMAPClient``; CONDSTORE is enabled when offered (for HIGHESTMODSEQ)."""
+        cfg = self.config
+        password = cfg.secret()
+        if not password:
+            hint = f"environment variable {cfg.password_env} is not set" if cfg.password_env else "no password"
+            raise AuthError(f"{self._where()}: cannot log in: {hint}")
+        try:
+            client = IMAPClient(
+                cfg.host,
+                port=cfg.effective_port,
+                ssl=cfg.tls == "ssl",
+                ssl_context=self._ssl_context,
+                timeout=cfg.timeout,
+            )
+        except (OSError, EOFError, imaplib.IMAP4.error) as exc:  # includes IMAP4.abort
+            raise TransientError(f"{self._where()}: cannot connect: {self._scrub(str(exc))}") from exc
+        try:
+            if cfg.tls == "starttls":
+                client.starttls(self._ssl_context)
+            client.login(cfg.username, password)
+            caps = frozenset(_text(c).upper() for c in client.capabilities())
+            if "CONDSTORE" in caps:
+                client.enable("CONDSTORE")
+        except LoginError as exc:
+            self._shutdown(client)
+            raise AuthError(f"{self._where()}: login refused: {self._scrub(str(exc))}") from exc
+        except _CONNECTION_ERRORS as exc:
+            self._shutdown(client)
+            raise TransientError(f"{self._where()}: connection lost while logging in: {self._scrub(str(exc))}") from exc
+        except imaplib.IMAP4.error as exc:
+            self._shutdown(client)
+            raise PermanentError(f"{self._where()}: cannot start a session: {self._scrub(str(exc))}") from exc
+        self._capabilities = caps
+        self._forget_session()
+        log.debug("IMAP %s: logged in", self._where())
+        return client
+
+    def _run(self, what: str, op: Callable[[Any], T]) -> T:
+        """Run ``op(client)``, reconnecting once if the connection drops; translate errors."""
+        if not self._opened:
+            raise ConnectorError(f"{self._where()}: call open() before {what}")
+        for attempt in (1, 2):
+            if self._client is None:
+                self._client = self._connect()
+            try:
+                return op(self._client)
+            except _CONNECTION_ERRORS as exc:
+                client, self._client = self._client, None
+                self._forget_session()
+                self._shutdown(client)
+                if attempt == 2:
+                    raise TransientError(f"{self._where()}: {what}: connection lost twice: {exc}") from exc
+                log.info("IMAP %s: connection lost during %s (%s); reconnecting", self._where(), what, exc)
+            except MailflowError:
+                raise
+            except imaplib.IMAP4.error as exc:
+                raise self._translate(what, exc) from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _translate(self, what: str, exc: imaplib.IMAP4.error) -> ConnectorError:
+        text = self._scrub(str(exc))
+        message = f"{self._where()}: {what}: {text}"
+        upper = text.upper()
+        if _is_missing_folder(exc):
+            return NotFound(message)
+        if any(code in upper for code in _TRANSIENT_CODES):
+            return TransientError(message)
+        return PermanentError(message)
+
+    # -- folders -----------------------------------------------------------
+
+    def _select(self, client: Any, folder: str, readonly: bool, *, fresh: bool = False) -> dict[bytes, Any]:
+        """SELECT (or EXAMINE when ``readonly``) a folder unless it already is; returns the response."""
+        if fresh or self._selected != (folder, readonly):
+            self._selected = None
+            info = cast(dict[bytes, Any], client.select_folder(folder, readonly=readonly))
+            self._selected = (folder, readonly)
+            self._select_info = info
+        return self._select_info
+
+    def _try_select(self, client: Any, folder: str, readonly: bool) -> dict[bytes, Any] | None:
+        """Like ``_select`` but None when the folder does not exist (its messages are gone)."""
+        try:
+            return self._select(client, folder, readonly)
+        except imaplib.IMAP4.abort:
+            raise
+        except imaplib.IMAP4.error as exc:
+            if _is_missing_folder(exc):
+                return None
+            raise
+
+    def _list(self, client: Any) -> list[tuple[frozenset[bytes], str]]:
+        if self._folders is None:
+            rows = cast(list[tuple[tuple[bytes, ...], bytes, Any]], client.list_folders())
+            self._folders = [(frozenset(f.lower() for f in flags), _text(name)) for flags, _sep, name in rows]
+        return self._folders
+
+    def _find_role(self, client: Any, role: str) -> str | None:
+        folders = self._list(client)
+        attribute = _SPECIAL_USE[role].lower()
+        for flags, name in folders:
+            if attribute in flags:
+                return name
+        by_lower = {name.lower(): name for _flags, name in folders}
+        for candidate in _COMMON_NAMES[role]:
+            found = by_lower.get(candidate.lower())
+            if found is not None:
+                return found
+        return None
+
+    def folder_for(self, role: str) -> str | None:
+        """The folder playing ``role``: config override, then SPECIAL-USE, then common names."""
+        if role not in FOLDER_ROLES:
+            raise ValueError(f"unknown folder role {role!r}; expected one of {', '.join(FOLDER_ROLES)}")
+        if role == "inbox":
+            return "INBOX"
+        override = {"drafts": self.config.drafts_folder, "archive": self.config.archive_folder}.get(role)
+        if override:
+            return override
+        return self._run(f"finding the {role} folder", lambda client: self._find_role(client, role))
+
+    def _ensure_folder(self, client: Any, folder: str) -> None:
+        """Create and subscribe ``folder`` unless it exists (another client may race us: fine)."""
+        if folder.upper() == "INBOX" or any(name == folder for _flags, name in self._list(client)):
+            return
+        if not client.folder_exists(folder):
+            try:
+                client.create_folder(folder)
+            except imaplib.IMAP4.abort:
+                raise
+            except imaplib.IMAP4.error as exc:
+                if "ALREADYEXISTS" not in str(exc).upper() and not client.folder_exists(folder):
+                    raise
+            try:
+                client.subscribe_folder(folder)
+            except imaplib.IMAP4.abort:
+                raise
+            except imaplib.IMAP4.error:
+                log.warning("IMAP %s: could not subscribe to %s", self._where(), folder, exc_info=True)
+            log.info("IMAP %s: created folder %s", self._where(), folder)
+        self._folders = None
+
+    def _role_folder(self, client: Any, role: str, default: str) -> str:
+        override = {"drafts": self.config.drafts_folder, "archive": self.config.archive_folder}.get(role)
+        folder = override or self._find_role(client, role) or default
+        self._ensure_folder(client, folder)
+        return folder
+
+    # -- listing -----------------------------------------------------------
+
+    def changes(self, folder: str, cursor: SyncCursor | None) -> ChangeSet:
+        """New messages in ``folder`` since ``cursor``; every message (``reset``) if UIDVALIDITY changed."""
+        state = cursor.state if cursor is not None and cursor.folder == folder else None
+
+        def op(client: Any) -> ChangeSet:
+            try:
+                info = self._select(client, folder, readonly=True, fresh=True)
+            except imaplib.IMAP4.abort:
+                raise
+            except imaplib.IMAP4.error as exc:
+                if _is_missing_folder(exc):
+                    raise NotFound(f"{self._where()}: no folder {folder!r} to sync") from exc
+                raise
+            uidvalidity = int(info[b"UIDVALIDITY"])
+            uidnext = int(info[b"UIDNEXT"]) if b"UIDNEXT" in info else None
+            modseq = int(info[b"HIGHESTMODSEQ"]) if b"HIGHESTMODSEQ" in info else None
+            reset = False
+            if state is not None and _state_int(state, "uidvalidity") == uidvalidity:
+                last_uid = _state_int(state, "last_uid") or 0
+                unchanged = (
+                    uidnext is not None
+                    and _state_int(state, "uidnext") == uidnext
+                    and (modseq is None or _state_int(state, "highestmodseq") == modseq)
+                )
+                if unchanged:
+                    uids: list[int] = []
+                else:
+                    # "N:*" always matches the highest UID, even when it is below N.
+                    found = cast(list[int], client.search(["UID", f"{last_uid + 1}:*"]))
+                    uids = sorted(uid for uid in found if uid > last_uid)
+            else:
+                reset = state is not None
+                last_uid = 0
+                uids = sorted(cast(list[int], client.search(["ALL"])))
+            new_state: dict[str, str | int] = {"uidvalidity": uidvalidity, "last_uid": max(uids, default=last_uid)}
+            if uidnext is not None:
+                new_state["uidnext"] = uidnext
+            if modseq is not None:
+                new_state["highestmodseq"] = modseq
+            refs = [MessageRef(self.account, folder, make_locator(uidvalidity, uid)) for uid in uids]
+            return ChangeSet(refs=refs, cursor=SyncCursor(folder, new_state), reset=reset)
+
+        return self._run(f"listing {folder}", op)
+
+    # -- fetching ----------------------------------------------------------
+
+    def _current_uids(self, info: dict[bytes, Any], refs: Sequence[MessageRef]) -> dict[int, MessageRef]:
+        """UID -> ref for the refs that belong to the folder's current UIDVALIDITY."""
+        uidvalidity = int(info[b"UIDVALIDITY"]) if b"UIDVALIDITY" in info else None
+        out: dict[int, MessageRef] = {}
+        for ref in refs:
+            try:
+                validity, uid = parse_locator(ref.locator)
+            except ValueError:
+                log.warning("IMAP %s: ignoring malformed locator %r", self._where(), ref.locator)
+                continue
+            if validity is None or validity == uidvalidity:
+                out[uid] = ref
+        return out
+
+    def fetch(self, refs: Sequence[MessageRef]) -> Iterator[FetchedMessage]:
+        """Raw bytes and flags of each ref still present, via ``BODY.PEEK[]`` (nothing becomes read)."""
+        for folder, group in _group_by_folder(refs).items():
+            for chunk in _chunks(group, self.config.batch_size):
+                yield from self._run(f"fetching from {folder}", partial(self._fetch_chunk, folder=folder, refs=chunk))
+
+    def _fetch_chunk(self, client: Any, folder: str, refs: Sequence[MessageRef]) -> list[FetchedMessage]:
+        info = self._try_select(client, folder, readonly=True)
+        if info is None:
+            return []
+        wanted = self._current_uids(info, refs)
+        if not wanted:
+            return []
+        # A list, not a UID-set string: imapclient filters the response by the ids it was given.
+        data = cast(dict[int, dict[bytes, Any]], client.fetch(sorted(wanted), [b"BODY.PEEK[]", b"FLAGS"]))
+        out: list[FetchedMessage] = []
+        for uid, ref in wanted.items():
+            item = data.get(uid)
+            if item is None:
+                continue
+            raw = item.get(b"BODY[]")
+            if not isinstance(raw, bytes):
+                continue
+            flags, labels = self._split_flags(item.get(b"FLAGS", ()))
+            out.append(FetchedMessage(ref=ref, raw=raw, flags=flags, labels=labels))
+        return out
+
+    @staticmethod
+    def _split_flags(values: Iterable[bytes | str]) -> tuple[frozenset[Flag], frozenset[str]]:
+        flags: set[Flag] = set()
+        labels: set[str] = set()
+        for value in values:
+            raw = value if isinstance(value, bytes) else value.encode()
+            if raw.startswith(b"\\"):
+                mapped = _FLAG_MAP.get(raw.lower())
+                if mapped is not None:
+                    flags.add(mapped)
+            else:
+                labels.add(_text(raw))
+        return frozenset(flags), frozenset(labels)
+
+    # -- actions -----------------------------------------------------------
+
+    def _store(self, refs: Sequence[MessageRef], flags: Sequence[bytes], add: bool, what: str) -> None:
+        """One ``UID STORE +FLAGS/-FLAGS.SILENT`` per folder and batch; gone UIDs are ignored by IMAP."""
+        if not flags:
+            return
+        for folder, group in _group_by_folder(refs).items():
+            for chunk in _chunks(group, self.config.batch_size):
+
+                def op(client: Any, folder: str = folder, chunk: Sequence[MessageRef] = chunk) -> None:
+                    info = self._try_select(client, folder, readonly=False)
+                    if info is None:
+                        return
+                    uids = sorted(self._current_uids(info, chunk))
+                    if not uids:
+                        return
+                    if add:
+                        client.add_flags(uid_set(uids), list(flags), silent=True)
+                    else:
+                        client.remove_flags(uid_set(uids), list(flags), silent=True)
+
+                self._run(f"{what} in {folder}", op)
+
+    def add_labels(self, refs: Sequence[MessageRef], labels: Sequence[str]) -> None:
+        """Attach labels as IMAP keywords (see ``keyword_for``)."""
+        keywords = sorted({keyword_for(label).encode() for label in labels})
+        self._store(refs, keywords, True, "adding labels")
+
+    def remove_labels(self, refs: Sequence[MessageRef], labels: Sequence[str]) -> None:
+        """Remove the labels' keywords; absent ones are ignored."""
+        keywords = sorted({keyword_for(label).encode() for label in labels})
+        self._store(refs, keywords, False, "removing labels")
+
+    def set_flagged(self, refs: Sequence[MessageRef], flagged: bool) -> None:
+        """Set or clear ``\\Flagged``."""
+        self._store(refs, [FLAGGED], flagged, "flagging" if flagged else "unflagging")
+
+    def set_read(self, refs: Sequence[MessageRef], read: bool) -> None:
+        """Set or clear ``\\Seen``."""
+        self._store(refs, [SEEN], read, "marking read" if read else "marking unread")
+
+    def move(self, refs: Sequence[MessageRef], folder: str) -> None:
+        """Move to ``folder`` (created and subscribed when missing); gone or stale refs are skipped."""
+
+        def destination(client: Any) -> str:
+            self._ensure_folder(client, folder)
+            return folder
+
+        self._move(refs, destination, f"moving to {folder}")
+
+    def archive(self, refs: Sequence[MessageRef]) -> None:
+        """Move to the archive folder (``\\Archive``, config, common name, else a new ``Archive``)."""
+        self._move(refs, lambda client: self._role_folder(client, "archive", "Archive"), "archiving")
+
+    def _move(self, refs: Sequence[MessageRef], destination: Callable[[Any], str], what: str) -> None:
+        """Move refs folder by folder with ``UID MOVE``, or COPY + ``\\Deleted`` + ``UID EXPUNGE``."""
+        groups = _group_by_folder(refs)
+        if not groups:
+            return
+        dest = self._run(what, destination)
+        for folder, group in groups.items():
+            if folder == dest:
+                continue  # already there
+            for chunk in _chunks(group, self.config.batch_size):
+
+                def op(client: Any, folder: str = folder, chunk: Sequence[MessageRef] = chunk) -> None:
+                    info = self._try_select(client, folder, readonly=False)
+                    if info is None:
+                        return
+                    wanted = sorted(self._current_uids(info, chunk))
+                    if not wanted:
+                        return
+                    # Only what is still here (and not already moved by COPY+\Deleted).
+                    present = cast(list[int], client.search(["UID", uid_set(wanted), "UNDELETED"]))
+                    uids = sorted(set(present) & set(wanted))
+                    if not uids:
+                        return
+                    if self._moves():
+                        client.move(uid_set(uids), dest)
+                        return
+                    client.copy(uid_set(uids), dest)
+                    client.add_flags(uid_set(uids), [DELETED], silent=True)
+                    if "UIDPLUS" in self._capabilities:
+                        client.uid_expunge(uid_set(uids))
+                    # Without UIDPLUS a plain EXPUNGE would also remove messages the
+                    # user deleted; the moved ones stay \Deleted (hidden by clients).
+
+                self._run(f"{what} from {folder}", op)
+
+    # -- drafts ------------------------------------------------------------
+
+    def _find_draft(self, client: Any, key: str) -> str | None:
+        folder = self.config.drafts_folder or self._find_role(client, "drafts")
+        if folder is None:
+            return None
+        info = self._try_select(client, folder, readonly=True)
+        if info is None:
+            return None
+        uids = cast(list[int], client.search(["UNDELETED", "HEADER", DRAFT_KEY_HEADER, key]))
+        if not uids:
+            return None
+        # HEADER matches substrings; confirm the exact value.
+        field = f"BODY[HEADER.FIELDS ({DRAFT_KEY_HEADER.upper()})]".encode()
+        peek = f"BODY.PEEK[HEADER.FIELDS ({DRAFT_KEY_HEADER.upper()})]".encode()
+        data = cast(dict[int, dict[bytes, Any]], client.fetch(sorted(uids), [peek]))
+        for uid in sorted(uids, reverse=True):
+            header = _text(data.get(uid, {}).get(field, b""))
+            values = [line.split(":", 1)[1].strip() for line in header.splitlines() if ":" in line]
+            if key in values:
+                return make_locator(int(info[b"UIDVALIDITY"]), uid)
+        return None
+
+    def find_draft(self, key: str) -> str | None:
+        """The locator of the newest draft whose ``X-Mailflow-Key`` header is exactly ``key``."""
+        return self._run("finding a draft", lambda client: self._find_draft(client, key))
+
+    def save_draft(self, draft: Draft) -> str:
+        """APPEND the draft to Drafts with ``\\Draft \\Seen``; an existing draft with its key is reused.
+
+        The key check makes a retry after a connection lost mid-APPEND safe.
+        Returns ``"<uidvalidity>:<uid>"`` in the Drafts folder.
+        """
+
+        def op(client: Any) -> str:
+            existing = self._find_draft(client, draft.key)
+            if existing is not None:
+                return existing
+            folder = self._role_folder(client, "drafts", "Drafts")
+            response = client.append(folder, draft.raw, flags=(DRAFT, SEEN))
+            match = _APPENDUID.search(response if isinstance(response, bytes) else str(response).encode())
+            if match:
+                return make_locator(int(match.group(1)), int(match.group(2)))
+            found = self._find_draft(client, draft.key)
+            if found is None:
+                raise PermanentError(f"{self._where()}: saved a draft in {folder} but cannot find it by its key")
+            return found
+
+        return self._run("saving a draft", op)

@@ -1,0 +1,5 @@
+"""``python -m mailflow`` is the ``mailflow`` command."""
+
+from .cli import main
+
+main()

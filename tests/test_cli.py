@@ -1,0 +1,145 @@
+"""The mailflow command, end to end over the bundled sample mailbox."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner
+
+from mailflow.cli import EX_CONFIG, EX_OK, EX_RULES, cli
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    result = CliRunner().invoke(cli, ["init", "--demo", str(tmp_path / "demo")], obj={})
+    assert result.exit_code == 0, result.output
+    return tmp_path / "demo" / "config.toml"
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args), obj={})
+    return result.exit_code, result.output
+
+
+def test_the_demo_runs_once_over_the_sample_mailbox_and_says_what_it_did(demo: Path) -> None:
+    code, out = invoke("--config", str(demo), "run", "--once")
+    assert code == EX_OK, out
+    assert re.search(r"\[dana/dana\] 1[2-9] new, 0 already handled, 0 quarantined", out), out
+    assert "draft reply" in out and "move to Newsletters" in out and "label Urgent" in out
+    maildir = demo.parent / "maildir"
+    assert len(list((maildir / ".Drafts" / "cur").iterdir())) >= 2
+    assert list((maildir / ".Newsletters" / "cur").iterdir())
+
+
+def test_a_second_run_finds_nothing_new(demo: Path) -> None:
+    invoke("--config", str(demo), "run", "--once")
+    code, out = invoke("--config", str(demo), "run", "--once", "--quiet")
+    assert code == EX_OK
+    assert "0 new" in out and "actions: none" in out
+
+
+def test_the_time_report_in_json_lists_entries_and_the_raw_total(demo: Path) -> None:
+    invoke("--config", str(demo), "run", "--once")
+    month = datetime.now(ZoneInfo("America/New_York")).strftime("%Y-%m")
+    code, out = invoke(
+        "--config", str(demo), "time", "report", "--client", "dana", "--month", month, "--format", "json"
+    )
+    assert code == EX_OK, out
+    report = json.loads(out)
+    assert report["entries"], report
+    assert {"minutes", "activity", "message_id"} <= set(report["entries"][0])
+    assert report["total_minutes"] == pytest.approx(sum(e["minutes"] for e in report["entries"]))
+    assert any(e["activity"] == "bookkeeping" for e in report["entries"])
+    code, csv_out = invoke(
+        "--config", str(demo), "time", "report", "--client", "dana", "--month", month, "--format", "csv"
+    )
+    assert code == EX_OK and csv_out.startswith("at,minutes,activity,message_id")
+
+
+def test_a_bad_month_and_an_unknown_client_are_config_errors(demo: Path) -> None:
+    code, out = invoke("--config", str(demo), "time", "report", "--client", "dana", "--month", "Nov")
+    assert code == EX_CONFIG and "expected YYYY-MM" in out
+    code, out = invoke("--config", str(demo), "time", "report", "--client", "zed", "--month", "2026-11")
+    assert code == EX_CONFIG and "no client 'zed'" in out
+
+
+def test_a_broken_config_exits_2_with_one_line_per_problem(tmp_path: Path) -> None:
+    bad = tmp_path / "config.toml"
+    bad.write_text('database = 5\nflavour = "x"\n[assistant]\nname = "Sam"\n')
+    code, out = invoke("--config", str(bad), "status")
+    assert code == EX_CONFIG
+    errors = [line for line in out.splitlines() if line.startswith("error:")]
+    assert len(errors) == 3, out
+    assert any("flavour: unknown key" in e for e in errors)
+    assert any("assistant.email: required key is missing" in e for e in errors)
+
+
+def test_rules_check_reports_an_unknown_key_and_a_bad_regex_with_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "dana.toml"
+    path.write_text(
+        'version = 1\n\n[[rule]]\nname = "One"\nwhen = { subject = { matches = "(unclosed" } }\n'
+        'then = [ { label = "X" } ]\n\n[[rule]]\nname = "Two"\nwhen = { form = "a@b.example" }\n'
+        "then = [ { flag = true } ]\n"
+    )
+    code, out = invoke("rules", "check", str(path))
+    assert code == EX_RULES
+    assert f"{path}:5" in out and "'One'" in out
+    assert f"{path}:10" in out and "'Two'" in out
+
+
+def test_rules_check_without_files_checks_every_client_of_the_config(demo: Path) -> None:
+    code, out = invoke("--config", str(demo), "rules", "check")
+    assert code == EX_OK, out
+    assert "dana.toml: ok" in out
+
+
+def test_rules_test_shows_what_would_happen_and_changes_nothing(demo: Path) -> None:
+    maildir = demo.parent / "maildir"
+    files = sorted((maildir / "new").iterdir())
+    before = sorted(p.name for p in maildir.rglob("*"))
+    code, out = invoke("--config", str(demo), "rules", "test", "dana", *map(str, files))
+    assert code == EX_OK, out
+    assert "category newsletter" in out and "Re: " in out
+    assert sorted(p.name for p in maildir.rglob("*")) == before
+
+
+def test_status_shows_each_account(demo: Path) -> None:
+    invoke("--config", str(demo), "run", "--once")
+    code, out = invoke("--config", str(demo), "status")
+    assert code == EX_OK, out
+    assert "dana (Dana Whitfield): rules" in out and ": ok" in out
+    assert re.search(r"dana \[maildir\]: last sync \d{4}-\d\d-\d\d", out)
+
+
+def test_init_refuses_to_overwrite_without_force(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert invoke("init")[0] == EX_OK
+    code, out = invoke("init")
+    assert code == EX_CONFIG and "--force" in out
+    assert invoke("init", "--force")[0] == EX_OK
+
+
+def commands() -> list[str]:
+    found = []
+    for name, command in cli.commands.items():
+        sub = getattr(command, "commands", None)
+        if sub:
+            found.extend(f"{name} {s}" for s in sub)
+        else:
+            found.append(name)
+    return found
+
+
+@pytest.mark.parametrize("command", commands())
+def test_every_command_has_help_and_is_documented_in_the_readme(command: str) -> None:
+    code, out = invoke(*command.split(), "--help")
+    assert code == 0 and "Usage:" in out
+    readme = (ROOT / "README.md").read_text()
+    assert f"mailflow {command}" in readme, f"README.md does not document `mailflow {command}`"

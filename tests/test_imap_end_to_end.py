@@ -1,0 +1,216 @@
+"""`mailflow run --once` against a real Dovecot: ~150 mixed messages, the example rules.
+
+Every message is handled; drafts land in Drafts; newsletters are moved and read;
+VIP mail is flagged and keyworded; time is logged. A second run changes nothing
+on the server or in the time log. A run killed with SIGKILL midway, then run
+again, ends in exactly the state of an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from email.parser import BytesHeaderParser
+from pathlib import Path
+
+import pytest
+
+from bench import corpus
+from tests.servers.dovecot import DovecotServer, DovecotUser
+
+ROOT = Path(__file__).resolve().parent.parent
+AWKWARD = sorted((ROOT / "tests" / "corpus" / "awkward").glob("*.eml"))
+RULES = ROOT / "rules" / "dana.toml"
+COUNT = 134  # plus the 16 awkward messages: 150
+
+pytestmark = pytest.mark.dovecot
+
+
+def fill(server: DovecotServer, user: DovecotUser) -> int:
+    raws = [*corpus.generate(COUNT, seed=11), *(p.read_bytes() for p in AWKWARD)]
+    with server.imap_client(user) as client:
+        for raw in raws:
+            client.append("INBOX", raw)
+    return len(raws)
+
+
+def write_config(tmp: Path, user: DovecotUser, batch_size: int = 500) -> Path:
+    tmp.mkdir(parents=True, exist_ok=True)
+    (tmp / "rules").mkdir(exist_ok=True)
+    (tmp / "rules" / "dana.toml").write_text(RULES.read_text())
+    config = tmp / "config.toml"
+    config.write_text(
+        f"""
+database = "sqlite:///mailflow.db"
+batch_size = {batch_size}
+
+[assistant]
+name = "Sam Rivera"
+email = "sam@rivera-va.example"
+
+[[clients]]
+id = "dana"
+name = "Dana Whitfield"
+email = "dana@acme.example"
+timezone = "America/New_York"
+
+[[clients.accounts]]
+kind = "imap"
+host = "{user.host}"
+port = {user.port}
+username = "{user.name}"
+password_env = "DANA_IMAP_PASSWORD"
+tls = "none"
+batch_size = {batch_size}
+"""
+    )
+    return config
+
+
+def mailflow(config: Path, user: DovecotUser, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "DANA_IMAP_PASSWORD": user.password}
+    return subprocess.Popen(
+        [sys.executable, "-m", "mailflow", "--config", str(config), *args],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def run_once(config: Path, user: DovecotUser) -> str:
+    proc = mailflow(config, user, "run", "--once", "--quiet")
+    out, _ = proc.communicate(timeout=240)
+    assert proc.returncode == 0, out
+    return out
+
+
+def server_state(server: DovecotServer, user: DovecotUser) -> dict[str, Counter[tuple[str, ...]]]:
+    """Each folder's messages as (identity, flags...), drafts identified by what they answer."""
+    parser = BytesHeaderParser()
+    state: dict[str, Counter[tuple[str, ...]]] = {}
+    with server.imap_client(user) as client:
+        for _flags, _sep, name in client.list_folders():
+            client.select_folder(name, readonly=True)
+            items: Counter[tuple[str, ...]] = Counter()
+            uids = client.search("ALL")
+            data = client.fetch(uids, ["FLAGS", "BODY.PEEK[HEADER]"]) if uids else {}
+            for item in data.values():
+                headers = parser.parsebytes(item[b"BODY[HEADER]"])
+                if name == "Drafts":
+                    ident = f"reply-to {headers['In-Reply-To']} {headers['Subject']}"
+                else:
+                    ident = str(headers["Message-ID"] or headers["Subject"] or "(none)")
+                flags = sorted(f.decode() if isinstance(f, bytes) else str(f) for f in item[b"FLAGS"])
+                items[(ident, *flags)] += 1
+            state[name] = items
+    return state
+
+
+def time_log(config: Path) -> Counter[tuple[str, str, int]]:
+    with sqlite3.connect(config.parent / "mailflow.db") as db:
+        rows = db.execute("select message_key, activity, seconds from time_entries").fetchall()
+    return Counter((k, a, s) for k, a, s in rows)
+
+
+def statuses(config: Path) -> Counter[str]:
+    with sqlite3.connect(config.parent / "mailflow.db") as db:
+        return Counter(r[0] for r in db.execute("select status from messages"))
+
+
+def test_a_mixed_mailbox_is_fully_handled_and_a_second_run_changes_nothing(
+    dovecot_server: DovecotServer, imap_user: DovecotUser, tmp_path: Path
+) -> None:
+    total = fill(dovecot_server, imap_user)
+    config = write_config(tmp_path / "a", imap_user)
+    run_once(config, imap_user)
+
+    assert sum(statuses(config).values()) == total, "every message is recorded"
+    assert statuses(config)["planned"] == 0
+    state = server_state(dovecot_server, imap_user)
+    newsletters = state["Newsletters"]
+    assert sum(newsletters.values()) >= 20
+    assert all("\\Seen" in key for key in newsletters)
+    drafts = state["Drafts"]
+    assert sum(drafts.values()) >= 5
+    assert all("\\Draft" in key for key in drafts)
+    assert all(key[0].startswith("reply-to <") for key in drafts), "drafts thread on the original"
+    urgent = [key for key in state["INBOX"] if "Urgent" in key]
+    assert urgent and all("\\Flagged" in key for key in urgent)
+    assert not any("\\Seen" in key for key in state["INBOX"]), "reading never marks mail read"
+    logged = time_log(config)
+    assert sum(logged.values()) >= len(urgent) + sum(drafts.values())
+
+    run_once(config, imap_user)
+    assert server_state(dovecot_server, imap_user) == state
+    assert time_log(config) == logged
+
+
+def test_a_run_killed_midway_then_run_again_ends_as_an_uninterrupted_run(
+    dovecot_server: DovecotServer, tmp_path: Path
+) -> None:
+    clean = dovecot_server.add_user("clean-" + str(os.getpid()), "pw-clean")
+    fill(dovecot_server, clean)
+    clean_config = write_config(tmp_path / "clean", clean, batch_size=10)
+    run_once(clean_config, clean)
+    expected = server_state(dovecot_server, clean)
+    expected_log = time_log(clean_config)
+
+    killed_midway = 0
+    for attempt in range(4):
+        user = dovecot_server.add_user(f"killed-{os.getpid()}-{attempt}", "pw-killed")
+        fill(dovecot_server, user)
+        config = write_config(tmp_path / f"killed{attempt}", user, batch_size=10)
+        proc = mailflow(config, user, "run", "--once", "--quiet")
+        # Wait until the run has applied some actions, then kill it without warning.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            if (config.parent / "mailflow.db").exists() and _audit_rows(config) >= 20 + 40 * attempt:
+                break
+            time.sleep(0.005)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            proc.communicate(timeout=30)
+            before = statuses(config)
+            if proc.returncode == -signal.SIGKILL and (before["planned"] or sum(before.values()) < 150):
+                killed_midway += 1
+        else:
+            proc.communicate(timeout=30)
+        run_once(config, user)
+        assert server_state(dovecot_server, user) == expected
+        assert Counter(time_log(config).values()) == Counter(expected_log.values())
+        assert time_log(config) == expected_log
+        if killed_midway >= 2:
+            break
+    assert killed_midway >= 1, "no run was killed midway: the test proved nothing"
+
+
+def _audit_rows(config: Path) -> int:
+    try:
+        with sqlite3.connect(config.parent / "mailflow.db", timeout=0.1) as db:
+            return int(db.execute("select count(*) from audit").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def test_the_time_report_of_an_imap_run_is_valid_json(
+    dovecot_server: DovecotServer, imap_user: DovecotUser, tmp_path: Path
+) -> None:
+    with dovecot_server.imap_client(imap_user) as client:
+        for raw in corpus.generate(40, seed=5):
+            client.append("INBOX", raw)
+    config = write_config(tmp_path, imap_user)
+    run_once(config, imap_user)
+    month = time.strftime("%Y-%m")
+    proc = mailflow(config, imap_user, "time", "report", "--client", "dana", "--month", month, "--format", "json")
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, out
+    report = json.loads(out)
+    assert report["total_minutes"] == pytest.approx(sum(e["minutes"] for e in report["entries"]))
