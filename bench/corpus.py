@@ -79,72 +79,274 @@ _ODD_KINDS: tuple[str, ...] = (
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-                "October", "November", "December")
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _TZ_OFFSETS = (-480, -420, -360, -300, -300, -300, -300, -240, 0, 0, 60, 60, 120, 330, 540, 600)
 
 _FIRST = (
-    "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth", "William",
-    "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Chris", "Karen", "Daniel", "Lisa",
-    "Matthew", "Nancy", "Anthony", "Sandra", "Mark", "Ashley", "Steven", "Emily", "Andrew", "Michelle", "Joshua",
-    "Amanda", "Kevin", "Melissa", "Brian", "Stephanie", "George", "Rebecca", "Priya", "Wei", "Aisha", "Kenji",
-    "Sofia", "Mateo", "Olga", "Noah", "Fatima", "Liam", "Yuki", "Omar", "Ingrid", "Raj", "Chloe", "Diego",
+    "James",
+    "Mary",
+    "Robert",
+    "Patricia",
+    "John",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Chris",
+    "Karen",
+    "Daniel",
+    "Lisa",
+    "Matthew",
+    "Nancy",
+    "Anthony",
+    "Sandra",
+    "Mark",
+    "Ashley",
+    "Steven",
+    "Emily",
+    "Andrew",
+    "Michelle",
+    "Joshua",
+    "Amanda",
+    "Kevin",
+    "Melissa",
+    "Brian",
+    "Stephanie",
+    "George",
+    "Rebecca",
+    "Priya",
+    "Wei",
+    "Aisha",
+    "Kenji",
+    "Sofia",
+    "Mateo",
+    "Olga",
+    "Noah",
+    "Fatima",
+    "Liam",
+    "Yuki",
+    "Omar",
+    "Ingrid",
+    "Raj",
+    "Chloe",
+    "Diego",
 )
 _ACCENTED_FIRST = ("José", "Zoë", "Renée", "Björn", "François", "Søren", "Łukasz", "Çağla", "Anaïs", "Jürgen")
 _LAST = (
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
-    "Hernandez", "Lopez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee", "Perez",
-    "Thompson", "White", "Harris", "Clark", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright",
-    "Scott", "Nguyen", "Hill", "Flores", "Green", "Adams", "Nelson", "Baker", "Patel", "Kim", "Chen", "Okafor",
-    "Novak", "Schmidt", "Rossi", "Tanaka", "Haddad", "Larsen", "O'Brien", "Kowalski", "Dubois", "Silva",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Clark",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Nguyen",
+    "Hill",
+    "Flores",
+    "Green",
+    "Adams",
+    "Nelson",
+    "Baker",
+    "Patel",
+    "Kim",
+    "Chen",
+    "Okafor",
+    "Novak",
+    "Schmidt",
+    "Rossi",
+    "Tanaka",
+    "Haddad",
+    "Larsen",
+    "O'Brien",
+    "Kowalski",
+    "Dubois",
+    "Silva",
 )
 _ACCENTED_LAST = ("Müller", "Núñez", "Åberg", "Løvås", "Gonçalves", "Żak", "Dvořák", "Öztürk")
 _WORK_DOMAINS = (
-    "acme.example", "acme.example", "acme.example", "northwind.example", "contoso.example", "fabrikam.example",
-    "globex.example", "initech.example", "umbrella.example", "hooli.example", "piedpiper.example",
-    "vandelay.example", "stark.example", "wayne.example", "tyrell.example", "cyberdyne.example",
-    "oceanic.example", "bigcorp.example", "lawfirm.example", "vcpartners.example",
+    "acme.example",
+    "acme.example",
+    "acme.example",
+    "northwind.example",
+    "contoso.example",
+    "fabrikam.example",
+    "globex.example",
+    "initech.example",
+    "umbrella.example",
+    "hooli.example",
+    "piedpiper.example",
+    "vandelay.example",
+    "stark.example",
+    "wayne.example",
+    "tyrell.example",
+    "cyberdyne.example",
+    "oceanic.example",
+    "bigcorp.example",
+    "lawfirm.example",
+    "vcpartners.example",
 )
 _PERSONAL_DOMAINS = ("gmail.example", "fastmail.example", "outlook.example", "icloud.example", "proton.example")
 _MAILERS = (
-    "Microsoft Outlook 16.0", "Apple Mail (2.3774.200.91.1.1)", "Mozilla Thunderbird", "Superhuman",
-    "iPhone Mail (21F90)", None, None, None,
+    "Microsoft Outlook 16.0",
+    "Apple Mail (2.3774.200.91.1.1)",
+    "Mozilla Thunderbird",
+    "Superhuman",
+    "iPhone Mail (21F90)",
+    None,
+    None,
+    None,
 )
 
 _OPENERS = (
-    "Quick follow-up on", "Circling back about", "A few thoughts on", "Update on", "Question about",
-    "Next steps for", "Notes from today's discussion of", "Heads-up regarding", "Draft for", "Feedback on",
+    "Quick follow-up on",
+    "Circling back about",
+    "A few thoughts on",
+    "Update on",
+    "Question about",
+    "Next steps for",
+    "Notes from today's discussion of",
+    "Heads-up regarding",
+    "Draft for",
+    "Feedback on",
 )
 _TOPICS = (
-    "the Q4 budget", "the partnership proposal", "next week's offsite", "the hiring plan", "the board deck",
-    "the pricing change", "the Chicago launch", "the vendor contract", "our investor update", "the roadmap review",
-    "the customer escalation", "the renewal with Globex", "the audit timeline", "the marketing calendar",
-    "the office move", "the security review", "the annual kickoff", "the press release", "headcount for 2025",
-    "the travel plans for Denver", "the podcast interview", "the legal review", "the data migration",
+    "the Q4 budget",
+    "the partnership proposal",
+    "next week's offsite",
+    "the hiring plan",
+    "the board deck",
+    "the pricing change",
+    "the Chicago launch",
+    "the vendor contract",
+    "our investor update",
+    "the roadmap review",
+    "the customer escalation",
+    "the renewal with Globex",
+    "the audit timeline",
+    "the marketing calendar",
+    "the office move",
+    "the security review",
+    "the annual kickoff",
+    "the press release",
+    "headcount for 2025",
+    "the travel plans for Denver",
+    "the podcast interview",
+    "the legal review",
+    "the data migration",
 )
 _SUBJ_PERSONAL = (
-    "dinner next week?", "photos from the weekend", "happy birthday!", "book recommendation", "school fundraiser",
-    "coffee soon?", "the kids' recital", "tickets for Saturday", "that recipe you asked for", "moving update",
+    "dinner next week?",
+    "photos from the weekend",
+    "happy birthday!",
+    "book recommendation",
+    "school fundraiser",
+    "coffee soon?",
+    "the kids' recital",
+    "tickets for Saturday",
+    "that recipe you asked for",
+    "moving update",
 )
 _SENT_SUBJ = (
-    "We", "I", "The team", "Legal", "Finance", "Marketing", "Our CFO", "The vendor", "The customer", "Engineering",
+    "We",
+    "I",
+    "The team",
+    "Legal",
+    "Finance",
+    "Marketing",
+    "Our CFO",
+    "The vendor",
+    "The customer",
+    "Engineering",
 )
 _SENT_VERB = (
-    "reviewed", "pushed back on", "signed off on", "would like to revisit", "flagged a concern about",
-    "finished a first pass of", "had been waiting on", "had questions about", "would like to accelerate",
-    "agreed to postpone", "shared comments on", "asked for a decision on",
+    "reviewed",
+    "pushed back on",
+    "signed off on",
+    "would like to revisit",
+    "flagged a concern about",
+    "finished a first pass of",
+    "had been waiting on",
+    "had questions about",
+    "would like to accelerate",
+    "agreed to postpone",
+    "shared comments on",
+    "asked for a decision on",
 )
 _SENT_OBJ = (
-    "the revised numbers", "the contract redlines", "the staffing plan", "the Q3 actuals", "the draft agenda",
-    "the updated timeline", "the budget envelope", "the slide on retention", "the pilot results",
-    "the onboarding flow", "the proposal from Fabrikam", "the revenue forecast", "the travel budget",
+    "the revised numbers",
+    "the contract redlines",
+    "the staffing plan",
+    "the Q3 actuals",
+    "the draft agenda",
+    "the updated timeline",
+    "the budget envelope",
+    "the slide on retention",
+    "the pilot results",
+    "the onboarding flow",
+    "the proposal from Fabrikam",
+    "the revenue forecast",
+    "the travel budget",
 )
 _SENT_TAIL = (
-    "and I think we are close.", "so I wanted to get your read before Friday.", "but there are two open items.",
-    "which should unblock the rest of the plan.", "and the short version is that it looks fine.",
-    "although the timing is tight.", "so let me know if you want to discuss live.",
-    "-- details are in the shared folder.", "and we can finalize on Thursday's call.",
-    "but I'd rather not commit until we see the final figures.", "and nobody raised any objections.",
+    "and I think we are close.",
+    "so I wanted to get your read before Friday.",
+    "but there are two open items.",
+    "which should unblock the rest of the plan.",
+    "and the short version is that it looks fine.",
+    "although the timing is tight.",
+    "so let me know if you want to discuss live.",
+    "-- details are in the shared folder.",
+    "and we can finalize on Thursday's call.",
+    "but I'd rather not commit until we see the final figures.",
+    "and nobody raised any objections.",
 )
 _ASKS = (
     "Could you take a look when you have a minute?",
@@ -158,10 +360,14 @@ _ASKS = (
 _SIGNOFFS = ("Best,", "Thanks,", "Cheers,", "Regards,", "Thanks!", "Best regards,", "--")
 
 _VENDORS = (
-    ("Brightline Design", "accounts@brightline.example"), ("Northpeak Cloud", "billing@northpeak.example"),
-    ("Summit Legal LLP", "invoices@summitlegal.example"), ("Clearwater Catering", "office@clearwater.example"),
-    ("Orbit Print Co.", "ar@orbitprint.example"), ("Keystone IT Services", "billing@keystone-it.example"),
-    ("Harbor Translation", "finance@harbortrans.example"), ("Pinecrest Travel", "invoice@pinecrest.example"),
+    ("Brightline Design", "accounts@brightline.example"),
+    ("Northpeak Cloud", "billing@northpeak.example"),
+    ("Summit Legal LLP", "invoices@summitlegal.example"),
+    ("Clearwater Catering", "office@clearwater.example"),
+    ("Orbit Print Co.", "ar@orbitprint.example"),
+    ("Keystone IT Services", "billing@keystone-it.example"),
+    ("Harbor Translation", "finance@harbortrans.example"),
+    ("Pinecrest Travel", "invoice@pinecrest.example"),
 )
 _NEWSLETTERS = (
     ("The Operator's Digest", "hello@digest.example", "weekly.digest.example"),
@@ -447,16 +653,16 @@ class _Generator:
         ts = self._timestamp()
         subject = self._subject()
         first = sender[0].split()[0]
-        body = self._body_text(rng.choice(("Hi Dana,", "Dana,", "Hello Dana,", "Hey Dana --")), rng.randint(1, 5),
-                               first)
+        body = self._body_text(
+            rng.choice(("Hi Dana,", "Dana,", "Hello Dana,", "Hey Dana --")), rng.randint(1, 5), first
+        )
         cc = _addr(*SAM) if rng.random() < 0.25 else None
         extra: list[str] = []
         mailer = rng.choice(_MAILERS)
         if mailer:
             extra.append(f"X-Mailer: {mailer}")
         extra.append("MIME-Version: 1.0")
-        lines = self._headers(index, ts, sender, _subject_value(subject),
-                              cc=cc, extra=extra)
+        lines = self._headers(index, ts, sender, _subject_value(subject), cc=cc, extra=extra)
         msgid = next(h for h in lines if h.startswith("Message-ID:"))[12:]
         if rng.random() < 0.55:
             boundary = f"000000000000{self._hex(48)}"
@@ -464,8 +670,8 @@ class _Generator:
             html = f'<div dir="ltr">{html}</div>'
             lines.append(f'Content-Type: multipart/alternative; boundary="{boundary}"')
             payload = (
-                f"--{boundary}\nContent-Type: text/plain; charset=\"UTF-8\"\nContent-Transfer-Encoding: "
-                f"quoted-printable\n\n{_qp(body)}\n--{boundary}\nContent-Type: text/html; charset=\"UTF-8\"\n"
+                f'--{boundary}\nContent-Type: text/plain; charset="UTF-8"\nContent-Transfer-Encoding: '
+                f'quoted-printable\n\n{_qp(body)}\n--{boundary}\nContent-Type: text/html; charset="UTF-8"\n'
                 f"Content-Transfer-Encoding: quoted-printable\n\n{_qp(html)}\n"
                 f"--{boundary}--\n"
             )
@@ -497,8 +703,15 @@ class _Generator:
             orig = rng.choice(self.threads)
         else:
             name, email = self._person()
-            orig = _Thread(f"<{self._hex(32)}.orig@{email.rpartition('@')[2]}>", "", self._subject(), name, email,
-                           self._timestamp(), self._body_text("Hi Dana,", 2, name.split()[0]))
+            orig = _Thread(
+                f"<{self._hex(32)}.orig@{email.rpartition('@')[2]}>",
+                "",
+                self._subject(),
+                name,
+                email,
+                self._timestamp(),
+                self._body_text("Hi Dana,", 2, name.split()[0]),
+            )
         # Either the original sender writes again, or someone on the thread answers Sam/Dana.
         sender = (orig.name, orig.email) if rng.random() < 0.6 else self._person()
         ts = min(_END_TS, orig.timestamp + rng.randint(600, 3 * 86400))
@@ -506,16 +719,28 @@ class _Generator:
         refs = (orig.references + " " + orig.message_id).strip()
         quoted = "\n".join("> " + line if line else ">" for line in orig.body.splitlines())
         body = (
-            self._body_text(rng.choice(("Thanks --", "Sounds good.", "Hi Dana,", "Following up:")), rng.randint(1, 2),
-                            sender[0].split()[0])
+            self._body_text(
+                rng.choice(("Thanks --", "Sounds good.", "Hi Dana,", "Following up:")),
+                rng.randint(1, 2),
+                sender[0].split()[0],
+            )
             + f"\nOn {_fmt_date(orig.timestamp, -300)}, {orig.name} <{orig.email}> wrote:\n{quoted}\n"
         )
         folded_refs = "\n ".join(refs.split())
-        lines = self._headers(index, ts, sender, _subject_value(subject),
-                              cc=_addr(*SAM) if rng.random() < 0.3 else None,
-                              extra=[f"In-Reply-To: {orig.message_id}", f"References: {folded_refs}",
-                                     "MIME-Version: 1.0", 'Content-Type: text/plain; charset="UTF-8"',
-                                     "Content-Transfer-Encoding: 8bit"])
+        lines = self._headers(
+            index,
+            ts,
+            sender,
+            _subject_value(subject),
+            cc=_addr(*SAM) if rng.random() < 0.3 else None,
+            extra=[
+                f"In-Reply-To: {orig.message_id}",
+                f"References: {folded_refs}",
+                "MIME-Version: 1.0",
+                'Content-Type: text/plain; charset="UTF-8"',
+                "Content-Transfer-Encoding: 8bit",
+            ],
+        )
         msgid = next(h for h in lines if h.startswith("Message-ID:"))[12:]
         self.threads.append(_Thread(msgid, refs, subject, sender[0], sender[1], ts, body))
         return "reply", ts, self._finish(lines, body)
@@ -544,14 +769,14 @@ class _Generator:
         articles = rng.randint(2, 32)
         text_parts = [f"{name.upper()} -- Issue #{issue}", ""]
         html_parts = [
-            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-            "content=\"width=device-width\"><title>" + name + "</title><style>body{margin:0;padding:0;"
+            '<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="viewport" '
+            'content="width=device-width"><title>' + name + "</title><style>body{margin:0;padding:0;"
             "background:#f4f4f4;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif}"
             ".wrap{max-width:600px;margin:0 auto;background:#fff}.story h2{font-size:20px;line-height:26px;"
             "color:#111;margin:0 0 8px}.story p{font-size:16px;line-height:24px;color:#333}"
             ".btn{display:inline-block;padding:10px 18px;background:#1a73e8;color:#fff;border-radius:4px;"
-            "text-decoration:none}</style></head><body><table class=\"wrap\" role=\"presentation\" "
-            "cellpadding=\"0\" cellspacing=\"0\" width=\"100%\">"
+            'text-decoration:none}</style></head><body><table class="wrap" role="presentation" '
+            'cellpadding="0" cellspacing="0" width="100%">'
         ]
         for n in range(1, articles + 1):
             para = rng.choice(self.paragraphs)
@@ -614,12 +839,19 @@ class _Generator:
         else:
             labels = {
                 "shipping": ("Shop.example Orders", f"Your order #SH-{rng.randint(10000, 99999)} has shipped"),
-                "bank": ("FirstBank Alerts", f"Alert: a payment of ${rng.randint(20, 9000)}.{rng.randint(0, 99):02d} "
-                                             "was made from your account"),
-                "jira": ("Jira", f"[JIRA] ({rng.choice(('OPS', 'WEB', 'FIN'))}-{rng.randint(10, 999)}) "
-                                 f"{rng.choice(_OPENERS)} {rng.choice(_TOPICS)}"),
-                "calendar-reminder": ("Google Calendar", f"Reminder: {rng.choice(_TOPICS).capitalize()} sync @ "
-                                                         f"{rng.randint(1, 12)}:00pm"),
+                "bank": (
+                    "FirstBank Alerts",
+                    f"Alert: a payment of ${rng.randint(20, 9000)}.{rng.randint(0, 99):02d} was made from your account",
+                ),
+                "jira": (
+                    "Jira",
+                    f"[JIRA] ({rng.choice(('OPS', 'WEB', 'FIN'))}-{rng.randint(10, 999)}) "
+                    f"{rng.choice(_OPENERS)} {rng.choice(_TOPICS)}",
+                ),
+                "calendar-reminder": (
+                    "Google Calendar",
+                    f"Reminder: {rng.choice(_TOPICS).capitalize()} sync @ {rng.randint(1, 12)}:00pm",
+                ),
                 "security": ("CloudMail Accounts", "Security alert: new sign-in on Mac"),
                 "expense": ("Expensify", f"Expense report #{rng.randint(1000, 9999)} approved"),
             }
@@ -809,8 +1041,8 @@ class _Generator:
             junk = junk[: len(junk) // 2] + "!!**~~ not base64 ~~**!!\n" + junk[len(junk) // 2 :] + "="
             payload = (
                 f"--{boundary}\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
-                f"{good[:-3]}\n--{boundary}\nContent-Type: image/png; name=\"chart.png\"\n"
-                f"Content-Disposition: attachment; filename=\"chart.png\"\nContent-Transfer-Encoding: base64\n\n"
+                f'{good[:-3]}\n--{boundary}\nContent-Type: image/png; name="chart.png"\n'
+                f'Content-Disposition: attachment; filename="chart.png"\nContent-Transfer-Encoding: base64\n\n'
                 f"{junk}\n--{boundary}--\n"
             )
         elif what == "nested-related":
@@ -826,10 +1058,10 @@ class _Generator:
                 f'--{alt}\nContent-Type: multipart/related; boundary="{rel}"; type="text/html"\n\n'
                 f"--{rel}\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n"
                 f"{_qp(html)}\n--{rel}\nContent-Type: image/png\nContent-ID: <logo@acme>\n"
-                f"Content-Disposition: inline; filename=\"logo.png\"\nContent-Transfer-Encoding: base64\n\n"
+                f'Content-Disposition: inline; filename="logo.png"\nContent-Transfer-Encoding: base64\n\n'
                 f"{_b64_lines(png)}\n--{rel}--\n\n"
-                f"--{alt}--\n\n--{mixed}\nContent-Type: text/csv; name=\"numbers.csv\"\n"
-                f"Content-Disposition: attachment; filename=\"numbers.csv\"\n\nregion,q3,q4\nNA,1.2,1.4\nEU,0.8,0.9\n"
+                f'--{alt}--\n\n--{mixed}\nContent-Type: text/csv; name="numbers.csv"\n'
+                f'Content-Disposition: attachment; filename="numbers.csv"\n\nregion,q3,q4\nNA,1.2,1.4\nEU,0.8,0.9\n'
                 f"\n--{mixed}--\n"
             )
         elif what == "bad-encoded-word":

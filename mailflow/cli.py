@@ -271,8 +271,6 @@ def rules_test(ctx: click.Context, client: str, messages: tuple[str, ...]) -> No
         ruleset = load_rules(settings.rules_file(client))
     except RulesError as exc:
         _fail(EX_RULES, [str(p) for p in exc.problems])
-    except FileNotFoundError:
-        _fail(EX_RULES, f"{settings.rules_file(client)}: no such file")
     who = Person(conf.id, conf.name, conf.email)
     assistant = Person("assistant", settings.assistant.name, settings.assistant.email)
     for name in messages:

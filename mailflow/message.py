@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.errors import HeaderParseError
 from email.header import decode_header, make_header
-from email.message import EmailMessage
 from email.message import Message as StdMessage
 from email.utils import parsedate_to_datetime
 from functools import cached_property
@@ -147,11 +146,12 @@ class Message:
         return found[0] if found else None
 
     def addresses(self, field: str) -> list[Address]:
-        """Addresses in From, To, Cc, Reply-To or Sender."""
-        out: list[Address] = []
-        for value in self.headers_all(field):
-            out.extend(Address.parse_list(value))
-        return out
+        """Addresses in From, To, Cc, Reply-To or Sender (parsed once per field)."""
+        cache: dict[str, list[Address]] = self.__dict__.setdefault("_addresses", {})
+        found = cache.get(field)
+        if found is None:
+            found = cache[field] = [a for value in self.headers_all(field) for a in Address.parse_list(value)]
+        return list(found)
 
     @cached_property
     def message_id(self) -> str | None:

@@ -20,8 +20,10 @@ from .message import Message
 
 CATEGORIES = ("invite", "newsletter", "notification", "personal")
 
-_NOREPLY = re.compile(r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|mailer-daemon|postmaster|bounces?|notifications?)"
-                      r"([-+._].*)?$")
+_NOREPLY = re.compile(
+    r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|mailer-daemon|postmaster|bounces?|notifications?)"
+    r"([-+._].*)?$"
+)
 _BULK_PRECEDENCE = frozenset({"bulk", "list", "junk"})
 _BULK_HEADERS = ("list-unsubscribe", "list-id", "x-campaign", "x-mailchimp-id", "x-campaignid", "feedback-id")
 

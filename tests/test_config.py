@@ -54,8 +54,9 @@ def test_the_password_comes_from_the_environment_and_never_shows_in_a_repr(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DANA_IMAP_PASSWORD", "hunter2-secret")
-    settings = load_settings(write(tmp_path, ISSUE_SHAPE.replace('password_env = "DANA_IMAP_PASSWORD"',
-                                                                 'password = "inline-secret"')))
+    settings = load_settings(
+        write(tmp_path, ISSUE_SHAPE.replace('password_env = "DANA_IMAP_PASSWORD"', 'password = "inline-secret"'))
+    )
     account = settings.clients[0].accounts[0]
     assert isinstance(account, ImapAccount)
     assert account.secret() == "inline-secret"
@@ -86,7 +87,7 @@ def test_every_problem_is_reported_at_once_with_its_key(tmp_path: Path) -> None:
     broken = (
         ISSUE_SHAPE.replace('tls = "ssl"', 'tls = "tls1.3"')
         .replace('timezone = "America/New_York"', 'timezone = "Mars/Olympus"\ncolour = "blue"')
-        .replace('port = 993', 'port = "nine"')
+        .replace("port = 993", 'port = "nine"')
     )
     with pytest.raises(ConfigError) as info:
         load_settings(write(tmp_path, broken))

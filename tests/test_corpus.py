@@ -22,8 +22,6 @@ AWKWARD = ROOT / "tests" / "corpus" / "awkward"
 SAMPLE = ROOT / "mailflow" / "sample" / "maildir"
 
 
-
-
 def _touch_everything(raw: bytes) -> Message:
     """Read every view the rules and actions use; any exception fails the caller."""
     msg = Message(raw)
@@ -70,8 +68,15 @@ def test_every_generated_message_parses() -> None:
 def test_the_mix_is_realistic() -> None:
     labelled = list(corpus.generate_labelled(3000, seed=11))
     kinds = Counter(kind.partition(":")[0] for kind, _ in labelled)
-    expected = {"personal": 0.35, "newsletter": 0.25, "notification": 0.15, "invoice": 0.08,
-                "calendar": 0.05, "reply": 0.05, "odd": 0.07}
+    expected = {
+        "personal": 0.35,
+        "newsletter": 0.25,
+        "notification": 0.15,
+        "invoice": 0.08,
+        "calendar": 0.05,
+        "reply": 0.05,
+        "odd": 0.07,
+    }
     assert set(kinds) == set(expected) == set(corpus.KINDS)
     for kind, share in expected.items():
         assert abs(kinds[kind] / len(labelled) - share) < 0.03, (kind, kinds[kind])
@@ -155,6 +160,7 @@ def test_cli_writes_a_maildir(tmp_path: Path) -> None:
 
 # -- the awkward corpus -----------------------------------------------------------
 
+
 def _awkward_params() -> list[object]:
     params: list[object] = []
     for path in sorted(AWKWARD.glob("*.eml")):
@@ -227,12 +233,17 @@ def test_sample_messages_exercise_danas_rules() -> None:
     assert "ceo@bigcorp.example" in senders
     assert any(s.endswith("@board.example") for s in senders)
     assert any(msg.header("list-unsubscribe") and msg.header("list-id") for msg in msgs)
-    assert any((msg.header("precedence") or "").lower() == "bulk" and msg.content_type == "multipart/alternative"
-               for msg in msgs)
+    assert any(
+        (msg.header("precedence") or "").lower() == "bulk" and msg.content_type == "multipart/alternative"
+        for msg in msgs
+    )
     by_subject = [msg for msg in msgs if _INVOICE.match(msg.subject)]
     assert [a.filename for m in by_subject for a in m.attachments] == ["invoice-4471.pdf"]
-    by_attachment = [m for m in msgs if not _INVOICE.match(m.subject)
-                     and any(re.fullmatch(r"invoice-.*\.pdf", a.filename) for a in m.attachments)]
+    by_attachment = [
+        m
+        for m in msgs
+        if not _INVOICE.match(m.subject) and any(re.fullmatch(r"invoice-.*\.pdf", a.filename) for a in m.attachments)
+    ]
     assert [m.subject for m in by_attachment] == ["Your March statement"]
     for m in by_subject + by_attachment:
         assert all(a.size > 0 and a.content_type == "application/pdf" for a in m.attachments)
@@ -247,8 +258,12 @@ def test_sample_messages_exercise_danas_rules() -> None:
     assert isinstance(text, bytes)
     text = text.decode()
     assert "METHOD:REQUEST" in text and "BEGIN:VEVENT" in text and "ORGANIZER" in text and "dana@acme.example" in text
-    assert any(msg.header("auto-submitted") == "auto-generated" and msg.sender and msg.sender.email ==
-               "notifications@github.com" for msg in msgs)
+    assert any(
+        msg.header("auto-submitted") == "auto-generated"
+        and msg.sender
+        and msg.sender.email == "notifications@github.com"
+        for msg in msgs
+    )
     assert any(msg.sender and msg.sender.email == "no-reply@shop.example" for msg in msgs)
     assert any(msg.header("in-reply-to") and msg.references for msg in msgs)
     assert any("30 minutes next Tuesday or Wednesday afternoon" in msg.body_text.replace("\n", " ") for msg in msgs)

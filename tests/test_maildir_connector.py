@@ -12,8 +12,10 @@ from mailflow.model import Draft, Flag, MessageRef
 
 
 def message(n: int) -> bytes:
-    return (f"From: a{n}@example.com\r\nTo: dana@acme.example\r\nSubject: note {n}\r\n"
-            f"Message-ID: <m{n}@example.com>\r\n\r\nbody {n}\r\n").encode()
+    return (
+        f"From: a{n}@example.com\r\nTo: dana@acme.example\r\nSubject: note {n}\r\n"
+        f"Message-ID: <m{n}@example.com>\r\n\r\nbody {n}\r\n"
+    ).encode()
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -51,9 +51,11 @@ SAM = Person("assistant", "Sam Rivera", "sam@rivera-va.example")
 
 
 def mail(n: int, sender: str, subject: str, extra: str = "") -> bytes:
-    return (f"From: {sender}\r\nTo: Dana Whitfield <dana@acme.example>\r\nSubject: {subject}\r\n"
-            f"Message-ID: <p{n}@example.com>\r\nDate: Tue, 24 Nov 2026 10:0{n % 10}:00 -0500\r\n{extra}"
-            f"\r\nMessage body {n}.\r\n").encode()
+    return (
+        f"From: {sender}\r\nTo: Dana Whitfield <dana@acme.example>\r\nSubject: {subject}\r\n"
+        f"Message-ID: <p{n}@example.com>\r\nDate: Tue, 24 Nov 2026 10:0{n % 10}:00 -0500\r\n{extra}"
+        f"\r\nMessage body {n}.\r\n"
+    ).encode()
 
 
 @pytest.fixture
@@ -80,8 +82,9 @@ def store(tmp_path: Path) -> Store:
 
 
 def run_pass(store: Store, root: Path, rules_path: Path, connector: MaildirConnector | None = None) -> AccountPass:
-    step = AccountPass(store, connector or MaildirConnector(root, "dana"), load_rules(rules_path), DANA, SAM,
-                       batch_size=2)
+    step = AccountPass(
+        store, connector or MaildirConnector(root, "dana"), load_rules(rules_path), DANA, SAM, batch_size=2
+    )
     step.run()
     return step
 

@@ -366,9 +366,7 @@ class Store:
     def quarantined(self, limit: int = 20) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(
-                    messages.c.client, messages.c.account, messages.c.folder, messages.c.subject, messages.c.reason
-                )
+                select(messages.c.client, messages.c.account, messages.c.folder, messages.c.subject, messages.c.reason)
                 .where(messages.c.status == "quarantined")
                 .order_by(messages.c.id.desc())
                 .limit(limit)
@@ -416,8 +414,9 @@ def open_store(url: str, migrate: bool = True) -> Store:
     except SQLAlchemyError as exc:
         raise StoreError(f"database error on {_redact(url)}: {exc}") from exc
     except ModuleNotFoundError as exc:
-        raise StoreError(f"the driver for {_redact(url)} is not installed ({exc.name}); "
-                         "install mailflow[postgres] for PostgreSQL") from exc
+        raise StoreError(
+            f"the driver for {_redact(url)} is not installed ({exc.name}); install mailflow[postgres] for PostgreSQL"
+        ) from exc
 
 
 def _redact(url: str) -> str:

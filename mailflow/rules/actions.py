@@ -1,0 +1,183 @@
+"""Validating a rule's ``then`` list into action specs.
+
+Each item is a table with exactly one key:
+
+=================  ==================================================  ==========================================
+item               written                                             planned params
+=================  ==================================================  ==========================================
+``label``          ``"X"`` or ``["X", "Y"]``                           ``{"labels": ["X", "Y"]}``
+``move``           ``"Folder"``                                        ``{"folder": "Folder"}``
+``archive``        ``true``                                            ``{}``
+``flag``           ``true`` / ``false``                                ``{"on": bool}``
+``mark_read``      ``true`` / ``false``                                ``{"on": bool}``
+``draft_reply``    ``{ template = "ack" }`` or ``{ text = "..." }``,   ``{"template", "text", "reply_all", "quote"}``
+                   optional ``reply_all`` (false), ``quote`` (true)
+``log_time``       ``"2m"`` or ``{ duration = "1h30m",                 ``{"seconds": int, "activity": str}``
+                   activity = "bookkeeping" }``                        (activity defaults to ``"email"``)
+``stop``           ``true``                                            not planned: ends evaluation
+=================  ==================================================  ==========================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import jinja2
+
+from .diagnostics import (
+    Path,
+    Report,
+    check_keys,
+    describe,
+    expect_bool,
+    expect_table,
+    expect_text,
+    expect_texts,
+    expect_true,
+)
+from .durations import DurationError, parse_duration
+from .nodes import ActionSpec
+from .templates import compile_template, unknown_variables
+
+ACTION_KEYS = ("label", "move", "archive", "flag", "mark_read", "draft_reply", "log_time", "stop")
+DEFAULT_ACTIVITY = "email"
+
+
+def check_template(report: Report, source: str, path: Path, name: str | None) -> jinja2.Template | None:
+    """Compile a template, reporting a syntax error (at its line) or an unknown variable."""
+    try:
+        template = compile_template(source, name)
+    except jinja2.TemplateSyntaxError as exc:
+        report.error(
+            path, f"template does not compile: {exc.message} (template line {exc.lineno})", inner_line=exc.lineno
+        )
+        return None
+    unknown = unknown_variables(source)
+    if unknown:
+        names = ", ".join(repr(u) for u in unknown)
+        report.error(
+            path, f"template uses unknown variable {names}; templates can use sender, message, client and assistant"
+        )
+        return None
+    return template
+
+
+class ActionParser:
+    """Turns ``then`` lists into :class:`~mailflow.rules.nodes.ActionSpec` tuples, reporting problems."""
+
+    def __init__(self, report: Report, templates: Mapping[str, jinja2.Template | None]) -> None:
+        self.report = report
+        self.templates = templates  # None for a template that exists but does not compile
+        self.inline: dict[str, jinja2.Template] = {}  # compiled inline draft texts, by source
+
+    def parse_then(self, value: object, path: Path) -> tuple[tuple[ActionSpec, ...], bool] | None:
+        """The rule's actions and whether it stops evaluation."""
+        if not isinstance(value, list) or not value:
+            got = "an empty list" if isinstance(value, list) else describe(value)
+            self.report.error(path, f'then expects a list of actions like [ {{ label = "X" }} ], got {got}')
+            return None
+        specs: list[ActionSpec] = []
+        stop = False
+        ok = True
+        for i, item in enumerate(value):
+            where = (*path, i)
+            if not isinstance(item, Mapping) or len(item) != 1:
+                what = f"a table with {len(item)} keys" if isinstance(item, Mapping) else describe(item)
+                self.report.error(where, f'each action is a table with one key, like {{ label = "X" }}; got {what}')
+                ok = False
+                continue
+            ((key, arg),) = item.items()
+            if not check_keys(self.report, item, ACTION_KEYS, where):
+                ok = False
+                continue
+            if key == "stop":
+                stop = expect_true(self.report, arg, (*where, key), "remove it to let later rules run") or stop
+                ok = ok and arg is True
+                continue
+            params = self._params(key, arg, (*where, key))
+            if params is None:
+                ok = False
+            else:
+                specs.append(ActionSpec(i, key, params))
+        return (tuple(specs), stop) if ok else None
+
+    def _params(self, kind: str, arg: Any, path: Path) -> dict[str, Any] | None:
+        report = self.report
+        if kind == "label":
+            labels = expect_texts(report, arg, path, "a label name")
+            return None if labels is None else {"labels": [label.strip() for label in labels]}
+        if kind == "move":
+            folder = expect_text(report, arg, path, "a folder name")
+            return None if folder is None else {"folder": folder.strip()}
+        if kind == "archive":
+            return {} if expect_true(report, arg, path, "remove it to keep the message where it is") else None
+        if kind in ("flag", "mark_read"):
+            on = expect_bool(report, arg, path)
+            return None if on is None else {"on": on}
+        if kind == "draft_reply":
+            return self._draft(arg, path)
+        return self._log_time(arg, path)
+
+    def _draft(self, arg: Any, path: Path) -> dict[str, Any] | None:
+        table = expect_table(self.report, arg, path, 'a table like { template = "ack" }')
+        if table is None:
+            return None
+        ok = check_keys(self.report, table, ("template", "text", "reply_all", "quote"), path)
+        params: dict[str, Any] = {"template": None, "text": None, "reply_all": False, "quote": True}
+        for key in ("reply_all", "quote"):
+            if key in table:
+                on = expect_bool(self.report, table[key], (*path, key))
+                ok = ok and on is not None
+                params[key] = on
+        if ("template" in table) == ("text" in table):
+            self.report.error(path, 'draft_reply needs either template = "name" or text = "...", not both')
+            return None
+        if "template" in table:
+            name = expect_text(self.report, table["template"], (*path, "template"), "a template name")
+            if name is None:
+                return None
+            if name not in self.templates:
+                known = ", ".join(sorted(self.templates)) or "none"
+                self.report.error(
+                    (*path, "template"), f"template {name!r} is not defined in [templates] (defined: {known})"
+                )
+                return None
+            params["template"] = name
+            return params if ok and self.templates[name] is not None else None
+        text = expect_text(self.report, table["text"], (*path, "text"), "the text of the reply")
+        if text is None:
+            return None
+        compiled = check_template(self.report, text, (*path, "text"), None)
+        if compiled is None:
+            return None
+        self.inline[text] = compiled
+        params["text"] = text
+        return params if ok else None
+
+    def _log_time(self, arg: Any, path: Path) -> dict[str, Any] | None:
+        activity = DEFAULT_ACTIVITY
+        where = path
+        if isinstance(arg, Mapping):
+            ok = check_keys(self.report, arg, ("duration", "activity"), path)
+            if "activity" in arg:
+                found = expect_text(self.report, arg["activity"], (*path, "activity"), "an activity name")
+                ok = ok and found is not None
+                activity = (found or "").strip()
+            if "duration" not in arg:
+                self.report.error(path, 'log_time needs a duration, like { duration = "2m" }')
+                return None
+            arg, where = arg["duration"], (*path, "duration")
+            if not ok:
+                return None
+        if not isinstance(arg, str):
+            number = isinstance(arg, int | float) and not isinstance(arg, bool)
+            hint = f'; write a unit, like "{arg}m"' if number else ""
+            self.report.error(where, f'{where[-1]} expects a duration like "2m" or "1h30m", got {describe(arg)}{hint}')
+            return None
+        try:
+            seconds = parse_duration(arg)
+        except DurationError as exc:
+            self.report.error(where, f"{where[-1]} {exc}")
+            return None
+        return {"seconds": seconds, "activity": activity}

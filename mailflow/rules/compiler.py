@@ -1,0 +1,268 @@
+"""Compiling condition nodes into closures over :class:`~mailflow.rules.facts.Facts`.
+
+Everything that can be prepared is prepared here, once per load: regexes are
+already compiled by validation, lists are frozensets, and each node becomes a
+plain function. Inside ``all`` and ``any`` (and a ``when`` with several keys)
+children are reordered by cost, so the cheap tests (context, headers,
+addresses, subject) run before the body, which runs before the attachments
+(a full MIME parse); short-circuiting then often saves the expensive ones.
+Reordering cannot change a result: conditions have no side effects.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+
+from .facts import AddressFacts, Facts
+from .nodes import (
+    AddressCond,
+    AddressTest,
+    AllOf,
+    Always,
+    AnyOf,
+    AttachmentCond,
+    Condition,
+    Contains,
+    ContextCond,
+    Domain,
+    HeaderCond,
+    InList,
+    Is,
+    Matches,
+    NotOf,
+    StrTest,
+    TextCond,
+)
+
+Predicate = Callable[[Facts], bool]
+_TextTest = Callable[[str, str], bool]
+_AddressTest = Callable[[AddressFacts], bool]
+
+COST_CONTEXT = 0
+COST_HEADER = 2
+COST_ADDRESS = 3
+COST_REGEX = 1  # added per regex test
+COST_BODY = 50
+COST_ATTACHMENTS = 100
+
+
+def compile_conditions(nodes: Sequence[Condition]) -> list[Predicate]:
+    """A predicate for each of ``nodes`` (the ``when`` of each rule of a file).
+
+    A field condition written identically in several rules (``from = { in =
+    "vip" }`` in three rules, say) is evaluated once per message: its result
+    is kept in the evaluation's cache.
+    """
+    counts = Counter(leaf for node in nodes for leaf in _leaves(node))
+    shared = {leaf: f"c:{i}" for i, (leaf, n) in enumerate(counts.items()) if n > 1}
+    return [compile_condition(node, shared)[0] for node in nodes]
+
+
+def compile_condition(node: Condition, shared: Mapping[Condition, str] | None = None) -> tuple[Predicate, int]:
+    """A predicate for ``node`` and its estimated cost; results of ``shared`` nodes are cached under their key."""
+    pred, cost = _compile(node, shared or {})
+    key = (shared or {}).get(node)
+    return (pred, cost) if key is None else (_memo(pred, key), cost)
+
+
+def _compile(node: Condition, shared: Mapping[Condition, str]) -> tuple[Predicate, int]:
+    if isinstance(node, Always):
+        return (lambda f: True), 0
+    if isinstance(node, ContextCond):
+        return _context(node), COST_CONTEXT
+    if isinstance(node, TextCond):
+        base = COST_HEADER if node.field == "subject" else COST_BODY
+        return _text(node), base + _regex_cost(node.tests)
+    if isinstance(node, HeaderCond):
+        return _header(node), COST_HEADER + _regex_cost(node.tests)
+    if isinstance(node, AddressCond):
+        return _address(node), COST_ADDRESS + _regex_cost(node.tests)
+    if isinstance(node, AttachmentCond):
+        return _attachment(node), COST_ATTACHMENTS
+    if isinstance(node, NotOf):
+        inner, cost = compile_condition(node.child, shared)
+        return (lambda f: not inner(f)), cost
+    return _combine(node, shared)
+
+
+def _leaves(node: Condition) -> Iterator[Condition]:
+    """The field conditions worth sharing (not the trivial context ones) in ``node``."""
+    if isinstance(node, AllOf | AnyOf):
+        for child in node.children:
+            yield from _leaves(child)
+    elif isinstance(node, NotOf):
+        yield from _leaves(node.child)
+    elif isinstance(node, TextCond | HeaderCond | AddressCond | AttachmentCond):
+        yield node
+
+
+def _memo(pred: Predicate, key: str) -> Predicate:
+    def shared(f: Facts) -> bool:
+        cache = f.cache
+        found: bool | None = cache.get(key)
+        if found is None:
+            found = cache[key] = pred(f)
+        return found
+
+    return shared
+
+
+def uses_body(node: Condition) -> bool:
+    """Whether ``node`` reads the body or the attachments (both need the whole message)."""
+    if isinstance(node, TextCond):
+        return node.field == "body"
+    if isinstance(node, AttachmentCond):
+        return True
+    if isinstance(node, AllOf | AnyOf):
+        return any(uses_body(c) for c in node.children)
+    if isinstance(node, NotOf):
+        return uses_body(node.child)
+    return False
+
+
+def _regex_cost(tests: tuple[StrTest | AddressTest, ...]) -> int:
+    return sum(COST_REGEX for t in tests if isinstance(t, Matches))
+
+
+def _combine(node: AllOf | AnyOf, shared: Mapping[Condition, str]) -> tuple[Predicate, int]:
+    compiled = sorted((compile_condition(c, shared) for c in node.children), key=lambda pc: pc[1])
+    preds = tuple(p for p, _ in compiled)
+    cost = sum(c for _, c in compiled)
+    if len(preds) == 1:
+        return preds[0], cost
+    if isinstance(node, AllOf):
+        if len(preds) == 2:
+            a, b = preds
+            return (lambda f: a(f) and b(f)), cost
+
+        def all_of(f: Facts) -> bool:
+            for p in preds:  # noqa: SIM110 -- a plain loop is faster than all(<generator>)
+                if not p(f):
+                    return False
+            return True
+
+        return all_of, cost
+    if len(preds) == 2:
+        a, b = preds
+        return (lambda f: a(f) or b(f)), cost
+
+    def any_of(f: Facts) -> bool:
+        for p in preds:  # noqa: SIM110 -- a plain loop is faster than any(<generator>)
+            if p(f):
+                return True
+        return False
+
+    return any_of, cost
+
+
+def _context(node: ContextCond) -> Predicate:
+    values = node.values
+    if node.attr == "category":
+        return lambda f: f.category in values
+    if node.attr == "account":
+        return lambda f: f.account in values
+    return lambda f: f.folder in values
+
+
+def _text_test(test: StrTest) -> _TextTest:
+    """A test on (text, lower-case text)."""
+    if isinstance(test, Is):
+        values = test.values
+        return lambda text, lower: lower.strip() in values
+    if isinstance(test, Contains):
+        needles = test.needles
+        if len(needles) == 1:
+            needle = needles[0]
+            return lambda text, lower: needle in lower
+        return lambda text, lower: any(n in lower for n in needles)
+    patterns = test.patterns
+    if len(patterns) == 1:
+        search = patterns[0].search
+        return lambda text, lower: search(text) is not None
+    return lambda text, lower: any(p.search(text) is not None for p in patterns)
+
+
+def _all_text(tests: tuple[StrTest, ...]) -> _TextTest:
+    compiled = tuple(_text_test(t) for t in tests)
+    if len(compiled) == 1:
+        return compiled[0]
+    return lambda text, lower: all(t(text, lower) for t in compiled)
+
+
+def _text(node: TextCond) -> Predicate:
+    test = _all_text(node.tests)
+    field = node.field
+
+    def text_cond(f: Facts) -> bool:
+        text, lower = f.text(field)
+        return test(text, lower)
+
+    return text_cond
+
+
+def _header(node: HeaderCond) -> Predicate:
+    name = node.name
+    if node.exists is not None:
+        want = node.exists
+        return lambda f: f.has_header(name) is want
+    test = _all_text(node.tests)
+
+    def header_cond(f: Facts) -> bool:
+        for text, lower in f.header(name):  # noqa: SIM110
+            if test(text, lower):
+                return True
+        return False
+
+    return header_cond
+
+
+def _address_test(test: AddressTest) -> _AddressTest:
+    if isinstance(test, Is):
+        values = test.values
+        return lambda a: a.email in values
+    if isinstance(test, Domain):
+        domains = test.domains
+        return lambda a: any(p in domains for p in a.parents)
+    if isinstance(test, InList):
+        contains = test.list.contains
+        return lambda a: contains(a.email, a.parents)
+    text_test = _text_test(test)
+    return lambda a: text_test(a.display, a.display_lower)
+
+
+def _address(node: AddressCond) -> Predicate:
+    compiled = tuple(_address_test(t) for t in node.tests)
+    field = node.field
+    if len(compiled) == 1:
+        test = compiled[0]
+
+        def address_cond(f: Facts) -> bool:
+            for a in f.addresses(field):  # noqa: SIM110
+                if test(a):
+                    return True
+            return False
+
+        return address_cond
+
+    def address_all(f: Facts) -> bool:
+        return any(all(t(a) for t in compiled) for a in f.addresses(field))
+
+    return address_all
+
+
+def _attachment(node: AttachmentCond) -> Predicate:
+    if not node.present:
+        return lambda f: not f.attachments()
+    name, ctype = node.name, node.type
+
+    def attachment_cond(f: Facts) -> bool:
+        for att in f.attachments():
+            if name is not None and name.match(att.filename) is None:
+                continue
+            if ctype is not None and ctype.match(att.content_type) is None:
+                continue
+            return True
+        return False
+
+    return attachment_cond

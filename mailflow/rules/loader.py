@@ -1,0 +1,79 @@
+"""Reading a rules file: TOML parsing, validation, line numbers, compilation."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from ..errors import Problem, RulesError, RulesSchemaError, RulesSyntaxError
+from .compiler import compile_conditions, uses_body
+from .diagnostics import Report
+from .ruleset import Rule, RuleSet
+from .schema import Document, validate
+from .sourcemap import SourceMap
+
+_AT_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)\s*$")
+_AT_END = re.compile(r"\s*\(at end of document\)\s*$")
+
+
+def load_rules(path: Path) -> RuleSet:
+    """Load, validate and compile the rules file at ``path``.
+
+    Raises :class:`~mailflow.errors.RulesSyntaxError` if it is not TOML (or
+    not UTF-8), :class:`~mailflow.errors.RulesSchemaError` with every problem
+    found if it is not a valid rules file, and :class:`~mailflow.errors.RulesError`
+    if it cannot be read.
+    """
+    doc, source, problems = _read(path)
+    if problems:
+        raise RulesSchemaError(problems)
+    assert doc is not None and source is not None
+    rules = []
+    predicates = compile_conditions([spec.when for spec in doc.rules])
+    for spec, predicate in zip(doc.rules, predicates, strict=True):
+        line = source.line(("rule", spec.index))
+        rules.append(Rule(spec.index, spec.name, line, spec.actions, spec.stop, uses_body(spec.when), predicate))
+    return RuleSet(Path(path), doc.version, doc.lists, doc.templates, rules, doc.inline_templates)
+
+
+def check_rules(path: Path) -> list[Problem]:
+    """Every problem in the rules file at ``path``, in line order; ``[]`` if it is fine. Never raises for a bad file."""
+    try:
+        _doc, _source, problems = _read(path)
+    except RulesError as exc:
+        return list(exc.problems)
+    return problems
+
+
+def _read(path: Path) -> tuple[Document | None, SourceMap | None, list[Problem]]:
+    file = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise RulesError([Problem(file, None, f"cannot read the rules file: {exc.strerror or exc}")]) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise RulesSyntaxError([Problem(file, line, "the file is not UTF-8 text; save it as UTF-8")]) from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesSyntaxError([_syntax_problem(file, text, exc)]) from exc
+    report = Report()
+    source = SourceMap(text)
+    doc = validate(data, report)
+    return doc, source, report.problems(file, source)
+
+
+def _syntax_problem(file: str, text: str, exc: tomllib.TOMLDecodeError) -> Problem:
+    message = str(exc)
+    m = _AT_LINE.search(message)
+    if m:
+        return Problem(file, int(m.group(1)), "not valid TOML: " + message[: m.start()])
+    m = _AT_END.search(message)
+    if m:
+        last_line = text.count("\n") + 1
+        return Problem(file, last_line, "not valid TOML: " + message[: m.start()] + " at the end of the file")
+    return Problem(file, None, "not valid TOML: " + message)

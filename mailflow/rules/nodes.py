@@ -1,0 +1,132 @@
+"""The validated form of a rule: condition and action nodes, before compilation to closures."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .addresses import AddressList
+
+AddressField = Literal["from", "to", "cc", "reply_to", "sender"]
+TextField = Literal["subject", "body"]
+ContextAttr = Literal["category", "account", "folder"]
+
+# -- string and address tests --------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Is:
+    """Case-insensitive equality with any of ``values`` (lower case, stripped)."""
+
+    values: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Contains:
+    """Case-insensitive substring: any of ``needles`` (lower case)."""
+
+    needles: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Matches:
+    """Any of ``patterns`` found (``re.search``) in the original text."""
+
+    patterns: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Domain:
+    """The address's domain is one of ``domains`` or a subdomain of one."""
+
+    domains: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class InList:
+    """The address is on a named ``[lists]`` list."""
+
+    list: AddressList
+
+
+StrTest = Is | Contains | Matches
+AddressTest = Is | Contains | Matches | Domain | InList
+
+# -- conditions -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Always:
+    """No condition: matches every message."""
+
+
+@dataclass(frozen=True, slots=True)
+class TextCond:
+    """``subject`` or ``body``: every test holds."""
+
+    field: TextField
+    tests: tuple[StrTest, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderCond:
+    """A header: some value passes every test; with ``exists`` set, only presence is checked."""
+
+    name: str
+    tests: tuple[StrTest, ...]
+    exists: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AddressCond:
+    """An address field: some address in it passes every test (``is`` compares the address)."""
+
+    field: AddressField
+    tests: tuple[AddressTest, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentCond:
+    """Some attachment (whose name and type match the patterns, if given) exists; or none, if not ``present``."""
+
+    present: bool
+    name: re.Pattern[str] | None = None
+    type: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContextCond:
+    """``category``, ``account`` or ``folder`` is one of ``values`` (lower case)."""
+
+    attr: ContextAttr
+    values: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    children: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    children: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NotOf:
+    child: Condition
+
+
+Condition = Always | TextCond | HeaderCond | AddressCond | AttachmentCond | ContextCond | AllOf | AnyOf | NotOf
+
+# -- actions ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    """One planned action of a rule; ``params`` is JSON-serialisable (see PlannedAction)."""
+
+    index: int
+    kind: str
+    params: dict[str, Any]

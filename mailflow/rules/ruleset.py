@@ -1,0 +1,134 @@
+"""A loaded rules file and its evaluation against one message."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..message import Message
+from .addresses import AddressList
+from .compiler import Predicate
+from .facts import Facts
+from .nodes import ActionSpec
+
+ACTION_KINDS = ("label", "move", "archive", "flag", "mark_read", "draft_reply", "log_time")
+
+
+@dataclass(frozen=True, slots=True)
+class MatchContext:
+    """A message and where it was seen: what conditions are tested against."""
+
+    message: Message
+    category: str
+    account: str
+    folder: str
+
+
+@dataclass(frozen=True)
+class PlannedAction:
+    """One action a matching rule asks for; executing it is the pipeline's job.
+
+    ``kind`` is one of :data:`ACTION_KINDS`; ``params`` is a fresh,
+    JSON-serialisable dict for each evaluation:
+
+    * ``label``: ``{"labels": [str, ...]}``
+    * ``move``: ``{"folder": str}``
+    * ``archive``: ``{}``
+    * ``flag``, ``mark_read``: ``{"on": bool}``
+    * ``draft_reply``: ``{"template": str | None, "text": str | None, "reply_all": bool, "quote": bool}``
+      (exactly one of ``template``/``text`` is set; see :meth:`RuleSet.draft_template`)
+    * ``log_time``: ``{"seconds": int, "activity": str}`` (``activity`` defaults to ``"email"``)
+    """
+
+    rule: str
+    rule_index: int
+    index: int
+    kind: str
+    params: Mapping[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable dict of every field."""
+        return {
+            "rule": self.rule,
+            "rule_index": self.rule_index,
+            "index": self.index,
+            "kind": self.kind,
+            "params": _copy(self.params),
+        }
+
+
+def _copy(params: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, list) else v for k, v in params.items()}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One compiled ``[[rule]]``."""
+
+    index: int
+    name: str
+    line: int | None
+    actions: tuple[ActionSpec, ...]
+    stop: bool
+    uses_body: bool
+    predicate: Predicate = field(repr=False, compare=False)
+
+    def matches(self, ctx: MatchContext) -> bool:
+        """Whether this rule's conditions hold for ``ctx`` (evaluated on its own)."""
+        return self.predicate(Facts(ctx))
+
+    def plan(self) -> list[PlannedAction]:
+        """This rule's actions, as planned when it matches."""
+        return [PlannedAction(self.name, self.index, a.index, a.kind, _copy(a.params)) for a in self.actions]
+
+
+@dataclass
+class RuleSet:
+    """A loaded, validated and compiled rules file.
+
+    Rules are evaluated in file order; the actions of every matching rule are
+    planned, in order; a matching rule with ``stop = true`` ends evaluation
+    after its own actions.
+    """
+
+    path: Path
+    version: int
+    lists: dict[str, AddressList]
+    templates: dict[str, jinja2.Template]
+    rules: list[Rule]
+    inline_templates: dict[str, jinja2.Template] = field(default_factory=dict, repr=False)
+
+    def evaluate(self, ctx: MatchContext) -> list[PlannedAction]:
+        """The actions every matching rule plans for ``ctx``, in rule and then-list order."""
+        facts = Facts(ctx)
+        plan: list[PlannedAction] = []
+        for rule in self.rules:
+            if rule.predicate(facts):
+                plan.extend(rule.plan())
+                if rule.stop:
+                    break
+        return plan
+
+    def needs_body(self) -> bool:
+        """Whether any rule reads the body (``body`` or ``has_attachment``): headers alone will not do."""
+        return any(rule.uses_body for rule in self.rules)
+
+    def template(self, name: str) -> jinja2.Template:
+        """The compiled ``[templates]`` entry ``name``; KeyError if there is none."""
+        try:
+            return self.templates[name]
+        except KeyError:
+            raise KeyError(f"no template {name!r} in {self.path}") from None
+
+    def draft_template(self, action: PlannedAction) -> jinja2.Template:
+        """The compiled template of a ``draft_reply`` action, named or inline."""
+        if action.kind != "draft_reply":
+            raise ValueError(f"{action.kind} action has no template")
+        name = action.params.get("template")
+        if name is not None:
+            return self.template(str(name))
+        return self.inline_templates[str(action.params["text"])]
