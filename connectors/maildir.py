@@ -119,8 +119,11 @@ class MaildirConnector:
         letters = _split_name(path.name)[1]
         flags = frozenset(_LETTER_FLAGS[c] for c in letters if c in _LETTER_FLAGS)
         names = self._keywords(path.parent.parent)
-        labels = frozenset(names[_KEYWORD_LETTERS.index(c)] for c in letters if c in _KEYWORD_LETTERS
-                           and _KEYWORD_LETTERS.index(c) < len(names))
+        labels = frozenset(
+            names[_KEYWORD_LETTERS.index(c)]
+            for c in letters
+            if c in _KEYWORD_LETTERS and _KEYWORD_LETTERS.index(c) < len(names)
+        )
         return flags, labels
 
     # -- keywords (Dovecot's dovecot-keywords file) ------------------------------
@@ -252,4 +255,3 @@ def _by_folder(refs: Sequence[MessageRef]) -> dict[str, list[MessageRef]]:
     for ref in refs:
         groups.setdefault(ref.folder, []).append(ref)
     return groups
-

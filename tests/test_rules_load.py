@@ -115,7 +115,8 @@ def test_an_unknown_key_is_reported_at_its_line_with_rule_and_key(tmp_path: Path
             "when.header.exist",
         ),
         (
-            'when = { not = { any = [ { from = { is = "a@b.example", domian = "x" } } ] } }\nthen = [ { flag = true } ]\n',
+            'when = { not = { any = [ { from = { is = "a@b.example", domian = "x" } } ] } }\n'
+            "then = [ { flag = true } ]\n",
             "domian",
             "when.not.any[0].from.domian",
         ),
@@ -266,7 +267,8 @@ def test_wrong_types_in_actions_are_reported(tmp_path: Path, action: str, key: s
         (
             '{ has_attachment = "yes" }',
             "when.has_attachment",
-            'has_attachment expects true, false or a table like { name = "*.pdf", type = "application/pdf" }, got \'yes\'',
+            "has_attachment expects true, false or a table like "
+            '{ name = "*.pdf", type = "application/pdf" }, got \'yes\'',
         ),
         ('{ header = { name = "X-A" } }', "when.header", "header needs one of: is, contains, matches, exists"),
         (

@@ -89,8 +89,16 @@ def run_account(
     batch = getattr(account, "batch_size", settings.batch_size)
     last = AccountReport(client=client.id, account=account.id)
     for attempt in range(1, RETRIES + 1):
-        step = AccountPass(store, connector_for(account), rules, person(client), assistant,
-                           folders=account.folders, batch_size=batch, progress=progress)
+        step = AccountPass(
+            store,
+            connector_for(account),
+            rules,
+            person(client),
+            assistant,
+            folders=account.folders,
+            batch_size=batch,
+            progress=progress,
+        )
         try:
             report = step.run()
             if attempt > 1:
@@ -153,8 +161,13 @@ def run_pass(
     return result
 
 
-def run_forever(settings: Settings, store: Store, interval: float, stop: threading.Event,
-                on_pass: Callable[[PassResult], None] | None = None) -> None:
+def run_forever(
+    settings: Settings,
+    store: Store,
+    interval: float,
+    stop: threading.Event,
+    on_pass: Callable[[PassResult], None] | None = None,
+) -> None:
     """Repeat passes until ``stop`` is set, sleeping ``interval`` seconds (with jitter) between them."""
     cache = RulesCache()
     while not stop.is_set():
