@@ -109,6 +109,7 @@ def server_state(server: DovecotServer, user: DovecotUser) -> dict[str, Counter[
                 else:
                     ident = str(headers["Message-ID"] or headers["Subject"] or "(none)")
                 flags = sorted(f.decode() if isinstance(f, bytes) else str(f) for f in item[b"FLAGS"])
+                flags = [f for f in flags if f != "\\Recent"]  # session state, not something mailflow sets
                 items[(ident, *flags)] += 1
             state[name] = items
     return state
@@ -214,3 +215,47 @@ def test_the_time_report_of_an_imap_run_is_valid_json(
     assert proc.returncode == 0, out
     report = json.loads(out)
     assert report["total_minutes"] == pytest.approx(sum(e["minutes"] for e in report["entries"]))
+
+
+def test_a_uidvalidity_reset_does_not_reprocess_anything(
+    dovecot_server: DovecotServer, imap_user: DovecotUser, tmp_path: Path
+) -> None:
+    fill(dovecot_server, imap_user)
+    config = write_config(tmp_path, imap_user)
+    run_once(config, imap_user)
+    state = server_state(dovecot_server, imap_user)
+    logged = time_log(config)
+    old, new = dovecot_server.reset_uidvalidity(imap_user)
+    assert old != new
+    out = run_once(config, imap_user)
+    assert " 0 new," in out, out
+    assert server_state(dovecot_server, imap_user) == state
+    assert time_log(config) == logged
+
+
+def test_a_connection_dropped_mid_sync_is_reopened_and_the_pass_completes(
+    dovecot_server: DovecotServer, imap_user: DovecotUser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mailflow.config import load_settings
+    from mailflow.store import open_store
+    from workers.runner import run_pass
+
+    total = fill(dovecot_server, imap_user)
+    config = write_config(tmp_path, imap_user, batch_size=5)
+    monkeypatch.setenv("DANA_IMAP_PASSWORD", imap_user.password)
+    settings = load_settings(config)
+    store = open_store(settings.database)
+    kicked = 0
+
+    def progress(_n: int) -> None:
+        nonlocal kicked
+        if kicked < 3:  # drop the connection between batches, three times
+            kicked += 1
+            dovecot_server.kick(imap_user)
+
+    result = run_pass(settings, store, progress=progress)
+    store.close()
+    assert kicked == 3
+    assert result.ok, [r.error for r in result.reports]
+    assert sum(statuses(config).values()) == total
+    assert statuses(config)["planned"] == 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -77,8 +77,11 @@ def mailbox(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return open_store(f"sqlite:///{tmp_path / 'mf.db'}")
+def store(store_url: str) -> Iterator[Store]:
+    """The same pipeline tests run on SQLite and on PostgreSQL."""
+    opened = open_store(store_url)
+    yield opened
+    opened.close()
 
 
 def run_pass(store: Store, root: Path, rules_path: Path, connector: MaildirConnector | None = None) -> AccountPass:
@@ -147,11 +150,13 @@ def test_a_message_that_is_not_mail_is_still_recorded_and_nothing_crashes(
 class DropsOnMove(MaildirConnector):
     """A mailbox whose connection drops the first time a message is moved."""
 
-    dropped = False
+    def __init__(self, root: Path, account: str) -> None:
+        super().__init__(root, account)
+        self.dropped = False
 
     def move(self, refs: Sequence[MessageRef], folder: str) -> None:
-        if not DropsOnMove.dropped:
-            DropsOnMove.dropped = True
+        if not self.dropped:
+            self.dropped = True
             raise TransientError("connection reset by peer")
         super().move(refs, folder)
 
