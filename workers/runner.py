@@ -101,8 +101,6 @@ def run_account(
         )
         try:
             report = step.run()
-            if attempt > 1:
-                report.resumed = max(report.resumed, 1)
             return _merge(last, report) if attempt > 1 else report
         except TransientError as exc:
             last = _merge(last, step.report)

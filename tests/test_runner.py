@@ -1,0 +1,84 @@
+"""Passes over several clients: one client's broken rules never hold up another's mail."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+from mailflow.config import load_settings
+from mailflow.store import open_store
+from workers.runner import RulesCache, run_pass
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "mailflow" / "sample" / "maildir"
+GOOD = (ROOT / "rules" / "dana.toml").read_text()
+
+
+def setup(tmp_path: Path) -> Path:
+    for client in ("dana", "lee"):
+        shutil.copytree(SAMPLE, tmp_path / client)
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "dana.toml").write_text(GOOD)
+    (tmp_path / "rules" / "lee.toml").write_text(GOOD)
+    config = tmp_path / "config.toml"
+    config.write_text(
+        """
+database = "sqlite:///mf.db"
+[assistant]
+name = "Sam Rivera"
+email = "sam@rivera-va.example"
+[[clients]]
+id = "dana"
+name = "Dana Whitfield"
+email = "dana@acme.example"
+[[clients.accounts]]
+kind = "maildir"
+path = "dana"
+[[clients]]
+id = "lee"
+name = "Lee Okafor"
+email = "lee@okafor.example"
+[[clients.accounts]]
+kind = "maildir"
+path = "lee"
+"""
+    )
+    return config
+
+
+def test_a_broken_rules_file_is_reported_and_the_other_clients_still_run(tmp_path: Path) -> None:
+    config = setup(tmp_path)
+    (tmp_path / "rules" / "dana.toml").write_text("version = 1\n[[rule]]\nname = 'x'\nthen = [ { flg = true } ]\n")
+    settings = load_settings(config)
+    result = run_pass(settings, open_store(settings.database))
+    assert not result.ok
+    assert "dana.toml:4" in result.rule_errors["dana"]
+    assert [r.client for r in result.reports] == ["lee"]
+    assert result.reports[0].new == 13
+
+
+def test_a_client_keeps_its_last_good_rules_when_the_file_breaks(tmp_path: Path) -> None:
+    config = setup(tmp_path)
+    settings = load_settings(config)
+    cache = RulesCache()
+    path = tmp_path / "rules" / "dana.toml"
+    good, problem = cache.get(path)
+    assert good is not None and problem is None
+    path.write_text("version = 1\n[[rule]]\nname = 'x'\nwhen = { subject = { matches = '(' } }\nthen = []\n")
+    later = time.time() + 5
+    os.utime(path, (later, later))
+    kept, problem = cache.get(path)
+    assert kept is good
+    assert problem is not None and "keeping the last good rules" in problem and "dana.toml:4" in problem
+    result = run_pass(settings, open_store(settings.database), cache)
+    assert {r.client for r in result.reports} == {"dana", "lee"}, "dana ran on her last good rules"
+
+
+def test_a_missing_rules_file_says_what_to_write(tmp_path: Path) -> None:
+    config = setup(tmp_path)
+    (tmp_path / "rules" / "lee.toml").unlink()
+    settings = load_settings(config)
+    result = run_pass(settings, open_store(settings.database))
+    assert "no rules file for this client" in result.rule_errors["lee"]
