@@ -143,3 +143,17 @@ def test_every_command_has_help_and_is_documented_in_the_readme(command: str) ->
     assert code == 0 and "Usage:" in out
     readme = (ROOT / "README.md").read_text()
     assert f"mailflow {command}" in readme, f"README.md does not document `mailflow {command}`"
+
+
+def test_a_draft_that_cannot_be_rendered_is_quarantined_with_its_reason_and_shown_by_status(demo: Path) -> None:
+    rules = demo.parent / "rules" / "dana.toml"
+    rules.write_text(rules.read_text().replace("{{ sender.first_name }}", "{{ sender.nickname }}"))
+    code, out = invoke("--config", str(demo), "run", "--once")
+    assert code == EX_OK, out
+    assert "2 actions failed" in out
+    code, out = invoke("--config", str(demo), "status")
+    assert "2 quarantined" in out
+    assert "nickname" in out, out
+    assert not (demo.parent / "maildir" / ".Drafts").exists() or not list(
+        (demo.parent / "maildir" / ".Drafts" / "cur").iterdir()
+    )

@@ -318,11 +318,14 @@ class Store:
                     )
                 ).scalars()
             )
-            failed = set(
-                conn.execute(
-                    select(actions.c.message_id).where(actions.c.message_id.in_(chunk), actions.c.status == "failed")
-                ).scalars()
-            )
+            failures: dict[int, str] = {}
+            for mid, kind, result in conn.execute(
+                select(actions.c.message_id, actions.c.kind, actions.c.result)
+                .where(actions.c.message_id.in_(chunk), actions.c.status == "failed")
+                .order_by(actions.c.seq)
+            ):
+                failures.setdefault(mid, f"{kind} failed: {result}")
+            failed = set(failures)
             finished = [m for m in chunk if m not in open_ids and m not in failed]
             if finished:
                 conn.execute(
@@ -330,13 +333,13 @@ class Store:
                     .where(messages.c.id.in_(finished), messages.c.status == "planned")
                     .values(status="done", done_at=now)
                 )
-            broken = [m for m in chunk if m in failed and m not in open_ids]
-            if broken:
-                conn.execute(
-                    update(messages)
-                    .where(messages.c.id.in_(broken))
-                    .values(status="quarantined", reason="an action failed: see the audit log", done_at=now)
-                )
+            for mid in chunk:
+                if mid in failed and mid not in open_ids:
+                    conn.execute(
+                        update(messages)
+                        .where(messages.c.id == mid)
+                        .values(status="quarantined", reason=failures[mid][:2000], done_at=now)
+                    )
 
     # -- time and reporting -------------------------------------------------
 
