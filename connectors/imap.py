@@ -57,6 +57,11 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 DRAFT_KEY_HEADER = "X-Mailflow-Key"
+# UIDs per STORE/MOVE command: every write command costs the server an index
+# sync that grows with the mailbox, so few large commands beat many small ones.
+# uid_set() compresses runs, which keeps the command line well under the
+# 64 KiB that servers such as Dovecot accept.
+WRITE_CHUNK = 5000
 """The header whose value is a draft's idempotency key; ``find_draft`` searches for it."""
 
 SEEN = b"\\Seen"
@@ -519,7 +524,7 @@ class ImapConnector:
         if not flags:
             return
         for folder, group in _group_by_folder(refs).items():
-            for chunk in _chunks(group, self.config.batch_size):
+            for chunk in _chunks(group, WRITE_CHUNK):
 
                 def op(client: Any, folder: str = folder, chunk: Sequence[MessageRef] = chunk) -> None:
                     info = self._try_select(client, folder, readonly=False)
@@ -575,7 +580,7 @@ class ImapConnector:
         for folder, group in groups.items():
             if folder == dest:
                 continue  # already there
-            for chunk in _chunks(group, self.config.batch_size):
+            for chunk in _chunks(group, WRITE_CHUNK):
 
                 def op(client: Any, folder: str = folder, chunk: Sequence[MessageRef] = chunk) -> None:
                     info = self._try_select(client, folder, readonly=False)
@@ -584,13 +589,13 @@ class ImapConnector:
                     wanted = sorted(self._current_uids(info, chunk))
                     if not wanted:
                         return
+                    if self._moves():
+                        client.move(uid_set(wanted), dest)  # UIDs already gone are ignored by the server
+                        return
                     # Only what is still here (and not already moved by COPY+\Deleted).
                     present = cast(list[int], client.search(["UID", uid_set(wanted), "UNDELETED"]))
                     uids = sorted(set(present) & set(wanted))
                     if not uids:
-                        return
-                    if self._moves():
-                        client.move(uid_set(uids), dest)
                         return
                     client.copy(uid_set(uids), dest)
                     client.add_flags(uid_set(uids), [DELETED], silent=True)
@@ -631,14 +636,21 @@ class ImapConnector:
     def save_draft(self, draft: Draft) -> str:
         """APPEND the draft to Drafts with ``\\Draft \\Seen``; an existing draft with its key is reused.
 
-        The key check makes a retry after a connection lost mid-APPEND safe.
+        A retry after a connection lost mid-APPEND first looks for the draft by
+        its key, so it is never saved twice; the pipeline does the same after a
+        crash.
         Returns ``"<uidvalidity>:<uid>"`` in the Drafts folder.
         """
 
+        attempts = 0
+
         def op(client: Any) -> str:
-            existing = self._find_draft(client, draft.key)
-            if existing is not None:
-                return existing
+            nonlocal attempts
+            attempts += 1
+            if attempts > 1:  # the connection dropped: the first APPEND may have landed
+                existing = self._find_draft(client, draft.key)
+                if existing is not None:
+                    return existing
             folder = self._role_folder(client, "drafts", "Drafts")
             response = client.append(folder, draft.raw, flags=(DRAFT, SEEN))
             match = _APPENDUID.search(response if isinstance(response, bytes) else str(response).encode())

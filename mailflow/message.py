@@ -18,6 +18,7 @@ import hashlib
 import html
 import quopri
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.errors import HeaderParseError
@@ -34,6 +35,8 @@ _TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]+>", re.S | re.I)
 _BLANKS = re.compile(r"\n\s*\n\s*\n+")
 _MSGID = re.compile(r"<[^<>\s]+>")
 _CALENDAR = re.compile(rb"text/calendar", re.I)
+_CALENDAR_PART = re.compile(rb"(?im)^content-type:[ \t]*(?:\r?\n[ \t]+)?text/calendar")
+_FILENAME = re.compile(rb'(?i)\b(?:file)?name(\*)?(?:\*?\d+\*?)?[ \t]*=[ \t]*("[^"\r\n]*"|[^;\s]+)')
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
 _BETWEEN_WORDS = re.compile(r"\?=\s+=\?")
 
@@ -86,6 +89,17 @@ def html_to_text(markup: str) -> str:
     text = html.unescape(_TAG.sub("", text))
     lines = [line.strip() for line in text.splitlines()]
     return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _leaves(part: StdMessage) -> Iterator[StdMessage]:
+    """The parts that carry content, in order; a forwarded message (message/*) is one leaf."""
+    if part.get_content_maintype() == "message" or not part.is_multipart():
+        yield part
+        return
+    payload = part.get_payload()
+    for sub in payload if isinstance(payload, list) else ():
+        if isinstance(sub, StdMessage):
+            yield from _leaves(sub)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,9 +210,13 @@ class Message:
 
     @cached_property
     def parsed(self) -> StdMessage:
-        """The full MIME tree, parsed with ``policy.default``."""
-        parser = email.parser.BytesParser(policy=email.policy.default)
-        return parser.parsebytes(self.raw)
+        """The full MIME tree, parsed with ``compat32`` (three times faster than ``policy.default``).
+
+        Only raw payloads are read from it (``get_payload(decode=True)``, file
+        names, content types), and headers are decoded by ``decode_words``,
+        so the newer policy's header objects would cost without helping.
+        """
+        return email.parser.BytesParser(policy=email.policy.compat32).parsebytes(self.raw)
 
     @cached_property
     def defects(self) -> list[str]:
@@ -224,8 +242,8 @@ class Message:
         """The plain-text body; an HTML-only message is rendered to text."""
         plain: str | None = None
         markup: str | None = None
-        for part in self.parsed.walk():
-            if part.is_multipart() or part.get_content_disposition() == "attachment":
+        for part in _leaves(self.parsed):
+            if part.get_content_disposition() == "attachment":
                 continue
             ctype = part.get_content_type()
             if ctype == "text/plain" and plain is None:
@@ -244,14 +262,17 @@ class Message:
     @cached_property
     def attachments(self) -> list[Attachment]:
         found: list[Attachment] = []
-        for part in self.parsed.walk():
-            if part.is_multipart():
-                continue
+        for part in _leaves(self.parsed):
             filename = part.get_filename()
-            if part.get_content_disposition() != "attachment" and not filename:
+            forwarded = part.get_content_maintype() == "message"
+            if part.get_content_disposition() != "attachment" and not filename and not forwarded:
                 continue
-            payload = part.get_payload(decode=True)
-            size = len(payload) if isinstance(payload, bytes) else 0
+            if forwarded:
+                inner = part.get_payload()
+                size = sum(len(m.as_bytes()) for m in inner) if isinstance(inner, list) else 0
+            else:
+                payload = part.get_payload(decode=True)
+                size = len(payload) if isinstance(payload, bytes) else 0
             found.append(Attachment(decode_words(filename or ""), part.get_content_type(), size))
         return found
 
@@ -262,4 +283,26 @@ class Message:
             return True
         if _CALENDAR.search(self.raw) is None:
             return False
+        if _CALENDAR_PART.search(self.raw) is not None:
+            return True  # a part header says text/calendar: no need for the MIME parse
         return any(p.get_content_type() == "text/calendar" for p in self.parsed.walk())
+
+    @cached_property
+    def filename_hints(self) -> tuple[tuple[str, ...], bool]:
+        """File names seen in the raw bytes, and whether some may be hidden from this scan.
+
+        Names in RFC 2231 (``filename*=``) or RFC 2047 (``=?...?=``) form are
+        reported as hidden: only the full MIME parse reads those. Lets a
+        ``has_attachment`` name condition skip the parse when no name can match.
+        """
+        names: list[str] = []
+        hidden = False
+        for m in _FILENAME.finditer(self.raw):
+            if m.group(1):
+                hidden = True
+                continue
+            value = m.group(2).strip().strip(b'"').decode("utf-8", "replace")
+            if "=?" in value:
+                hidden = True
+            names.append(value)
+        return tuple(names), hidden

@@ -6,14 +6,18 @@ The order of writes is what makes a crash at any point harmless:
    unless a rule needs the body), classified and run through the client's
    rules; the messages and their planned actions are recorded in one
    transaction, each action under an idempotency key.
-2. The batch's actions are applied through the connector, grouped into one
-   call per kind (one IMAP ``UID STORE`` for every message that gets the
-   ``Urgent`` keyword). Moves and archives come last, so the other actions
-   still find the message where it was. Drafts are marked ``applying``
-   before they are saved: after a crash, a draft in that state is looked
-   up by its key in Drafts before it is saved again.
-3. Outcomes, time entries and audit rows are written in one transaction.
-4. Only when every batch of a folder is recorded is its sync cursor advanced.
+2. Drafts and time entries are applied batch by batch (a draft needs the
+   parsed original, still in memory). Drafts are marked ``applying`` before
+   they are saved: after a crash, a draft in that state is looked up by its
+   key in Drafts before it is saved again.
+3. Keywords, flags, read state and moves are collected over up to
+   ``apply_every`` messages and applied with one call per keyword, flag or
+   destination (one IMAP ``UID STORE`` for every message that gets the
+   ``Urgent`` keyword): a server's cost per write command grows with the
+   mailbox, so few large commands beat many small ones. Moves and archives
+   come last, so the other actions still find the message where it was.
+4. Outcomes, time entries and audit rows are written in one transaction.
+5. Only when every batch of a folder is recorded is its sync cursor advanced.
 
 A run that starts first finishes whatever an earlier, interrupted run left
 planned. Every connector operation is idempotent, so redoing an action whose
@@ -47,6 +51,7 @@ from .triage import classify
 log = logging.getLogger("mailflow.pipeline")
 
 _MOVES = ("move", "archive")
+_DEFERRED = frozenset({"label", "flag", "mark_read", "move", "archive"})
 
 
 @dataclass
@@ -118,6 +123,7 @@ class AccountPass:
         *,
         folders: Sequence[str] = ("INBOX",),
         batch_size: int = 500,
+        apply_every: int = 5000,
         keep_messages: int = 200,
         progress: Callable[[int], None] | None = None,
     ) -> None:
@@ -129,6 +135,7 @@ class AccountPass:
         self.account = connector.account
         self.folders = list(folders)
         self.batch_size = batch_size
+        self.apply_every = max(apply_every, batch_size)
         self.keep_messages = keep_messages
         self.progress = progress
         self.report = AccountReport(client=client.id, account=self.account)
@@ -157,18 +164,26 @@ class AccountPass:
         cursor = self.store.get_cursor(self.account, folder)
         changes = self.connector.changes(folder, cursor)
         refs = changes.refs
+        deferred: list[PendingAction] = []
+        unapplied = 0
         for start in range(0, len(refs), self.batch_size):
             chunk = refs[start : start + self.batch_size]
             known = self.store.known_locators(self.account, folder, [r.locator for r in chunk])
             fresh = [r for r in chunk if r.locator not in known]
             self.report.skipped += len(chunk) - len(fresh)
             if fresh:
-                self._process_batch(fresh, reset=changes.reset)
+                deferred.extend(self._process_batch(fresh, reset=changes.reset))
+                unapplied += len(fresh)
+            if unapplied >= self.apply_every:
+                self.apply(deferred)
+                deferred, unapplied = [], 0
             if self.progress:
                 self.progress(len(chunk))
+        self.apply(deferred)
         self.store.set_cursor(self.account, changes.cursor)
 
-    def _process_batch(self, refs: Sequence[MessageRef], *, reset: bool) -> None:
+    def _process_batch(self, refs: Sequence[MessageRef], *, reset: bool) -> list[PendingAction]:
+        """Plan and record a batch; apply its drafts and time entries; return the actions left for later."""
         fetched = list(self.connector.fetch(refs))
         parsed = [(f.ref, Message(f.raw)) for f in fetched]
         known = self.store.known_keys(self.account, [m.key for _, m in parsed])
@@ -187,28 +202,31 @@ class AccountPass:
             messages.append(msg)
         self.store.relocate(self.account, relocated)
         self.store.record(rows)
-        pending: list[PendingAction] = []
+        now: list[PendingAction] = []
+        later: list[PendingAction] = []
         for row, msg in zip(rows, messages, strict=True):
             assert row.id is not None
             self._cache[row.id] = msg
             for a in row.actions:
-                pending.append(
-                    PendingAction(
-                        a.key,
-                        row.id,
-                        row.key,
-                        row.folder,
-                        row.locator,
-                        row.subject,
-                        a.seq,
-                        a.rule,
-                        a.kind,
-                        a.params,
-                        a.status,
-                    )
+                if a.status != "planned":
+                    continue
+                action = PendingAction(
+                    a.key,
+                    row.id,
+                    row.key,
+                    row.folder,
+                    row.locator,
+                    row.subject,
+                    a.seq,
+                    a.rule,
+                    a.kind,
+                    a.params,
+                    a.status,
                 )
-        self.apply(pending)
+                (later if a.kind in _DEFERRED else now).append(action)
+        self.apply(now)
         self._cache.clear()
+        return later
 
     def _plan(self, ref: MessageRef, msg: Message) -> MessageRow:
         """Classify and evaluate one message; a failure quarantines it with the reason."""
@@ -290,21 +308,35 @@ class AccountPass:
         outcomes.extend(Outcome(a, "done") for a in group)
 
     def _apply_in_place(self, pending: Sequence[PendingAction], outcomes: list[Outcome]) -> None:
-        groups: dict[tuple[str, str], list[PendingAction]] = {}
+        """One connector call per keyword, per flag state and per read state, for all the actions given."""
+        calls: dict[tuple[str, str], list[PendingAction]] = {}
         for a in pending:
             if a.kind == "label":
-                groups.setdefault(("label", "\x1f".join(a.params["labels"])), []).append(a)
+                for label in a.params["labels"]:
+                    calls.setdefault(("label", label), []).append(a)
             elif a.kind in ("flag", "mark_read"):
-                groups.setdefault((a.kind, str(bool(a.params.get("on", True)))), []).append(a)
-        for (kind, arg), group in groups.items():
+                calls.setdefault((a.kind, str(bool(a.params.get("on", True)))), []).append(a)
+        failed: dict[str, str] = {}
+        done: dict[str, PendingAction] = {}
+        for (kind, arg), group in calls.items():
             refs = [self._ref(a) for a in group]
             if kind == "label":
-                labels = arg.split("\x1f")
-                self._group(outcomes, group, partial(self.connector.add_labels, refs, labels))
+                call = partial(self.connector.add_labels, refs, [arg])
             elif kind == "flag":
-                self._group(outcomes, group, partial(self.connector.set_flagged, refs, arg == "True"))
+                call = partial(self.connector.set_flagged, refs, arg == "True")
             else:
-                self._group(outcomes, group, partial(self.connector.set_read, refs, arg == "True"))
+                call = partial(self.connector.set_read, refs, arg == "True")
+            try:
+                call()
+            except TransientError:
+                raise  # the pass stops; the actions stay planned and are redone next time
+            except ConnectorError as exc:
+                for a in group:
+                    failed.setdefault(a.key, f"{type(exc).__name__}: {exc}")
+            for a in group:
+                done[a.key] = a
+        for key, a in done.items():
+            outcomes.append(Outcome(a, "failed", failed[key]) if key in failed else Outcome(a, "done"))
 
     def _apply_moves(self, pending: Sequence[PendingAction], outcomes: list[Outcome]) -> None:
         groups: dict[str, list[PendingAction]] = {}

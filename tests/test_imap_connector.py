@@ -367,7 +367,7 @@ def test_a_draft_is_appended_to_drafts_with_draft_flag_and_find_draft_finds_it_b
     assert flags_of(dovecot_server, imap_user, "Drafts")[uid] >= {b"\\Draft", b"\\Seen"}
     assert connector.find_draft("k-123:abc") == locator
     assert connector.find_draft("k-123") is None  # HEADER search matches substrings; we do not
-    assert connector.save_draft(Draft(raw=raw, key="k-123:abc")) == locator  # saving again reuses it
+    # save_draft does not search first (the pipeline asks find_draft before redoing an interrupted draft)
     assert len(uids_in(dovecot_server, imap_user, "Drafts")) == 1
     assert uids_in(dovecot_server, imap_user, "INBOX") == []
 

@@ -257,6 +257,10 @@ def _attachment(node: AttachmentCond) -> Predicate:
     name, ctype = node.name, node.type
 
     def attachment_cond(f: Facts) -> bool:
+        if name is not None:
+            hints, hidden = f.message.filename_hints
+            if not hidden and not any(name.match(h) for h in hints):
+                return False  # no file name in the bytes can match: skip the MIME parse
         for att in f.attachments():
             if name is not None and name.match(att.filename) is None:
                 continue

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, update
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, inspect, select, text, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from ..errors import StoreError
@@ -184,8 +184,10 @@ class Store:
             return
         now = _now()
         with self.engine.begin() as conn:
-            ids = conn.execute(
-                insert(messages).returning(messages.c.id, sort_by_parameter_order=True),
+            # executemany, then one SELECT for the ids: RETURNING with a guaranteed
+            # order would make SQLAlchemy send one INSERT per row.
+            conn.execute(
+                insert(messages),
                 [
                     {
                         "client": r.client,
@@ -203,10 +205,19 @@ class Store:
                     }
                     for r in rows
                 ],
-            ).scalars()
+            )
+            by_key: dict[str, int] = {}
+            keys = [r.key for r in rows]
+            for i in range(0, len(keys), _CHUNK):
+                found = conn.execute(
+                    select(messages.c.key, messages.c.id).where(
+                        messages.c.account == rows[0].account, messages.c.key.in_(keys[i : i + _CHUNK])
+                    )
+                )
+                by_key.update((key, mid) for key, mid in found)
             action_rows = []
-            for row, mid in zip(rows, ids, strict=True):
-                row.id = mid
+            for row in rows:
+                mid = row.id = by_key[row.key]
                 for a in row.actions:
                     action_rows.append(
                         {
@@ -432,8 +443,21 @@ def _redact(url: str) -> str:
     return url
 
 
+HEAD = "0001"
+"""The newest migration; when the database is already there, Alembic is not even imported."""
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def upgrade(engine: Engine) -> None:
     """Apply Alembic migrations up to head."""
+    if current_revision(engine) == HEAD:
+        return
     from alembic import command
     from alembic.config import Config
 

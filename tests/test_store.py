@@ -1,0 +1,107 @@
+"""The store on every backend: migrations, cursors, exactly-once bookkeeping."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from mailflow.errors import StoreError
+from mailflow.model import SyncCursor
+from mailflow.store import ActionRow, MessageRow, Outcome, Store, TimeRow, open_store
+from mailflow.store.db import HEAD, current_revision, normalise_url
+from mailflow.store.tables import messages
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    opened = open_store(store_url)
+    yield opened
+    opened.close()
+
+
+def test_the_head_constant_is_alembics_newest_migration() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent.parent / "mailflow" / "store" / "migrations"))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == HEAD
+
+
+def test_opening_migrates_to_head_and_reopening_is_a_no_op(store_url: str) -> None:
+    for _ in range(2):
+        opened = open_store(store_url)
+        assert current_revision(opened.engine) == HEAD
+        opened.close()
+
+
+def test_a_cursor_is_stored_and_replaced(store: Store) -> None:
+    assert store.get_cursor("dana", "INBOX") is None
+    store.set_cursor("dana", SyncCursor("INBOX", {"uidvalidity": 7, "last_uid": 10}))
+    store.set_cursor("dana", SyncCursor("INBOX", {"uidvalidity": 7, "last_uid": 12}))
+    assert store.get_cursor("dana", "INBOX") == SyncCursor("INBOX", {"uidvalidity": 7, "last_uid": 12})
+
+
+def row(n: int, actions: int = 2) -> MessageRow:
+    return MessageRow(
+        "dana",
+        "dana",
+        f"mid:<{n}@x>",
+        "INBOX",
+        f"1:{n}",
+        "planned",
+        "personal",
+        f"subject {n}",
+        "a@x.example",
+        actions=[ActionRow(f"k{n}-{i}", i, "rule", "label", {"labels": ["A"]}) for i in range(actions)],
+    )
+
+
+def test_recorded_messages_get_ids_and_their_actions_are_pending_in_order(store: Store) -> None:
+    rows = [row(n) for n in range(700)]
+    store.record(rows)
+    assert all(r.id is not None for r in rows)
+    assert store.known_keys("dana", ["mid:<5@x>", "mid:<nope@x>"]) == {"mid:<5@x>"}
+    assert store.known_locators("dana", "INBOX", ["1:5", "1:9999"]) == {"1:5"}
+    pending = store.pending("dana")
+    assert len(pending) == 1400
+    assert [(p.message_key, p.seq) for p in pending[:3]] == [("mid:<0@x>", 0), ("mid:<0@x>", 1), ("mid:<1@x>", 0)]
+
+
+def test_completing_every_action_finishes_the_message_with_its_time_entry(store: Store) -> None:
+    store.record([row(1)])
+    pending = store.pending("dana")
+    at = datetime.now(UTC)
+    outcomes = [Outcome(pending[0], "done", time=TimeRow("dana", "email", 120, "auto", at, action_key=pending[0].key))]
+    store.complete("dana", "dana", outcomes)
+    with store.engine.connect() as conn:
+        assert conn.execute(select(messages.c.status)).scalar() == "planned"
+    store.complete("dana", "dana", [Outcome(pending[1], "done")])
+    with store.engine.connect() as conn:
+        assert conn.execute(select(messages.c.status)).scalar() == "done"
+    entries = store.time_entries("dana", at - timedelta(minutes=1), at + timedelta(minutes=1))
+    assert [e["seconds"] for e in entries] == [120]
+    assert len(store.audit_rows("dana")) == 2
+
+
+def test_a_failed_action_quarantines_its_message_with_the_reason(store: Store) -> None:
+    store.record([row(2, actions=1)])
+    [pending] = store.pending("dana")
+    store.complete("dana", "dana", [Outcome(pending, "failed", "NotFound: no such folder")])
+    [q] = store.quarantined()
+    assert q["reason"] == "label failed: NotFound: no such folder"
+
+
+def test_a_plain_postgresql_url_gets_the_psycopg_driver() -> None:
+    assert normalise_url("postgresql://u@h:5432/db") == "postgresql+psycopg://u@h:5432/db"
+    assert normalise_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_an_unreachable_database_is_a_store_error_without_the_password() -> None:
+    with pytest.raises(StoreError) as info:
+        open_store("postgresql://mf:s3cret@127.0.0.1:1/none")
+    assert "s3cret" not in str(info.value)
