@@ -269,7 +269,8 @@ class Message:
                 continue
             if forwarded:
                 inner = part.get_payload()
-                size = sum(len(m.as_bytes()) for m in inner) if isinstance(inner, list) else 0
+                inner_parts = inner if isinstance(inner, list) else []
+                size = sum(len(m.as_bytes()) for m in inner_parts if isinstance(m, StdMessage))
             else:
                 payload = part.get_payload(decode=True)
                 size = len(payload) if isinstance(payload, bytes) else 0
