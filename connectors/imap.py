@@ -105,6 +105,7 @@ _MISSING_CODES = ("NONEXISTENT", "TRYCREATE")
 
 _NOT_ATOM = re.compile(r"[^A-Za-z0-9_.$+-]")
 _APPENDUID = re.compile(rb"APPENDUID (\d+) (\d+)")
+_APPENDUID_SET = re.compile(rb"APPENDUID (\d+) ([\d:,]+)")
 
 
 def keyword_for(label: str) -> str:
@@ -540,6 +541,25 @@ class ImapConnector:
 
                 self._run(f"{what} in {folder}", op)
 
+    def update(
+        self,
+        refs: Sequence[MessageRef],
+        *,
+        add_labels: Sequence[str] = (),
+        flagged: bool | None = None,
+        read: bool | None = None,
+    ) -> None:
+        """One ``UID STORE +FLAGS.SILENT`` for everything added, one ``-FLAGS.SILENT`` for what is cleared."""
+        add = sorted({keyword_for(label).encode() for label in add_labels})
+        remove: list[bytes] = []
+        for on, flag in ((flagged, FLAGGED), (read, SEEN)):
+            if on is True:
+                add.append(flag)
+            elif on is False:
+                remove.append(flag)
+        self._store(refs, add, True, "updating flags")
+        self._store(refs, remove, False, "clearing flags")
+
     def add_labels(self, refs: Sequence[MessageRef], labels: Sequence[str]) -> None:
         """Attach labels as IMAP keywords (see ``keyword_for``)."""
         keywords = sorted({keyword_for(label).encode() for label in labels})
@@ -662,3 +682,53 @@ class ImapConnector:
             return found
 
         return self._run("saving a draft", op)
+
+    def save_drafts(self, drafts: Sequence[Draft]) -> list[str]:
+        """Save several drafts with one MULTIAPPEND (RFC 3502) when offered, else one APPEND each.
+
+        A retry after a dropped connection first looks each draft up by its
+        key and appends only the ones that are missing.
+        """
+        if not drafts:
+            return []
+        if "MULTIAPPEND" not in self._capabilities or len(drafts) == 1:
+            return [self.save_draft(d) for d in drafts]
+        attempts = 0
+
+        def op(client: Any) -> list[str]:
+            nonlocal attempts
+            attempts += 1
+            found: dict[str, str] = {}
+            if attempts > 1:
+                for d in drafts:
+                    existing = self._find_draft(client, d.key)
+                    if existing is not None:
+                        found[d.key] = existing
+            todo = [d for d in drafts if d.key not in found]
+            folder = self._role_folder(client, "drafts", "Drafts")
+            if todo:
+                response = client.multiappend(folder, [{"msg": d.raw, "flags": (DRAFT, SEEN)} for d in todo])
+                match = _APPENDUID_SET.search(response if isinstance(response, bytes) else str(response).encode())
+                uids = _expand_uid_set(match.group(2).decode()) if match else []
+                if match and len(uids) == len(todo):
+                    for d, uid in zip(todo, uids, strict=True):
+                        found[d.key] = make_locator(int(match.group(1)), uid)
+                else:
+                    for d in todo:
+                        located = self._find_draft(client, d.key)
+                        if located is None:
+                            raise PermanentError(f"{self._where()}: saved drafts in {folder} but cannot find one")
+                        found[d.key] = located
+            return [found[d.key] for d in drafts]
+
+        return self._run("saving drafts", op)
+
+
+def _expand_uid_set(text: str) -> list[int]:
+    """``"4:6,9"`` -> ``[4, 5, 6, 9]`` (an APPENDUID or COPYUID set)."""
+    out: list[int] = []
+    for part in text.split(","):
+        low, _, high = part.partition(":")
+        start, end = int(low), int(high or low)
+        out.extend(range(min(start, end), max(start, end) + 1))
+    return out

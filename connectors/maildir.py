@@ -174,6 +174,26 @@ class MaildirConnector:
                     continue
                 self._index.setdefault(ref.folder, {})[base] = target
 
+    def update(
+        self,
+        refs: Sequence[MessageRef],
+        *,
+        add_labels: Sequence[str] = (),
+        flagged: bool | None = None,
+        read: bool | None = None,
+    ) -> None:
+        """One rename per message for every label and flag change."""
+        for folder, group in _by_folder(refs).items():
+            folder_dir = self._dir(folder)
+            add = "".join(self._letter(folder_dir, label, create=True) or "" for label in add_labels)
+            remove = ""
+            for on, letter in ((flagged, "F"), (read, "S")):
+                if on is True:
+                    add += letter
+                elif on is False:
+                    remove += letter
+            self._retag(group, add=add, remove=remove)
+
     def add_labels(self, refs: Sequence[MessageRef], labels: Sequence[str]) -> None:
         for folder, group in _by_folder(refs).items():
             folder_dir = self._dir(folder)
@@ -232,6 +252,9 @@ class MaildirConnector:
         tmp.write_bytes(draft.raw)
         tmp.replace(folder / "cur" / f"{name}:2,DS")
         return name
+
+    def save_drafts(self, drafts: Sequence[Draft]) -> list[str]:
+        return [self.save_draft(d) for d in drafts]
 
     def find_draft(self, key: str) -> str | None:
         folder = self._dir("Drafts")

@@ -43,6 +43,22 @@ class MailConnector(Protocol):
     def fetch(self, refs: Sequence[MessageRef]) -> Iterator[FetchedMessage]:
         """The raw bytes of each ref still present, without marking anything read."""
 
+    def update(
+        self,
+        refs: Sequence[MessageRef],
+        *,
+        add_labels: Sequence[str] = (),
+        flagged: bool | None = None,
+        read: bool | None = None,
+    ) -> None:
+        """Add labels and set the flagged and read states in one provider call where it can.
+
+        IMAP: one ``UID STORE +FLAGS`` with the keywords, ``\\Flagged`` and
+        ``\\Seen`` together (and one ``-FLAGS`` for what is cleared); Gmail:
+        one ``batchModify`` (STARRED and UNREAD are labels there); Graph: one
+        PATCH per message. ``None`` leaves a state as it is.
+        """
+
     def add_labels(self, refs: Sequence[MessageRef], labels: Sequence[str]) -> None:
         """Attach labels (IMAP keywords, Gmail labels, Outlook categories)."""
 
@@ -63,6 +79,9 @@ class MailConnector(Protocol):
 
     def save_draft(self, draft: Draft) -> str:
         """Store a draft in the account's own Drafts; returns its locator. Never sends."""
+
+    def save_drafts(self, drafts: Sequence[Draft]) -> list[str]:
+        """Store several drafts at once (IMAP MULTIAPPEND: one round trip); returns their locators."""
 
     def find_draft(self, key: str) -> str | None:
         """The locator of a draft saved earlier with this idempotency key, if any."""

@@ -10,12 +10,13 @@ The order of writes is what makes a crash at any point harmless:
    parsed original, still in memory). Drafts are marked ``applying`` before
    they are saved: after a crash, a draft in that state is looked up by its
    key in Drafts before it is saved again.
-3. Keywords, flags, read state and moves are collected over up to
-   ``apply_every`` messages and applied with one call per keyword, flag or
-   destination (one IMAP ``UID STORE`` for every message that gets the
-   ``Urgent`` keyword): a server's cost per write command grows with the
-   mailbox, so few large commands beat many small ones. Moves and archives
-   come last, so the other actions still find the message where it was.
+3. Keywords, flags and read state are collected over up to ``apply_every``
+   (2,000) messages and applied with one call per distinct change (one IMAP
+   ``UID STORE`` for every message that gets ``Urgent`` and ``\\Flagged``);
+   moves and archives are collected over the whole folder and applied last,
+   one call per destination. A server's cost per write command grows with
+   the mailbox, so few large commands beat many small ones; and moving last
+   means the other actions still find each message where it was.
 4. Outcomes, time entries and audit rows are written in one transaction.
 5. Only when every batch of a folder is recorded is its sync cursor advanced.
 
@@ -32,7 +33,8 @@ import hashlib
 import json
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -40,9 +42,9 @@ from typing import Any
 
 from .connector import MailConnector
 from .drafting import Person, build_reply, template_context
-from .errors import ConnectorError, MailflowError, TemplateError, TransientError
+from .errors import ConnectorError, MailflowError, TransientError
 from .message import Message
-from .model import Draft, MessageRef
+from .model import Draft, FetchedMessage, MessageRef
 from .rules import MatchContext, PlannedAction, RuleSet
 from .rules.templates import compile_template, render
 from .store import ActionRow, MessageRow, Outcome, PendingAction, Store, TimeRow
@@ -123,9 +125,10 @@ class AccountPass:
         *,
         folders: Sequence[str] = ("INBOX",),
         batch_size: int = 500,
-        apply_every: int = 5000,
+        apply_every: int = 2000,
         keep_messages: int = 200,
         progress: Callable[[int], None] | None = None,
+        reader: MailConnector | None = None,
     ) -> None:
         self.store = store
         self.connector = connector
@@ -138,6 +141,7 @@ class AccountPass:
         self.apply_every = max(apply_every, batch_size)
         self.keep_messages = keep_messages
         self.progress = progress
+        self.reader = reader
         self.report = AccountReport(client=client.id, account=self.account)
         self._cache: dict[int, Message] = {}
         self._inline: dict[str, Any] = {}
@@ -147,6 +151,8 @@ class AccountPass:
     def run(self) -> AccountReport:
         self.connector.open()
         try:
+            if self.reader is not None:
+                self.reader.open()
             leftover = self.store.pending(self.account)
             if leftover:
                 self.report.resumed = len({a.message_id for a in leftover})
@@ -157,34 +163,56 @@ class AccountPass:
             for folder in self.folders:
                 self._sync_folder(folder)
         finally:
+            if self.reader is not None:
+                self.reader.close()
             self.connector.close()
         return self.report
+
+    def _batches(self, folder: str, refs: Sequence[MessageRef]) -> Iterator[tuple[int, list[MessageRef]]]:
+        """Each batch's size and the refs in it that the store has not seen."""
+        for start in range(0, len(refs), self.batch_size):
+            chunk = refs[start : start + self.batch_size]
+            known = self.store.known_locators(self.account, folder, [r.locator for r in chunk])
+            yield len(chunk), [r for r in chunk if r.locator not in known]
+
+    def _fetch(self, refs: Sequence[MessageRef]) -> list[FetchedMessage]:
+        return list((self.reader or self.connector).fetch(refs)) if refs else []
 
     def _sync_folder(self, folder: str) -> None:
         cursor = self.store.get_cursor(self.account, folder)
         changes = self.connector.changes(folder, cursor)
-        refs = changes.refs
         deferred: list[PendingAction] = []
+        moves: list[PendingAction] = []  # applied once at the end: one MOVE per destination
         unapplied = 0
-        for start in range(0, len(refs), self.batch_size):
-            chunk = refs[start : start + self.batch_size]
-            known = self.store.known_locators(self.account, folder, [r.locator for r in chunk])
-            fresh = [r for r in chunk if r.locator not in known]
-            self.report.skipped += len(chunk) - len(fresh)
-            if fresh:
-                deferred.extend(self._process_batch(fresh, reset=changes.reset))
-                unapplied += len(fresh)
-            if unapplied >= self.apply_every:
-                self.apply(deferred)
-                deferred, unapplied = [], 0
-            if self.progress:
-                self.progress(len(chunk))
-        self.apply(deferred)
+        # With a reader connection, the next batch downloads while this one is processed.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailflow-fetch") as pool:
+            ahead: tuple[int, list[MessageRef], Future[list[FetchedMessage]]] | None = None
+            for size, fresh in [*self._batches(folder, changes.refs), (0, [])]:
+                current = ahead
+                ahead = None
+                if size:
+                    if self.reader is not None:
+                        ahead = (size, fresh, pool.submit(self._fetch, fresh))
+                    else:
+                        ahead = (size, fresh, _done(self._fetch(fresh)))
+                if current is None:
+                    continue
+                done_size, done_fresh, future = current
+                self.report.skipped += done_size - len(done_fresh)
+                if done_fresh:
+                    deferred.extend(self._process_batch(future.result(), reset=changes.reset))
+                    unapplied += len(done_fresh)
+                if unapplied >= self.apply_every:
+                    moves.extend(a for a in deferred if a.kind in _MOVES)
+                    self.apply([a for a in deferred if a.kind not in _MOVES])
+                    deferred, unapplied = [], 0
+                if self.progress:
+                    self.progress(done_size)
+        self.apply(deferred + moves)
         self.store.set_cursor(self.account, changes.cursor)
 
-    def _process_batch(self, refs: Sequence[MessageRef], *, reset: bool) -> list[PendingAction]:
+    def _process_batch(self, fetched: Sequence[FetchedMessage], *, reset: bool) -> list[PendingAction]:
         """Plan and record a batch; apply its drafts and time entries; return the actions left for later."""
-        fetched = list(self.connector.fetch(refs))
         parsed = [(f.ref, Message(f.raw)) for f in fetched]
         known = self.store.known_keys(self.account, [m.key for _, m in parsed])
         rows: list[MessageRow] = []
@@ -296,7 +324,7 @@ class AccountPass:
     def _ref(self, a: PendingAction) -> MessageRef:
         return MessageRef(self.account, a.folder, a.locator)
 
-    def _group(self, outcomes: list[Outcome], group: Sequence[PendingAction], call: Callable[[], None]) -> None:
+    def _group(self, outcomes: list[Outcome], group: Sequence[PendingAction], call: Callable[[], object]) -> None:
         """Run one connector call for a group of actions and record the outcome of each."""
         try:
             call()
@@ -308,35 +336,78 @@ class AccountPass:
         outcomes.extend(Outcome(a, "done") for a in group)
 
     def _apply_in_place(self, pending: Sequence[PendingAction], outcomes: list[Outcome]) -> None:
-        """One connector call per keyword, per flag state and per read state, for all the actions given."""
-        calls: dict[tuple[str, str], list[PendingAction]] = {}
+        """Labels, flag and read state, in as few connector calls as possible.
+
+        Either one call per distinct change (each message's labels, flag and
+        read state together: each message is written once) or one call per
+        label and per flag state (few calls when many messages carry
+        different mixes of many labels), whichever makes fewer calls.
+        """
+        per_message: dict[int, list[PendingAction]] = {}
         for a in pending:
-            if a.kind == "label":
-                for label in a.params["labels"]:
-                    calls.setdefault(("label", label), []).append(a)
-            elif a.kind in ("flag", "mark_read"):
-                calls.setdefault((a.kind, str(bool(a.params.get("on", True)))), []).append(a)
+            if a.kind in ("label", "flag", "mark_read"):
+                per_message.setdefault(a.message_id, []).append(a)
+        by_change: dict[tuple[frozenset[str], bool | None, bool | None], list[PendingAction]] = {}
+        by_item: dict[tuple[str, str], list[PendingAction]] = {}
+        for acts in per_message.values():
+            labels: set[str] = set()
+            flagged: bool | None = None
+            read: bool | None = None
+            for a in acts:  # in rule order: a later rule's flag or read state wins
+                if a.kind == "label":
+                    labels.update(a.params["labels"])
+                elif a.kind == "flag":
+                    flagged = bool(a.params.get("on", True))
+                else:
+                    read = bool(a.params.get("on", True))
+            by_change.setdefault((frozenset(labels), flagged, read), []).extend(acts)
+            for label in labels:
+                by_item.setdefault(("label", label), []).extend(acts)
+            if flagged is not None:
+                by_item.setdefault(("flag", str(flagged)), []).extend(acts)
+            if read is not None:
+                by_item.setdefault(("read", str(read)), []).extend(acts)
+        calls: list[tuple[Callable[[], object], list[PendingAction]]] = []
+        if len(by_change) <= len(by_item):
+            for (labels_set, flagged, read), acts in by_change.items():
+                refs = self._refs(acts)
+                calls.append(
+                    (
+                        partial(self.connector.update, refs, add_labels=sorted(labels_set), flagged=flagged, read=read),
+                        acts,
+                    )
+                )
+        else:
+            for (kind, arg), acts in by_item.items():
+                refs = self._refs(acts)
+                if kind == "label":
+                    calls.append((partial(self.connector.update, refs, add_labels=[arg]), acts))
+                elif kind == "flag":
+                    calls.append((partial(self.connector.update, refs, flagged=arg == "True"), acts))
+                else:
+                    calls.append((partial(self.connector.update, refs, read=arg == "True"), acts))
         failed: dict[str, str] = {}
-        done: dict[str, PendingAction] = {}
-        for (kind, arg), group in calls.items():
-            refs = [self._ref(a) for a in group]
-            if kind == "label":
-                call = partial(self.connector.add_labels, refs, [arg])
-            elif kind == "flag":
-                call = partial(self.connector.set_flagged, refs, arg == "True")
-            else:
-                call = partial(self.connector.set_read, refs, arg == "True")
+        involved: dict[str, PendingAction] = {}
+        for call, acts in calls:
             try:
                 call()
             except TransientError:
                 raise  # the pass stops; the actions stay planned and are redone next time
             except ConnectorError as exc:
-                for a in group:
+                for a in acts:
                     failed.setdefault(a.key, f"{type(exc).__name__}: {exc}")
-            for a in group:
-                done[a.key] = a
-        for key, a in done.items():
+            for a in acts:
+                involved[a.key] = a
+        for key, a in involved.items():
             outcomes.append(Outcome(a, "failed", failed[key]) if key in failed else Outcome(a, "done"))
+
+    def _refs(self, actions: Sequence[PendingAction]) -> list[MessageRef]:
+        """One ref per message of these actions."""
+        seen: dict[int, MessageRef] = {}
+        for a in actions:
+            if a.message_id not in seen:
+                seen[a.message_id] = self._ref(a)
+        return list(seen.values())
 
     def _apply_moves(self, pending: Sequence[PendingAction], outcomes: list[Outcome]) -> None:
         groups: dict[str, list[PendingAction]] = {}
@@ -359,6 +430,7 @@ class AccountPass:
             else:
                 todo.append(a)
         self.store.mark_applying([a.key for a in todo if a.status == "planned"])
+        built: list[tuple[PendingAction, Draft]] = []
         for a in todo:
             try:
                 message = self._original(a)
@@ -371,16 +443,16 @@ class AccountPass:
                     reply_all=bool(a.params.get("reply_all", False)),
                     include_quote=bool(a.params.get("quote", True)),
                 )
-            except (TemplateError, MailflowError) as exc:
+            except MailflowError as exc:
                 outcomes.append(Outcome(a, "failed", f"{type(exc).__name__}: {exc}"))
                 continue
             except Exception as exc:  # a broken original must not stop the others
                 outcomes.append(Outcome(a, "failed", f"cannot build the reply: {type(exc).__name__}: {exc}"))
                 continue
-            self._group(outcomes, [a], partial(self._save, draft))
-
-    def _save(self, draft: Draft) -> None:
-        self.connector.save_draft(draft)
+            built.append((a, draft))
+        if built:
+            drafts = [d for _, d in built]
+            self._group(outcomes, [a for a, _ in built], partial(self.connector.save_drafts, drafts))
 
     def _original(self, a: PendingAction) -> Message:
         cached = self._cache.get(a.message_id)
@@ -414,6 +486,12 @@ class AccountPass:
             rule=a.rule,
         )
         return Outcome(a, "done", time=entry)
+
+
+def _done(value: list[FetchedMessage]) -> Future[list[FetchedMessage]]:
+    future: Future[list[FetchedMessage]] = Future()
+    future.set_result(value)
+    return future
 
 
 def summarise(reports: Iterable[AccountReport]) -> Counter[str]:

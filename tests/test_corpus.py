@@ -271,3 +271,26 @@ def test_sample_messages_exercise_danas_rules() -> None:
     assert len(odd) == 1 and odd[0].sender is not None
     assert not odd[0].subject.isascii() and not odd[0].sender.name.isascii()
     assert "réunion" in odd[0].body_text
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Dana Whitfield <dana@acme.example>",
+        "dana@acme.example",
+        '"Whitfield, Dana" <dana@acme.example>',
+        "a@b.example, c@d.example",
+        "Bob (work) <bob@x.example>",
+        "<only@angle.example>",
+        "José <jose@x.example>",
+        "Undisclosed recipients:;",
+        "  Pat  Chen   <PAT@X.EXAMPLE> ",
+    ],
+)
+def test_the_fast_address_path_agrees_with_the_standard_parser(value: str) -> None:
+    from email.utils import getaddresses
+
+    from mailflow.model import Address
+
+    expected = [Address(n, e.lower()) for n, e in getaddresses([value]) if e and "@" in e]
+    assert Address.parse_list(value) == expected

@@ -456,3 +456,36 @@ def test_a_second_failure_after_the_reconnect_raises_transient_error() -> None:
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_several_drafts_are_saved_in_one_multiappend_and_each_is_found_by_key(
+    dovecot_server: DovecotServer, imap_user: DovecotUser
+) -> None:
+    drafts = [
+        Draft(
+            raw=f"From: d@x.example\r\nSubject: Re: {n}\r\nX-Mailflow-Key: multi-{n}\r\n\r\nok\r\n".encode(),
+            key=f"multi-{n}",
+        )
+        for n in range(3)
+    ]
+    with ImapConnector(imap_user.account()) as connector:
+        assert "MULTIAPPEND" in connector.capabilities
+        locators = connector.save_drafts(drafts)
+        assert len(set(locators)) == 3
+        assert [connector.find_draft(f"multi-{n}") for n in range(3)] == locators
+    with dovecot_server.imap_client(imap_user) as client:
+        client.select_folder("Drafts", readonly=True)
+        assert len(client.search("ALL")) == 3
+
+
+def test_one_update_adds_keywords_and_flags_together_and_clears_others(
+    dovecot_server: DovecotServer, imap_user: DovecotUser, connector: ImapConnector
+) -> None:
+    uid = dovecot_server.deliver(imap_user, message(7), flags=(b"\\Seen",))
+    refs = all_refs(connector)
+    connector.update(refs, add_labels=["Urgent", "VIP"], flagged=True, read=False)
+    flags = flags_of(dovecot_server, imap_user)[uid]
+    assert {b"Urgent", b"VIP", b"\\Flagged"} <= flags
+    assert b"\\Seen" not in flags
+    connector.update(refs, read=True)
+    assert {b"Urgent", b"\\Flagged", b"\\Seen"} <= flags_of(dovecot_server, imap_user)[uid]

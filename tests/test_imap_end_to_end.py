@@ -251,7 +251,7 @@ def test_a_connection_dropped_mid_sync_is_reopened_and_the_pass_completes(
         nonlocal kicked
         if kicked < 3:  # drop the connection between batches, three times
             kicked += 1
-            dovecot_server.kick(imap_user)
+            dovecot_server.kick(imap_user, wait=False)
 
     result = run_pass(settings, store, progress=progress)
     store.close()

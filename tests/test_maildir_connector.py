@@ -101,3 +101,10 @@ def test_drafts_are_saved_in_drafts_with_the_draft_flag_and_found_by_key(maildir
 def test_a_folder_that_is_not_a_maildir_is_reported(tmp_path: Path) -> None:
     with pytest.raises(NotFound, match="not a Maildir"):
         MaildirConnector(tmp_path, "x").open()
+
+
+def test_one_update_renames_a_message_once_with_every_change(maildir: Path) -> None:
+    conn = open_connector(maildir)
+    ref = MessageRef("dana", "INBOX", "2000.M9P1.host")
+    conn.update([ref], add_labels=["Urgent"], flagged=True, read=False)
+    assert (maildir / "cur" / "2000.M9P1.host:2,Fa").exists()

@@ -89,6 +89,8 @@ def run_account(
     batch = getattr(account, "batch_size", settings.batch_size)
     last = AccountReport(client=client.id, account=account.id)
     for attempt in range(1, RETRIES + 1):
+        # IMAP gets a second connection that downloads the next batch while this one is processed.
+        reader = connector_for(account) if account.kind == "imap" else None
         step = AccountPass(
             store,
             connector_for(account),
@@ -98,6 +100,7 @@ def run_account(
             folders=account.folders,
             batch_size=batch,
             progress=progress,
+            reader=reader,
         )
         try:
             report = step.run()

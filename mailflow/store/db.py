@@ -8,7 +8,7 @@ time entry and its audit row.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass
+@dataclass(slots=True)
 class MessageRow:
     client: str
     account: str
@@ -50,7 +50,7 @@ class MessageRow:
     id: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ActionRow:
     key: str
     seq: int
@@ -60,7 +60,7 @@ class ActionRow:
     status: str = "planned"
 
 
-@dataclass
+@dataclass(slots=True)
 class PendingAction:
     """An action not yet done, with what is needed to apply it."""
 
@@ -77,7 +77,7 @@ class PendingAction:
     status: str
 
 
-@dataclass
+@dataclass(slots=True)
 class TimeRow:
     client: str
     activity: str
@@ -91,7 +91,7 @@ class TimeRow:
     note: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     """What happened to one action, recorded in one transaction with its side rows."""
 
@@ -297,7 +297,7 @@ class Store:
                     )
             times = [o.time for o in outcomes if o.time is not None and o.status == "done"]
             if times:
-                conn.execute(insert(time_entries), [t.__dict__ for t in times])
+                conn.execute(insert(time_entries), [_time_row(t) for t in times])
             conn.execute(
                 insert(audit),
                 [
@@ -356,7 +356,7 @@ class Store:
 
     def add_time(self, entry: TimeRow) -> None:
         with self.engine.begin() as conn:
-            conn.execute(insert(time_entries).values(**entry.__dict__))
+            conn.execute(insert(time_entries).values(**_time_row(entry)))
 
     def time_entries(self, client: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
@@ -396,6 +396,13 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+_TIME_FIELDS = [f.name for f in fields(TimeRow)]
+
+
+def _time_row(entry: TimeRow) -> dict[str, Any]:
+    return {name: getattr(entry, name) for name in _TIME_FIELDS}
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -340,10 +340,16 @@ class DovecotServer:
             raise RuntimeError(f"doveadm {' '.join(args)} failed ({result.returncode}): {result.stderr.strip()}")
         return result
 
-    def kick(self, user: str | DovecotUser) -> None:
-        """Drop every IMAP connection of the user (``doveadm kick``), as a flaky network would."""
+    def kick(self, user: str | DovecotUser, wait: bool = True) -> None:
+        """Drop every IMAP connection of the user (``doveadm kick``), as a flaky network would.
+
+        With ``wait``, returns once nobody is connected; a client that
+        reconnects at once (a background fetch) needs ``wait=False``.
+        """
         name = self._user(user).name
         self.doveadm("kick", name, ok=(0, EX_NOUSER))  # 68: nobody was connected
+        if not wait:
+            return
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
             who = self.doveadm("who", "-1", name).stdout
