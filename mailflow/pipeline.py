@@ -38,6 +38,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
+from itertools import chain
 from typing import Any
 
 from .connector import MailConnector
@@ -53,6 +54,7 @@ from .triage import classify
 log = logging.getLogger("mailflow.pipeline")
 
 _MOVES = ("move", "archive")
+_MAX_HELD_MOVES = 10_000
 _DEFERRED = frozenset({"label", "flag", "mark_read", "move", "archive"})
 
 
@@ -187,7 +189,7 @@ class AccountPass:
         # With a reader connection, the next batch downloads while this one is processed.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailflow-fetch") as pool:
             ahead: tuple[int, list[MessageRef], Future[list[FetchedMessage]]] | None = None
-            for size, fresh in [*self._batches(folder, changes.refs), (0, [])]:
+            for size, fresh in chain(self._batches(folder, changes.refs), [(0, [])]):
                 current = ahead
                 ahead = None
                 if size:
@@ -204,7 +206,11 @@ class AccountPass:
                     unapplied += len(done_fresh)
                 if unapplied >= self.apply_every:
                     moves.extend(a for a in deferred if a.kind in _MOVES)
-                    self.apply([a for a in deferred if a.kind not in _MOVES])
+                    if len(moves) >= _MAX_HELD_MOVES:  # bound the memory a huge folder holds
+                        self.apply([a for a in deferred if a.kind not in _MOVES] + moves)
+                        moves = []
+                    else:
+                        self.apply([a for a in deferred if a.kind not in _MOVES])
                     deferred, unapplied = [], 0
                 if self.progress:
                     self.progress(done_size)
