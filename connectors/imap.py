@@ -417,7 +417,7 @@ class ImapConnector:
 
     # -- listing -----------------------------------------------------------
 
-    def changes(self, folder: str, cursor: SyncCursor | None) -> ChangeSet:
+    def changes(self, folder: str, cursor: SyncCursor | None, limit: int | None = None) -> ChangeSet:
         """New messages in ``folder`` since ``cursor``; every message (``reset``) if UIDVALIDITY changed."""
         state = cursor.state if cursor is not None and cursor.folder == folder else None
 
@@ -451,13 +451,16 @@ class ImapConnector:
                 reset = state is not None
                 last_uid = 0
                 uids = sorted(cast(list[int], client.search(["ALL"])))
+            more = limit is not None and len(uids) > limit
+            if more:
+                uids = uids[:limit]
             new_state: dict[str, str | int] = {"uidvalidity": uidvalidity, "last_uid": max(uids, default=last_uid)}
-            if uidnext is not None:
+            if uidnext is not None and not more:
                 new_state["uidnext"] = uidnext
-            if modseq is not None:
+            if modseq is not None and not more:
                 new_state["highestmodseq"] = modseq
             refs = [MessageRef(self.account, folder, make_locator(uidvalidity, uid)) for uid in uids]
-            return ChangeSet(refs=refs, cursor=SyncCursor(folder, new_state), reset=reset)
+            return ChangeSet(refs=refs, cursor=SyncCursor(folder, new_state), reset=reset, more=more)
 
         return self._run(f"listing {folder}", op)
 

@@ -97,8 +97,12 @@ class MaildirConnector:
             return path
         return self._scan(ref.folder).get(ref.locator)
 
-    def changes(self, folder: str, cursor: SyncCursor | None) -> ChangeSet:
-        """Every message in the folder; the pipeline skips the ones it has recorded."""
+    def changes(self, folder: str, cursor: SyncCursor | None, limit: int | None = None) -> ChangeSet:
+        """Every message in the folder; the pipeline skips the ones it has recorded.
+
+        A Maildir has no order to resume from, so ``limit`` is not applied:
+        the names are cheap to list and the store filters the known ones.
+        """
         index = self._scan(folder)
         refs = [MessageRef(self.account, folder, name) for name in sorted(index)]
         return ChangeSet(refs=refs, cursor=SyncCursor(folder, {"count": len(refs)}))

@@ -37,8 +37,13 @@ class MailConnector(Protocol):
     def folder_for(self, role: str) -> str | None:
         """The folder that plays a role (one of ``FOLDER_ROLES``), or None if the account has none."""
 
-    def changes(self, folder: str, cursor: SyncCursor | None) -> ChangeSet:
-        """Messages that arrived in ``folder`` since ``cursor`` (all of them when it is None)."""
+    def changes(self, folder: str, cursor: SyncCursor | None, limit: int | None = None) -> ChangeSet:
+        """Messages that arrived in ``folder`` since ``cursor`` (all of them when it is None).
+
+        With ``limit``, at most that many, oldest first, and ``more`` set when
+        there are others: the caller records them, stores the cursor and asks
+        again, so a huge folder is never listed into memory at once.
+        """
 
     def fetch(self, refs: Sequence[MessageRef]) -> Iterator[FetchedMessage]:
         """The raw bytes of each ref still present, without marking anything read."""

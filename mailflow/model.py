@@ -119,6 +119,7 @@ class ChangeSet:
     refs: list[MessageRef]
     cursor: SyncCursor
     reset: bool = False
+    more: bool = False  # a limit cut the listing short: ask again from ``cursor``
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,15 @@ The order of writes is what makes a crash at any point harmless:
    key in Drafts before it is saved again.
 3. Keywords, flags and read state are collected over up to ``apply_every``
    (2,000) messages and applied with one call per distinct change (one IMAP
-   ``UID STORE`` for every message that gets ``Urgent`` and ``\\Flagged``);
-   moves and archives are collected over the whole folder and applied last,
-   one call per destination. A server's cost per write command grows with
-   the mailbox, so few large commands beat many small ones; and moving last
+   ``UID STORE`` for every message that gets ``Urgent`` and ``\\Flagged``)
+   or one per label and flag state, whichever makes fewer calls; moves and
+   archives are held over the folder (up to 10,000) and applied last, one
+   call per destination. A server's cost per write command grows with the
+   mailbox, so few large commands beat many small ones; and moving last
    means the other actions still find each message where it was.
 4. Outcomes, time entries and audit rows are written in one transaction.
-5. Only when every batch of a folder is recorded is its sync cursor advanced.
+5. A folder is listed a page (5,000 messages) at a time, and its sync
+   cursor advances only once every message of the page is recorded.
 
 A run that starts first finishes whatever an earlier, interrupted run left
 planned. Every connector operation is idempotent, so redoing an action whose
@@ -45,7 +47,7 @@ from .connector import MailConnector
 from .drafting import Person, build_reply, template_context
 from .errors import ConnectorError, MailflowError, TransientError
 from .message import Message
-from .model import Draft, FetchedMessage, MessageRef
+from .model import ChangeSet, Draft, FetchedMessage, MessageRef
 from .rules import MatchContext, PlannedAction, RuleSet
 from .rules.templates import compile_template, render
 from .store import ActionRow, MessageRow, Outcome, PendingAction, Store, TimeRow
@@ -128,6 +130,7 @@ class AccountPass:
         folders: Sequence[str] = ("INBOX",),
         batch_size: int = 500,
         apply_every: int = 2000,
+        page_size: int = 5000,
         keep_messages: int = 200,
         progress: Callable[[int], None] | None = None,
         reader: MailConnector | None = None,
@@ -141,6 +144,7 @@ class AccountPass:
         self.folders = list(folders)
         self.batch_size = batch_size
         self.apply_every = max(apply_every, batch_size)
+        self.page_size = max(page_size, batch_size)
         self.keep_messages = keep_messages
         self.progress = progress
         self.reader = reader
@@ -181,10 +185,26 @@ class AccountPass:
         return list((self.reader or self.connector).fetch(refs)) if refs else []
 
     def _sync_folder(self, folder: str) -> None:
+        """The folder's new mail, a page at a time; the cursor advances once a page is recorded."""
         cursor = self.store.get_cursor(self.account, folder)
-        changes = self.connector.changes(folder, cursor)
+        moves: list[PendingAction] = []  # held over pages: one MOVE per destination
+        while True:
+            changes = self.connector.changes(folder, cursor, limit=self.page_size)
+            deferred = self._sync_page(folder, changes)
+            moves.extend(a for a in deferred if a.kind in _MOVES)
+            rest = [a for a in deferred if a.kind not in _MOVES]
+            if len(moves) >= _MAX_HELD_MOVES or not changes.more:
+                rest, moves = rest + moves, []
+            self.apply(rest)
+            self.store.set_cursor(self.account, changes.cursor)
+            cursor = changes.cursor
+            if not changes.more:
+                return
+
+    def _sync_page(self, folder: str, changes: ChangeSet) -> list[PendingAction]:
+        """Fetch, plan and record one page; return the actions not applied yet (moves among them)."""
         deferred: list[PendingAction] = []
-        moves: list[PendingAction] = []  # applied once at the end: one MOVE per destination
+        held: list[PendingAction] = []
         unapplied = 0
         # With a reader connection, the next batch downloads while this one is processed.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailflow-fetch") as pool:
@@ -205,17 +225,12 @@ class AccountPass:
                     deferred.extend(self._process_batch(future.result(), reset=changes.reset))
                     unapplied += len(done_fresh)
                 if unapplied >= self.apply_every:
-                    moves.extend(a for a in deferred if a.kind in _MOVES)
-                    if len(moves) >= _MAX_HELD_MOVES:  # bound the memory a huge folder holds
-                        self.apply([a for a in deferred if a.kind not in _MOVES] + moves)
-                        moves = []
-                    else:
-                        self.apply([a for a in deferred if a.kind not in _MOVES])
+                    held.extend(a for a in deferred if a.kind in _MOVES)
+                    self.apply([a for a in deferred if a.kind not in _MOVES])
                     deferred, unapplied = [], 0
                 if self.progress:
                     self.progress(done_size)
-        self.apply(deferred + moves)
-        self.store.set_cursor(self.account, changes.cursor)
+        return deferred + held
 
     def _process_batch(self, fetched: Sequence[FetchedMessage], *, reset: bool) -> list[PendingAction]:
         """Plan and record a batch; apply its drafts and time entries; return the actions left for later."""

@@ -489,3 +489,16 @@ def test_one_update_adds_keywords_and_flags_together_and_clears_others(
     assert b"\\Seen" not in flags
     connector.update(refs, read=True)
     assert {b"Urgent", b"\\Flagged", b"\\Seen"} <= flags_of(dovecot_server, imap_user)[uid]
+
+
+def test_a_limit_pages_the_listing_and_the_cursor_resumes_after_the_page(
+    dovecot_server: DovecotServer, imap_user: DovecotUser, connector: ImapConnector
+) -> None:
+    uids = [dovecot_server.deliver(imap_user, message(n)) for n in range(5)]
+    first = connector.changes("INBOX", None, limit=2)
+    assert first.more and [parse_locator(r.locator)[1] for r in first.refs] == uids[:2]
+    second = connector.changes("INBOX", first.cursor, limit=2)
+    assert second.more and [parse_locator(r.locator)[1] for r in second.refs] == uids[2:4]
+    third = connector.changes("INBOX", second.cursor, limit=2)
+    assert not third.more and [parse_locator(r.locator)[1] for r in third.refs] == uids[4:]
+    assert connector.changes("INBOX", third.cursor, limit=2).refs == []

@@ -259,3 +259,36 @@ def test_a_connection_dropped_mid_sync_is_reopened_and_the_pass_completes(
     assert result.ok, [r.error for r in result.reports]
     assert sum(statuses(config).values()) == total
     assert statuses(config)["planned"] == 0
+
+
+def test_a_folder_listed_in_small_pages_ends_as_one_listed_at_once(
+    dovecot_server: DovecotServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from connectors.imap import ImapConnector
+    from mailflow.drafting import Person
+    from mailflow.pipeline import AccountPass
+    from mailflow.rules import load_rules
+    from mailflow.store import open_store
+
+    states = []
+    for size in (10, 5000):
+        user = dovecot_server.add_user(f"paged-{size}-{os.getpid()}", "pw")
+        total = fill(dovecot_server, user)
+        store = open_store(f"sqlite:///{tmp_path / f'paged{size}.db'}")
+        step = AccountPass(
+            store,
+            ImapConnector(user.account()),
+            load_rules(RULES),
+            Person("dana", "Dana Whitfield", "dana@acme.example"),
+            Person("assistant", "Sam Rivera", "sam@rivera-va.example"),
+            batch_size=10,
+            page_size=size,
+            reader=ImapConnector(user.account()),
+        )
+        report = step.run()
+        assert report.new == total
+        cursor = store.get_cursor(user.account().id, "INBOX")
+        assert cursor is not None and cursor.state["last_uid"] == total
+        store.close()
+        states.append(server_state(dovecot_server, user))
+    assert states[0] == states[1]
