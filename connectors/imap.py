@@ -104,6 +104,8 @@ _TRANSIENT_CODES = ("UNAVAILABLE", "INUSE", "SERVERBUG", "LIMIT", "EXPUNGEISSUED
 _MISSING_CODES = ("NONEXISTENT", "TRYCREATE")
 
 _NOT_ATOM = re.compile(r"[^A-Za-z0-9_.$+-]")
+# A parent listed only because it has children (Maildir++ "Reading" above "Reading/Deals").
+_NOT_SELECTABLE = frozenset({b"\\noselect", b"\\nonexistent"})
 _APPENDUID = re.compile(rb"APPENDUID (\d+) (\d+)")
 _APPENDUID_SET = re.compile(rb"APPENDUID (\d+) ([\d:,]+)")
 
@@ -390,15 +392,19 @@ class ImapConnector:
 
     def _ensure_folder(self, client: Any, folder: str) -> None:
         """Create and subscribe ``folder`` unless it exists (another client may race us: fine)."""
-        if folder.upper() == "INBOX" or any(name == folder for _flags, name in self._list(client)):
+        if folder.upper() == "INBOX" or any(
+            name == folder and not flags & _NOT_SELECTABLE for flags, name in self._list(client)
+        ):
             return
-        if not client.folder_exists(folder):
+        # Not folder_exists(): it also answers yes for a \Noselect parent, which cannot hold mail.
+        listed = cast(list[tuple[tuple[bytes, ...], bytes, Any]], client.list_folders("", folder))
+        if not any(not frozenset(f.lower() for f in flags) & _NOT_SELECTABLE for flags, _sep, _name in listed):
             try:
                 client.create_folder(folder)
             except imaplib.IMAP4.abort:
                 raise
             except imaplib.IMAP4.error as exc:
-                if "ALREADYEXISTS" not in str(exc).upper() and not client.folder_exists(folder):
+                if "ALREADYEXISTS" not in str(exc).upper():
                     raise
             try:
                 client.subscribe_folder(folder)

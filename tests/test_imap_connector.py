@@ -502,3 +502,16 @@ def test_a_limit_pages_the_listing_and_the_cursor_resumes_after_the_page(
     third = connector.changes("INBOX", second.cursor, limit=2)
     assert not third.more and [parse_locator(r.locator)[1] for r in third.refs] == uids[4:]
     assert connector.changes("INBOX", third.cursor, limit=2).refs == []
+
+
+def test_a_move_to_a_parent_folder_listed_only_for_its_children_creates_it(
+    dovecot_server: DovecotServer, imap_user: DovecotUser, connector: ImapConnector
+) -> None:
+    dovecot_server.deliver(imap_user, message(1))
+    dovecot_server.deliver(imap_user, message(2))
+    first, second = all_refs(connector)
+    connector.move([first], "Reading/Markets")
+    connector.move([second], "Reading")  # listed as \Noselect once its child exists
+    with dovecot_server.imap_client(imap_user) as client:
+        assert client.select_folder("Reading")[b"EXISTS"] == 1
+        assert client.select_folder("Reading/Markets")[b"EXISTS"] == 1
