@@ -652,7 +652,8 @@ class ImapConnector:
         peek = f"BODY.PEEK[HEADER.FIELDS ({DRAFT_KEY_HEADER.upper()})]".encode()
         data = cast(dict[int, dict[bytes, Any]], client.fetch(sorted(uids), [peek]))
         for uid in sorted(uids, reverse=True):
-            header = _text(data.get(uid, {}).get(field, b""))
+            # Unfold first: an 80-character header line is folded onto two lines.
+            header = re.sub(r"\r?\n[ \t]+", " ", _text(data.get(uid, {}).get(field, b"")))
             values = [line.split(":", 1)[1].strip() for line in header.splitlines() if ":" in line]
             if key in values:
                 return make_locator(int(info[b"UIDVALIDITY"]), uid)

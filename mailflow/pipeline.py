@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -131,6 +132,7 @@ class AccountPass:
         batch_size: int = 500,
         apply_every: int = 2000,
         page_size: int = 5000,
+        draft_grace: float = 1.0,
         keep_messages: int = 200,
         progress: Callable[[int], None] | None = None,
         reader: MailConnector | None = None,
@@ -145,6 +147,7 @@ class AccountPass:
         self.batch_size = batch_size
         self.apply_every = max(apply_every, batch_size)
         self.page_size = max(page_size, batch_size)
+        self.draft_grace = draft_grace
         self.keep_messages = keep_messages
         self.progress = progress
         self.reader = reader
@@ -444,12 +447,21 @@ class AccountPass:
     def _apply_drafts(self, pending: Sequence[PendingAction], outcomes: list[Outcome]) -> None:
         if not pending:
             return
-        todo: list[PendingAction] = []
-        for a in pending:
-            if a.status == "applying" and self.connector.find_draft(a.key) is not None:
-                outcomes.append(Outcome(a, "done", "draft found after an interrupted run"))
-            else:
-                todo.append(a)
+        todo = [a for a in pending if a.status != "applying"]
+        interrupted = [a for a in pending if a.status == "applying"]
+        for attempt in range(2):
+            # A save interrupted by a crash may still be committing on the server (it
+            # had every byte): look again a moment later before saving it anew.
+            if attempt and interrupted:
+                time.sleep(self.draft_grace)
+            still: list[PendingAction] = []
+            for a in interrupted:
+                if self.connector.find_draft(a.key) is not None:
+                    outcomes.append(Outcome(a, "done", "draft found after an interrupted run"))
+                else:
+                    still.append(a)
+            interrupted = still
+        todo += interrupted
         self.store.mark_applying([a.key for a in todo if a.status == "planned"])
         built: list[tuple[PendingAction, Draft]] = []
         for a in todo:

@@ -515,3 +515,17 @@ def test_a_move_to_a_parent_folder_listed_only_for_its_children_creates_it(
     with dovecot_server.imap_client(imap_user) as client:
         assert client.select_folder("Reading")[b"EXISTS"] == 1
         assert client.select_folder("Reading/Markets")[b"EXISTS"] == 1
+
+
+def test_a_draft_built_by_the_pipeline_is_found_by_its_full_length_key(
+    dovecot_server: DovecotServer, imap_user: DovecotUser, connector: ImapConnector
+) -> None:
+    from mailflow.drafting import Person, build_reply
+    from mailflow.message import Message
+
+    key = "f" * 64  # a sha256 hex digest: "X-Mailflow-Key: <key>" is folded onto two lines
+    original = Message(message(3))
+    draft = build_reply(original, "Thanks!", Person("dana", "Dana Whitfield", "dana@acme.example"), key)
+    assert b"X-Mailflow-Key:\r\n " in draft.raw or b"X-Mailflow-Key: " + key.encode() in draft.raw
+    locator = connector.save_draft(draft)
+    assert connector.find_draft(key) == locator

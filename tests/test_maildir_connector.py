@@ -108,3 +108,14 @@ def test_one_update_renames_a_message_once_with_every_change(maildir: Path) -> N
     ref = MessageRef("dana", "INBOX", "2000.M9P1.host")
     conn.update([ref], add_labels=["Urgent"], flagged=True, read=False)
     assert (maildir / "cur" / "2000.M9P1.host:2,Fa").exists()
+
+
+def test_a_draft_built_by_the_pipeline_is_found_by_its_full_length_key(maildir: Path) -> None:
+    from mailflow.drafting import Person, build_reply
+    from mailflow.message import Message
+
+    key = "e" * 64  # folded onto a second line by the email generator
+    draft = build_reply(Message(message(1)), "Thanks!", Person("dana", "Dana Whitfield", "dana@acme.example"), key)
+    conn = open_connector(maildir)
+    name = conn.save_draft(draft)
+    assert conn.find_draft(key) == name
