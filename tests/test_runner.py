@@ -82,3 +82,14 @@ def test_a_missing_rules_file_says_what_to_write(tmp_path: Path) -> None:
     settings = load_settings(config)
     result = run_pass(settings, open_store(settings.database))
     assert "no rules file for this client" in result.rule_errors["lee"]
+
+
+def test_an_unexpected_failure_in_one_account_does_not_stop_the_others(tmp_path: Path) -> None:
+    config = setup(tmp_path)
+    shutil.rmtree(tmp_path / "dana" / "cur")  # no longer a Maildir
+    (tmp_path / "dana" / "cur").write_text("not a folder")
+    settings = load_settings(config)
+    result = run_pass(settings, open_store(settings.database))
+    by_client = {r.client: r for r in result.reports}
+    assert by_client["dana"].error is not None
+    assert by_client["lee"].error is None and by_client["lee"].new == 13

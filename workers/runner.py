@@ -123,6 +123,11 @@ def run_account(
             last = _merge(last, step.report)
             last.error = f"{type(exc).__name__}: {exc}"
             return last
+        except Exception as exc:  # a bug or a database outage must not stop the other accounts
+            log.exception("account %s: unexpected error", account.id)
+            last = _merge(last, step.report)
+            last.error = f"unexpected error: {type(exc).__name__}: {exc} (see the log; nothing was lost)"
+            return last
     return last
 
 
@@ -172,7 +177,11 @@ def run_forever(
     """Repeat passes until ``stop`` is set, sleeping ``interval`` seconds (with jitter) between them."""
     cache = RulesCache()
     while not stop.is_set():
-        result = run_pass(settings, store, cache)
-        if on_pass:
-            on_pass(result)
+        try:
+            result = run_pass(settings, store, cache)
+        except Exception:  # the daemon outlives any one pass; the next one resumes its work
+            log.exception("the pass failed; trying again in %.0f s", interval)
+        else:
+            if on_pass:
+                on_pass(result)
         stop.wait(interval * (0.9 + 0.2 * random.random()))
