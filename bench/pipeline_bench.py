@@ -684,7 +684,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--profile-out", type=Path, metavar="FILE", help="save the raw cProfile stats to FILE")
     parser.add_argument("--rules", type=Path, default=DEFAULT_RULES, help=f"rules file (default {DEFAULT_RULES.name})")
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
-    parser.add_argument("--batch-size", type=int, default=500, help="pipeline and IMAP batch size (default 500)")
+    parser.add_argument("--batch-size", type=int, default=250, help="pipeline and IMAP batch size (default 250)")
     parser.add_argument("--skip-mbsync", action="store_true", help="measure mailflow only")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (corpus, Maildirs, logs)")
     parser.add_argument("--child", metavar="SPEC", help=argparse.SUPPRESS)

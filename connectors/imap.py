@@ -14,12 +14,12 @@ How the protocol maps onto IMAP:
   "flagged" is ``\\Flagged`` and "read" is ``\\Seen``. Messages are fetched
   with ``BODY.PEEK[]`` from an EXAMINEd folder, so fetching never marks
   anything read.
-* Every action is one UID command per folder (per ``batch_size`` UIDs) and is
+* Every action is one UID command per folder (per ``WRITE_CHUNK`` UIDs) and is
   idempotent: UIDs that are gone, stale or already moved are skipped.
 * A dropped connection (socket error, ``IMAP4.abort``) is retried once after a
   transparent reconnect; a second failure raises ``TransientError``. Retrying
-  is safe because the operations are idempotent (``save_draft`` looks for its
-  key before appending).
+  is safe because the operations are idempotent (a retried ``save_draft``
+  looks for its key before appending again).
 
 Every imaplib/imapclient/socket exception leaves this module translated into
 ``mailflow.errors``. The password is never logged nor put in a message.
@@ -62,6 +62,7 @@ DRAFT_KEY_HEADER = "X-Mailflow-Key"
 # uid_set() compresses runs, which keeps the command line well under the
 # 64 KiB that servers such as Dovecot accept.
 WRITE_CHUNK = 5000
+DEFAULT_FETCH_CHUNK = 250  # messages per FETCH when the account sets no batch_size
 """The header whose value is a draft's idempotency key; ``find_draft`` searches for it."""
 
 SEEN = b"\\Seen"
@@ -489,7 +490,7 @@ class ImapConnector:
     def fetch(self, refs: Sequence[MessageRef]) -> Iterator[FetchedMessage]:
         """Raw bytes and flags of each ref still present, via ``BODY.PEEK[]`` (nothing becomes read)."""
         for folder, group in _group_by_folder(refs).items():
-            for chunk in _chunks(group, self.config.batch_size):
+            for chunk in _chunks(group, self.config.batch_size or DEFAULT_FETCH_CHUNK):
                 yield from self._run(f"fetching from {folder}", partial(self._fetch_chunk, folder=folder, refs=chunk))
 
     def _fetch_chunk(self, client: Any, folder: str, refs: Sequence[MessageRef]) -> list[FetchedMessage]:

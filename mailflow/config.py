@@ -60,7 +60,7 @@ class ImapAccount(_Secret):
     drafts_folder: str | None = None
     archive_folder: str | None = None
     timeout: float = Field(default=30.0, gt=0)
-    batch_size: int = Field(default=500, ge=1, le=5000)
+    batch_size: int | None = Field(default=None, ge=1, le=5000)  # None: the top-level batch_size
 
     @model_validator(mode="after")
     def _needs_a_password(self) -> ImapAccount:
@@ -136,7 +136,7 @@ class Settings(BaseSettings):
     broker: str = "embedded"
     rules_dir: Path = Path("rules")
     log_level: Literal["debug", "info", "warning", "error"] = "info"
-    batch_size: int = Field(default=500, ge=1, le=5000)
+    batch_size: int = Field(default=250, ge=1, le=5000)
     assistant: Assistant
     clients: list[ClientConfig] = Field(default_factory=list)
 

@@ -129,7 +129,7 @@ class AccountPass:
         assistant: Person,
         *,
         folders: Sequence[str] = ("INBOX",),
-        batch_size: int = 500,
+        batch_size: int = 250,
         apply_every: int = 2000,
         page_size: int = 5000,
         draft_grace: float = 1.0,

@@ -86,7 +86,7 @@ def run_account(
     """One pass over one account, retrying transient failures with backoff and jitter."""
     account = client.accounts[account_index]
     assistant = Person("assistant", settings.assistant.name, settings.assistant.email)
-    batch = getattr(account, "batch_size", settings.batch_size)
+    batch = getattr(account, "batch_size", None) or settings.batch_size
     last = AccountReport(client=client.id, account=account.id)
     for attempt in range(1, RETRIES + 1):
         # IMAP gets a second connection that downloads the next batch while this one is processed.
