@@ -224,7 +224,11 @@ class ImapConnector:
         return self.use_move is not False and "MOVE" in self._capabilities
 
     def open(self) -> None:
-        """Connect, log in and read CAPABILITY; raises ``AuthError`` or ``TransientError``."""
+        """Connect, log in and read CAPABILITY; raises ``AuthError``, ``TransientError`` or ``PermanentError``.
+
+        A TLS certificate that cannot be verified, or a server without STARTTLS
+        for ``tls = "starttls"``, is a ``PermanentError``: retrying cannot help.
+        """
         if self._client is None:
             self._client = self._connect()
         self._opened = True
@@ -284,10 +288,15 @@ class ImapConnector:
                 ssl_context=self._ssl_context,
                 timeout=cfg.timeout,
             )
+        except ssl.SSLCertVerificationError as exc:  # an OSError, but not a passing one
+            raise self._unverified(exc) from exc
         except (OSError, EOFError, imaplib.IMAP4.error) as exc:  # includes IMAP4.abort
             raise TransientError(f"{self._where()}: cannot connect: {self._scrub(str(exc))}") from exc
         try:
             if cfg.tls == "starttls":
+                if not client.has_capability("STARTTLS"):
+                    self._shutdown(client)
+                    raise PermanentError(f"{self._where()}: the server does not offer STARTTLS (tls = starttls)")
                 client.starttls(self._ssl_context)
             client.login(cfg.username, password)
             caps = frozenset(_text(c).upper() for c in client.capabilities())
@@ -296,6 +305,9 @@ class ImapConnector:
         except LoginError as exc:
             self._shutdown(client)
             raise AuthError(f"{self._where()}: login refused: {self._scrub(str(exc))}") from exc
+        except ssl.SSLCertVerificationError as exc:
+            self._shutdown(client)
+            raise self._unverified(exc) from exc
         except _CONNECTION_ERRORS as exc:
             self._shutdown(client)
             raise TransientError(f"{self._where()}: connection lost while logging in: {self._scrub(str(exc))}") from exc
@@ -306,6 +318,11 @@ class ImapConnector:
         self._forget_session()
         log.debug("IMAP %s: logged in", self._where())
         return client
+
+    def _unverified(self, exc: ssl.SSLCertVerificationError) -> PermanentError:
+        """The error for a server certificate that failed verification (untrusted CA, wrong host name, expired)."""
+        reason = self._scrub(exc.verify_message or str(exc))
+        return PermanentError(f"{self._where()}: the server's TLS certificate could not be verified: {reason}")
 
     def _run(self, what: str, op: Callable[[Any], T]) -> T:
         """Run ``op(client)``, reconnecting once if the connection drops; translate errors."""
