@@ -18,33 +18,7 @@ from mailflow.rules import load_rules
 from mailflow.store import Store, open_store
 from mailflow.store.tables import actions, audit, messages, time_entries
 
-RULES = '''
-version = 1
-
-[lists]
-vip = ["ceo@bigcorp.example", "@board.example"]
-
-[templates]
-ack = """Hi {{ sender.first_name }},
-Thank you, {{ client.name }} has received this.
-{{ assistant.name }}, on behalf of {{ client.name }}"""
-
-[[rule]]
-name = "VIP mail is urgent"
-when = { from = { in = "vip" } }
-then = [ { label = "Urgent" }, { flag = true }, { log_time = "2m" } ]
-
-[[rule]]
-name = "Newsletters leave the inbox"
-when = { category = "newsletter" }
-then = [ { move = "Newsletters" }, { mark_read = true }, { stop = true } ]
-
-[[rule]]
-name = "Invoices go to bookkeeping"
-when = { any = [ { subject = { matches = "(?i)^invoice #\\\\d+" } }, { has_attachment = { name = "invoice-*.pdf" } } ] }
-then = [ { label = "Bookkeeping" }, { draft_reply = { template = "ack" } },
-         { log_time = { duration = "3m", activity = "bookkeeping" } } ]
-'''
+RULES = (Path(__file__).resolve().parent.parent / "rules" / "dana.toml").read_text()  # the issue's example
 
 DANA = Person("dana", "Dana Whitfield", "dana@acme.example")
 SAM = Person("assistant", "Sam Rivera", "sam@rivera-va.example")
