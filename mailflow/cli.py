@@ -113,6 +113,8 @@ def init(demo: str | None, force: bool) -> None:
         maildir = base / "maildir"
         if maildir.exists():
             shutil.rmtree(maildir)
+        for suffix in ("", "-wal", "-shm"):  # a fresh mailbox gets a fresh ledger
+            (base / f"mailflow.db{suffix}").unlink(missing_ok=True)
         shutil.copytree(sample / "maildir", maildir)
         config_file.write_text((sample / "demo-config.toml").read_text("utf-8"), "utf-8")
         click.echo(f"Demo ready in {base}/: config.toml, rules/dana.toml and maildir/ (the sample mailbox).")

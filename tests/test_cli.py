@@ -157,3 +157,11 @@ def test_a_draft_that_cannot_be_rendered_is_quarantined_with_its_reason_and_show
     assert not (demo.parent / "maildir" / ".Drafts").exists() or not list(
         (demo.parent / "maildir" / ".Drafts" / "cur").iterdir()
     )
+
+
+def test_making_the_demo_again_starts_it_afresh(demo: Path) -> None:
+    invoke("--config", str(demo), "run", "--once")
+    code, _ = invoke("init", "--demo", str(demo.parent), "--force")
+    assert code == EX_OK
+    code, out = invoke("--config", str(demo), "run", "--once", "--quiet")
+    assert code == EX_OK and " 13 new," in out, out
