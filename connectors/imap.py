@@ -294,9 +294,6 @@ class ImapConnector:
             raise TransientError(f"{self._where()}: cannot connect: {self._scrub(str(exc))}") from exc
         try:
             if cfg.tls == "starttls":
-                if not client.has_capability("STARTTLS"):
-                    self._shutdown(client)
-                    raise PermanentError(f"{self._where()}: the server does not offer STARTTLS (tls = starttls)")
                 client.starttls(self._ssl_context)
             client.login(cfg.username, password)
             caps = frozenset(_text(c).upper() for c in client.capabilities())
