@@ -27,7 +27,8 @@ from .errors import (
 )
 from .message import Message
 from .model import Address, ChangeSet, Draft, FetchedMessage, Flag, MessageRef, SyncCursor
-from .pipeline import AccountPass, AccountReport
+from .pipeline import AccountPass
+from .report import AccountReport
 from .rules import RuleSet, load_rules
 from .store import Store, open_store
 from .triage import CATEGORIES, classify

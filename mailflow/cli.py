@@ -259,7 +259,7 @@ def rules_test(ctx: click.Context, client: str, messages: tuple[str, ...]) -> No
     """Show what CLIENT's rules would do to each .eml file; changes nothing."""
     from .drafting import Person, build_reply, template_context
     from .message import Message
-    from .pipeline import describe
+    from .report import describe
     from .rules import MatchContext, load_rules
     from .rules.templates import compile_template, render
     from .triage import classify

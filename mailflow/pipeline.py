@@ -35,10 +35,8 @@ import hashlib
 import json
 import logging
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from itertools import chain
@@ -49,6 +47,7 @@ from .drafting import Person, build_reply, template_context
 from .errors import ConnectorError, MailflowError, TransientError
 from .message import Message
 from .model import ChangeSet, Draft, FetchedMessage, MessageRef
+from .report import AccountReport, MessageReport, describe
 from .rules import MatchContext, PlannedAction, RuleSet
 from .rules.templates import compile_template, render
 from .store import ActionRow, MessageRow, Outcome, PendingAction, Store, TimeRow
@@ -61,35 +60,6 @@ _MAX_HELD_MOVES = 10_000
 _DEFERRED = frozenset({"label", "flag", "mark_read", "move", "archive"})
 
 
-@dataclass
-class MessageReport:
-    """What one message got, for the run summary."""
-
-    folder: str
-    subject: str
-    sender: str
-    category: str | None
-    actions: list[str]
-    quarantined: str | None = None
-
-
-@dataclass
-class AccountReport:
-    """What one pass over one account did."""
-
-    client: str
-    account: str
-    new: int = 0
-    skipped: int = 0
-    quarantined: int = 0
-    resumed: int = 0
-    actions: Counter[str] = field(default_factory=Counter)
-    failed: int = 0
-    seconds_logged: int = 0
-    messages: list[MessageReport] = field(default_factory=list)
-    error: str | None = None
-
-
 def action_key(account: str, message_key: str, action: PlannedAction) -> str:
     """The idempotency key of one planned action on one message."""
     params = json.dumps(action.params, sort_keys=True, default=str)
@@ -97,24 +67,6 @@ def action_key(account: str, message_key: str, action: PlannedAction) -> str:
         (account, message_key, str(action.rule_index), action.rule, str(action.index), action.kind, params)
     )
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def describe(kind: str, params: dict[str, Any]) -> str:
-    """A short human description of an action, for reports."""
-    if kind == "label":
-        return "label " + ", ".join(params.get("labels", []))
-    if kind == "move":
-        return f"move to {params.get('folder')}"
-    if kind == "flag":
-        return "flag" if params.get("on", True) else "unflag"
-    if kind == "mark_read":
-        return "mark read" if params.get("on", True) else "mark unread"
-    if kind == "draft_reply":
-        return "draft reply" + (f" ({params['template']})" if params.get("template") else "")
-    if kind == "log_time":
-        secs = int(params.get("seconds", 0))
-        return f"log {secs // 60}m{secs % 60:02d}s {params.get('activity', 'email')}".replace("m00s", "m")
-    return kind
 
 
 class AccountPass:
@@ -525,12 +477,3 @@ def _done(value: list[FetchedMessage]) -> Future[list[FetchedMessage]]:
     future: Future[list[FetchedMessage]] = Future()
     future.set_result(value)
     return future
-
-
-def summarise(reports: Iterable[AccountReport]) -> Counter[str]:
-    total: Counter[str] = Counter()
-    for r in reports:
-        total["new"] += r.new
-        total["quarantined"] += r.quarantined
-        total.update(r.actions)
-    return total

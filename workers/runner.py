@@ -20,7 +20,8 @@ from connectors import connector_for
 from mailflow.config import ClientConfig, Settings
 from mailflow.drafting import Person
 from mailflow.errors import AuthError, ConnectorError, MailflowError, RulesError, TransientError
-from mailflow.pipeline import AccountPass, AccountReport
+from mailflow.pipeline import AccountPass
+from mailflow.report import AccountReport
 from mailflow.rules import RuleSet, load_rules
 from mailflow.store import Store
 

@@ -1,0 +1,56 @@
+"""What a pass did, in the words an assistant reads: per account, per message, per action."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["AccountReport", "MessageReport", "describe"]
+
+
+@dataclass
+class MessageReport:
+    """What one message got, for the run summary."""
+
+    folder: str
+    subject: str
+    sender: str
+    category: str | None
+    actions: list[str]
+    quarantined: str | None = None
+
+
+@dataclass
+class AccountReport:
+    """What one pass over one account did."""
+
+    client: str
+    account: str
+    new: int = 0
+    skipped: int = 0
+    quarantined: int = 0
+    resumed: int = 0
+    actions: Counter[str] = field(default_factory=Counter)
+    failed: int = 0
+    seconds_logged: int = 0
+    messages: list[MessageReport] = field(default_factory=list)
+    error: str | None = None
+
+
+def describe(kind: str, params: dict[str, Any]) -> str:
+    """A short human description of an action, for reports."""
+    if kind == "label":
+        return "label " + ", ".join(params.get("labels", []))
+    if kind == "move":
+        return f"move to {params.get('folder')}"
+    if kind == "flag":
+        return "flag" if params.get("on", True) else "unflag"
+    if kind == "mark_read":
+        return "mark read" if params.get("on", True) else "mark unread"
+    if kind == "draft_reply":
+        return "draft reply" + (f" ({params['template']})" if params.get("template") else "")
+    if kind == "log_time":
+        secs = int(params.get("seconds", 0))
+        return f"log {secs // 60}m{secs % 60:02d}s {params.get('activity', 'email')}".replace("m00s", "m")
+    return kind
