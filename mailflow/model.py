@@ -9,8 +9,9 @@ from enum import StrEnum
 
 # "Name <local@domain>" or "local@domain" with nothing that needs the full parser
 # (quotes, comments, groups, several addresses, encoded words).
+_ASCII_SPACES = re.compile(r"[ \t]+")
 _SIMPLE = re.compile(
-    r"(?:([^\"(),;:<>@\\=]*)<([^\s<>(),;:\"@]+@[^\s<>(),;:\"@]+)>|([^\s<>(),;:\"@]+@[^\s<>(),;:\"@]+))"
+    r"(?:([^\"(),;:<>@\\=\[\]]*)<([^\s<>(),;:\"@\[\]\\]+@[^\s<>(),;:\"@\[\]\\]+)>|([^\s<>(),;:\"@\[\]\\]+@[^\s<>(),;:\"@\[\]\\]+))"
 )
 
 
@@ -58,9 +59,9 @@ class Address:
     @classmethod
     def parse_list(cls, value: str) -> list[Address]:
         """Every address in a header value; the common simple forms skip the slow RFC 5322 parser."""
-        m = _SIMPLE.fullmatch(value.strip())
+        m = _SIMPLE.fullmatch(value.strip(" \t\r\n"))
         if m is not None:
-            name = " ".join((m.group(1) or "").split())
+            name = _ASCII_SPACES.sub(" ", m.group(1) or "").strip(" \t")
             email = m.group(2) or m.group(3)
             return [cls(name=name, email=email.lower())]
         return [cls(name=n, email=e.lower()) for n, e in getaddresses([value]) if e and "@" in e]

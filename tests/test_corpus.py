@@ -13,6 +13,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bench import corpus
 from mailflow.message import Message
@@ -288,6 +290,20 @@ def test_sample_messages_exercise_danas_rules() -> None:
     ],
 )
 def test_the_fast_address_path_agrees_with_the_standard_parser(value: str) -> None:
+    from email.utils import getaddresses
+
+    from mailflow.model import Address
+
+    expected = [Address(n, e.lower()) for n, e in getaddresses([value]) if e and "@" in e]
+    assert Address.parse_list(value) == expected
+
+
+_ADDRESS_CHARS = list("ab.@<> \"(),;:\\[]=\t-_+\xa0é0Z\r\n'!#$%&*/?^`{|}~")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_ADDRESS_CHARS), max_size=16).map("".join))
+def test_the_fast_address_path_never_disagrees_with_the_standard_parser(value: str) -> None:
     from email.utils import getaddresses
 
     from mailflow.model import Address
