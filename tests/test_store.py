@@ -105,3 +105,18 @@ def test_an_unreachable_database_is_a_store_error_without_the_password() -> None
     with pytest.raises(StoreError) as info:
         open_store("postgresql://mf:s3cret@127.0.0.1:1/none")
     assert "s3cret" not in str(info.value)
+
+
+def test_a_months_entries_follow_the_clients_time_zone_on_every_backend(store: Store) -> None:
+    from zoneinfo import ZoneInfo
+
+    new_york = ZoneInfo("America/New_York")
+    late_november = datetime(2026, 12, 1, 4, 30, tzinfo=UTC)  # 23:30 on 30 November in New York
+    store.add_time(TimeRow("dana", "email", 300, "manual", late_november))
+    november = store.time_entries(
+        "dana", datetime(2026, 11, 1, tzinfo=new_york), datetime(2026, 12, 1, tzinfo=new_york)
+    )
+    december = store.time_entries("dana", datetime(2026, 12, 1, tzinfo=new_york), datetime(2027, 1, 1, tzinfo=new_york))
+    assert [e["seconds"] for e in november] == [300]
+    assert december == []
+    assert november[0]["at"] == late_november  # an aware UTC time, whatever the backend stored

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -16,6 +19,32 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A point in time, stored in UTC and always read back as an aware UTC datetime.
+
+    SQLite's DATETIME keeps no zone: SQLAlchemy writes the wall-clock digits and
+    drops the offset, so a bound in another zone (a month in New York) would be
+    compared as if it were UTC. Converting to UTC on the way in, and marking
+    UTC on the way out, makes SQLite behave as PostgreSQL's timestamptz does.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if not isinstance(value, datetime):
+            return None
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+
 
 metadata = MetaData()
 
@@ -25,7 +54,7 @@ cursors = Table(
     Column("account", String(200), primary_key=True),
     Column("folder", String(500), primary_key=True),
     Column("state", JSON, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
 )
 
 # One row per message seen in an account, whatever folder it was seen in.
@@ -44,8 +73,8 @@ messages = Table(
     Column("subject", Text),
     Column("sender", String(500)),
     Column("reason", Text),
-    Column("seen_at", DateTime(timezone=True), nullable=False),
-    Column("done_at", DateTime(timezone=True)),
+    Column("seen_at", UTCDateTime(), nullable=False),
+    Column("done_at", UTCDateTime()),
     UniqueConstraint("account", "key", name="uq_messages_account_key"),
     Index("ix_messages_locator", "account", "folder", "locator"),
     Index("ix_messages_status", "account", "status"),
@@ -66,7 +95,7 @@ actions = Table(
     Column("params", JSON, nullable=False),
     Column("status", String(20), nullable=False),
     Column("result", Text),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
     Index("ix_actions_message", "message_id"),
     Index("ix_actions_status", "account", "status"),
 )
@@ -84,7 +113,7 @@ time_entries = Table(
     Column("seconds", Integer, nullable=False),
     Column("source", String(20), nullable=False),
     Column("note", Text),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
     Index("ix_time_client_at", "client", "at"),
 )
 
@@ -92,7 +121,7 @@ audit = Table(
     "audit",
     metadata,
     Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
     Column("client", String(100), nullable=False),
     Column("account", String(200), nullable=False),
     Column("message_key", String(600)),
