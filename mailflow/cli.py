@@ -10,23 +10,40 @@ import shutil
 import signal
 import sys
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from types import FrameType
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from .config import Settings, config_path, load_settings
+from .config import Settings, load_settings
 from .errors import ConfigError, RulesError, StoreError
 from .logs import setup_logging
+
+if TYPE_CHECKING:
+    from .store import Store
 
 EX_OK = 0
 EX_RULES = 1  # a rules file is invalid or its tests fail
 EX_CONFIG = 2  # the config file is invalid, or a command-line argument is
 EX_PARTIAL = 3  # the pass ran, but some client or account could not be processed
 EX_STORE = 4  # the database cannot be opened or migrated
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What ``mailflow run`` drives: one pass over every account, or passes until stopped.
+
+    The core never imports connectors or workers; the console script
+    (``workers.main``) builds the CLI's context with the real runtime.
+    """
+
+    run_pass: Callable[..., Any]
+    run_forever: Callable[..., None]
 
 
 def _fail(code: int, lines: list[str] | str) -> NoReturn:
@@ -44,7 +61,7 @@ def _settings(ctx: click.Context) -> Settings:
     return settings
 
 
-def _store(settings: Settings) -> Any:
+def _store(settings: Settings) -> Store:
     from .store import open_store
 
     try:
@@ -141,7 +158,6 @@ _DONE = {
 
 
 def _print_pass(result: Any, verbose: bool) -> None:
-
     for client, problem in result.rule_errors.items():
         click.echo(f"[{client}] rules not loaded:\n  " + problem.replace("\n", "\n  "))
     for r in result.reports:
@@ -184,8 +200,9 @@ def run(ctx: click.Context, once: bool, interval: float, quiet: bool) -> None:
     Exit codes: 0 all went well; 2 bad config; 3 some client or account could
     not be processed (the others were); 4 the database cannot be opened.
     """
-    from workers.runner import run_forever, run_pass
-
+    runtime = ctx.obj.get("runtime")
+    if not isinstance(runtime, Runtime):
+        raise RuntimeError("mailflow run needs the runtime: start it with the `mailflow` command")
     settings = _settings(ctx)
     if settings.broker != "embedded":
         _fail(
@@ -195,7 +212,7 @@ def run(ctx: click.Context, once: bool, interval: float, quiet: bool) -> None:
         )
     store = _store(settings)
     if once:
-        result = run_pass(settings, store)
+        result = runtime.run_pass(settings, store)
         _print_pass(result, verbose=not quiet)
         store.close()
         sys.exit(EX_OK if result.ok else EX_PARTIAL)
@@ -208,7 +225,7 @@ def run(ctx: click.Context, once: bool, interval: float, quiet: bool) -> None:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     click.echo(f"mailflow running: {len(settings.clients)} clients, a pass every {interval:g}s; Ctrl-C to stop")
-    run_forever(settings, store, interval, stop, on_pass=lambda r: _print_pass(r, verbose=not quiet))
+    runtime.run_forever(settings, store, interval, stop, on_pass=lambda r: _print_pass(r, verbose=not quiet))
     store.close()
 
 
@@ -379,11 +396,11 @@ def status(ctx: click.Context) -> None:
     settings = _settings(ctx)
     store = _store(settings)
     counts: dict[tuple[str, str], dict[str, int]] = {}
-    for client, account, state, n in store.counts():
-        counts.setdefault((client, account), {})[state] = n
+    for client_id, account_id, state, n in store.counts():
+        counts.setdefault((client_id, account_id), {})[state] = n
     synced: dict[str, datetime] = {}
-    for account, _folder, _state, at in store.cursors():
-        synced[account] = max(at, synced.get(account, at))
+    for cursor_account, _folder, _state, at in store.cursors():
+        synced[cursor_account] = max(at, synced.get(cursor_account, at))
     problems = 0
     for client in settings.clients:
         path = settings.rules_file(client.id)
@@ -410,9 +427,4 @@ def status(ctx: click.Context) -> None:
     sys.exit(EX_OK if not problems else EX_PARTIAL)
 
 
-def main() -> None:
-    """Entry point of the console script."""
-    cli(obj={})
-
-
-__all__ = ["cli", "config_path", "main"]
+__all__ = ["EX_CONFIG", "EX_OK", "EX_PARTIAL", "EX_RULES", "EX_STORE", "Runtime", "cli"]

@@ -12,19 +12,20 @@ import pytest
 from click.testing import CliRunner
 
 from mailflow.cli import EX_CONFIG, EX_OK, EX_RULES, cli
+from workers.main import RUNTIME
 
 ROOT = Path(__file__).parent.parent
 
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Path:
-    result = CliRunner().invoke(cli, ["init", "--demo", str(tmp_path / "demo")], obj={})
+    result = CliRunner().invoke(cli, ["init", "--demo", str(tmp_path / "demo")], obj={"runtime": RUNTIME})
     assert result.exit_code == 0, result.output
     return tmp_path / "demo" / "config.toml"
 
 
 def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, list(args), obj={})
+    result = CliRunner().invoke(cli, list(args), obj={"runtime": RUNTIME})
     return result.exit_code, result.output
 
 
