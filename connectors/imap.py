@@ -39,6 +39,7 @@ from functools import partial
 from typing import Any, cast
 
 from mailflow.config import ImapAccount
+from mailflow.drafting import DRAFT_KEY_HEADER
 from mailflow.errors import (
     NotFound,
     PermanentError,
@@ -51,9 +52,6 @@ __all__ = ["DRAFT_KEY_HEADER", "ImapConnector", "keyword_for", "make_locator", "
 
 log = logging.getLogger("connectors.imap")
 
-
-DRAFT_KEY_HEADER = "X-Mailflow-Key"
-"""The header whose value is a draft's idempotency key; ``find_draft`` searches for it."""
 
 # UIDs per STORE/MOVE command: every write command costs the server an index
 # sync that grows with the mailbox, so few large commands beat many small ones.

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from itertools import count
 from pathlib import Path
 
+from mailflow.drafting import DRAFT_KEY_HEADER
 from mailflow.errors import NotFound, PermanentError
 from mailflow.model import ChangeSet, Draft, FetchedMessage, Flag, MessageRef, SyncCursor
 
@@ -264,7 +265,8 @@ class MaildirConnector:
         folder = self._dir("Drafts")
         if not (folder / "cur").is_dir():
             return None
-        needle = re.compile(rb"^X-Mailflow-Key:\s*" + re.escape(key.encode()) + rb"\s*$", re.M | re.I)
+        header = re.escape(DRAFT_KEY_HEADER.encode())
+        needle = re.compile(rb"^" + header + rb":\s*" + re.escape(key.encode()) + rb"\s*$", re.M | re.I)
         for sub in ("cur", "new"):
             for path in (folder / sub).iterdir():
                 try:

@@ -274,11 +274,11 @@ def rules_check(ctx: click.Context, files: tuple[str, ...]) -> None:
 @click.pass_context
 def rules_test(ctx: click.Context, client: str, messages: tuple[str, ...]) -> None:
     """Show what CLIENT's rules would do to each .eml file; changes nothing."""
-    from .drafting import Person, build_reply, template_context
+    from .drafting import build_reply, people, template_context
     from .message import Message
     from .report import describe
     from .rules import MatchContext, load_rules
-    from .rules.templates import compile_template, render
+    from .rules.templates import render
     from .triage import classify
 
     settings = _settings(ctx)
@@ -290,8 +290,7 @@ def rules_test(ctx: click.Context, client: str, messages: tuple[str, ...]) -> No
         ruleset = load_rules(settings.rules_file(client))
     except RulesError as exc:
         _fail(EX_RULES, [str(p) for p in exc.problems])
-    who = Person(conf.id, conf.name, conf.email)
-    assistant = Person("assistant", settings.assistant.name, settings.assistant.email)
+    who, assistant = people(settings, conf)
     for name in messages:
         msg = Message(Path(name).read_bytes())
         category = classify(msg)
@@ -302,12 +301,7 @@ def rules_test(ctx: click.Context, client: str, messages: tuple[str, ...]) -> No
         for a in planned:
             click.echo(f"  [{a.rule}] {describe(a.kind, dict(a.params))}")
             if a.kind == "draft_reply":
-                tpl = (
-                    ruleset.template(a.params["template"])
-                    if a.params.get("template")
-                    else compile_template(a.params.get("text") or "")
-                )
-                text = render(tpl, template_context(msg, who, assistant))
+                text = render(ruleset.draft_template(a), template_context(msg, who, assistant))
                 raw = build_reply(msg, text, who, "preview", include_quote=False).raw.decode("utf-8", "replace")
                 click.echo("    " + raw.replace("\r\n", "\n").rstrip().replace("\n", "\n    "))
 

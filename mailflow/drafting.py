@@ -11,15 +11,21 @@ saved just before a crash is found instead of being saved twice.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr, make_msgid
+from typing import TYPE_CHECKING
 
 from .message import Message
 from .model import Address, Draft
+
+if TYPE_CHECKING:
+    from .config import ClientConfig, Settings
+
+DRAFT_KEY_HEADER = "X-Mailflow-Key"
+"""The header holding a draft's idempotency key; connectors find an interrupted draft by it."""
 
 _RE_PREFIX = re.compile(r"^\s*((re|aw|sv|antw)\s*(\[\d+\])?\s*:\s*)+", re.I)
 
@@ -121,7 +127,7 @@ def build_reply(
         draft["In-Reply-To"] = message.message_id
         refs = [*message.references[-20:], message.message_id]
         draft["References"] = " ".join(dict.fromkeys(refs))
-    draft["X-Mailflow-Key"] = key
+    draft[DRAFT_KEY_HEADER] = key
     body = text.rstrip("\n") + "\n"
     if include_quote:
         body += "\n" + quote(message)
@@ -129,8 +135,9 @@ def build_reply(
     return Draft(raw=draft.as_bytes(policy=SMTP), key=key, in_reply_to=message.message_id)
 
 
-def people(client: Mapping[str, str], assistant: Mapping[str, str]) -> tuple[Person, Person]:
+def people(settings: Settings, client: ClientConfig) -> tuple[Person, Person]:
+    """The executive and the assistant, as drafts and templates see them."""
     return (
-        Person(client.get("id", ""), client["name"], client["email"]),
-        Person("assistant", assistant["name"], assistant["email"]),
+        Person(client.id, client.name, client.email),
+        Person("assistant", settings.assistant.name, settings.assistant.email),
     )

@@ -2,8 +2,10 @@
 
 Headers are split from the raw bytes by hand (about ten times cheaper than
 ``email.parser``); RFC 2047 words are decoded only for the headers that are
-read; the MIME tree is parsed with ``policy.default`` only when a rule or an
-action needs the body or the attachments. A message whose MIME tree is broken
+read; the MIME tree is parsed (with ``compat32``) only when a rule or an
+action needs the body or the attachments, and byte scans answer the common
+questions (is there a calendar part, an attachment, a file name like this?)
+without it. A message whose MIME tree is broken
 still has its headers; the parser's defects are kept for the quarantine
 reason.
 """
@@ -37,6 +39,9 @@ _MSGID = re.compile(r"<[^<>\s]+>")
 _CALENDAR = re.compile(rb"text/calendar", re.I)
 _CALENDAR_PART = re.compile(rb"(?im)^content-type:[ \t]*(?:\r?\n[ \t]+)?text/calendar")
 _FILENAME = re.compile(rb'(?i)\b(?:file)?name(\*)?(?:\*?\d+\*?)?[ \t]*=[ \t]*("[^"\r\n]*"|[^;\s]+)')
+# Every attachment has "Content-Disposition: attachment" or a file name ("filename" or
+# "name", RFC 2231 forms included): bytes matching neither need no MIME parse.
+_MAYBE_ATTACHMENT = re.compile(rb"(?i)attachment|name\*?(?:\d+\*?)?\s*=")
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
 _BETWEEN_WORDS = re.compile(r"\?=\s+=\?")
 
@@ -153,10 +158,7 @@ class Message:
     @cached_property
     def sender(self) -> Address | None:
         """The From address (the first, if several)."""
-        value = self.header("from")
-        if not value:
-            return None
-        found = Address.parse_list(value)
+        found = self.addresses("from")
         return found[0] if found else None
 
     def addresses(self, field: str) -> list[Address]:
@@ -261,6 +263,9 @@ class Message:
 
     @cached_property
     def attachments(self) -> list[Attachment]:
+        """Parts sent as files; no MIME parse when the bytes show there can be none."""
+        if _MAYBE_ATTACHMENT.search(self.raw) is None:
+            return []
         found: list[Attachment] = []
         for part in _leaves(self.parsed):
             filename = part.get_filename()

@@ -40,7 +40,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from functools import partial
 from itertools import chain
-from typing import Any
 
 from .connector import MailConnector
 from .drafting import Person, build_reply, template_context
@@ -49,7 +48,7 @@ from .message import Message
 from .model import ChangeSet, Draft, FetchedMessage, MessageRef
 from .report import AccountReport, MessageReport, describe
 from .rules import MatchContext, PlannedAction, RuleSet
-from .rules.templates import compile_template, render
+from .rules.templates import render
 from .store import ActionRow, MessageRow, Outcome, PendingAction, Store, TimeRow
 from .triage import classify
 
@@ -105,7 +104,6 @@ class AccountPass:
         self.reader = reader
         self.report = AccountReport(client=client.id, account=self.account)
         self._cache: dict[int, Message] = {}
-        self._inline: dict[str, Any] = {}
 
     # -- the pass ------------------------------------------------------------
 
@@ -448,15 +446,7 @@ class AccountPass:
         raise MailflowError(f"the message to reply to is no longer in {a.folder}")
 
     def _render(self, a: PendingAction, message: Message) -> str:
-        context = template_context(message, self.client, self.assistant)
-        name = a.params.get("template")
-        if name:
-            return render(self.rules.template(name), context)
-        text = str(a.params.get("text") or "")
-        template = self._inline.get(text)
-        if template is None:
-            template = self._inline[text] = compile_template(text)
-        return render(template, context)
+        return render(self.rules.draft_template(a), template_context(message, self.client, self.assistant))
 
     def _time(self, a: PendingAction) -> Outcome:
         entry = TimeRow(

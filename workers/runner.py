@@ -18,7 +18,7 @@ from pathlib import Path
 
 from connectors import connector_for
 from mailflow.config import ClientConfig, Settings
-from mailflow.drafting import Person
+from mailflow.drafting import people
 from mailflow.errors import AuthError, ConnectorError, MailflowError, RulesError, TransientError
 from mailflow.pipeline import AccountPass
 from mailflow.report import AccountReport
@@ -72,10 +72,6 @@ class RulesCache:
         return rules, None
 
 
-def person(client: ClientConfig) -> Person:
-    return Person(client.id, client.name, client.email)
-
-
 def run_account(
     settings: Settings,
     store: Store,
@@ -86,7 +82,7 @@ def run_account(
 ) -> AccountReport:
     """One pass over one account, retrying transient failures with backoff and jitter."""
     account = client.accounts[account_index]
-    assistant = Person("assistant", settings.assistant.name, settings.assistant.email)
+    executive, assistant = people(settings, client)
     batch = getattr(account, "batch_size", None) or settings.batch_size
     last = AccountReport(client=client.id, account=account.id)
     for attempt in range(1, RETRIES + 1):
@@ -96,7 +92,7 @@ def run_account(
             store,
             connector_for(account),
             rules,
-            person(client),
+            executive,
             assistant,
             folders=account.folders,
             batch_size=batch,

@@ -65,7 +65,7 @@ CONTEXT_ATTRS: tuple[ContextAttr, ...] = ("category", "account", "folder")
 COMBINATORS = ("all", "any", "not")
 CONDITION_KEYS = (*ADDRESS_FIELDS, *TEXT_FIELDS, "header", "has_attachment", *CONTEXT_ATTRS, *COMBINATORS)
 CATEGORIES = frozenset(TRIAGE_CATEGORIES)
-"""Category names a rule may test; the classifier may not produce all of them yet."""
+"""Category names a rule may test: exactly the ones triage produces."""
 
 _STR_OPS = ("is", "contains", "matches")
 _ADDRESS_OPS = (*_STR_OPS, "domain", "in")

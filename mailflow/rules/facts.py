@@ -6,13 +6,11 @@ are cached in its dict, so a hundred rules testing ``from`` parse the From
 header once. Nothing is stored on the :class:`~mailflow.message.Message`, and
 nothing is computed that no condition asked for; in particular the body and
 the attachments (which need the full MIME parse) are only read by ``body``
-and ``has_attachment`` conditions, and a cheap byte scan answers
-``has_attachment`` without a parse for messages that cannot have one.
+and ``has_attachment`` conditions.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -22,13 +20,6 @@ from .addresses import domain_parents
 if TYPE_CHECKING:
     from ..message import Attachment, Message
     from .ruleset import MatchContext
-
-# Message.attachments lists the parts with "Content-Disposition: attachment" or
-# a file name (a "filename" or "name" parameter, RFC 2231 forms included).
-# Bytes matching neither cannot have one, so the full MIME parse is skipped:
-# on a realistic mix more than half the messages need no parse for a
-# has_attachment condition.
-_MAYBE_ATTACHMENT = re.compile(rb"(?i)attachment|name\*?(?:\d+\*?)?\s*=")
 
 _HEADER_OF = {"from": "from", "to": "to", "cc": "cc", "reply_to": "reply-to", "sender": "sender"}
 
@@ -87,8 +78,5 @@ class Facts:
         return name in self.message.raw_headers
 
     def attachments(self) -> Sequence[Attachment]:
-        """The message's attachments; no MIME parse when the bytes show there can be none."""
-        message = self.message
-        if "attachments" not in message.__dict__ and _MAYBE_ATTACHMENT.search(message.raw) is None:
-            return ()
-        return message.attachments
+        """The message's attachments (``Message`` skips the MIME parse when there can be none)."""
+        return self.message.attachments

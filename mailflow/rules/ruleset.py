@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jinja2
 
@@ -14,6 +14,7 @@ from .addresses import AddressList
 from .compiler import Predicate
 from .facts import Facts
 from .nodes import ActionSpec
+from .templates import compile_template
 
 ACTION_KINDS = ("label", "move", "archive", "flag", "mark_read", "draft_reply", "log_time")
 
@@ -86,6 +87,16 @@ class Rule:
         return [PlannedAction(self.name, self.index, a.index, a.kind, _copy(a.params)) for a in self.actions]
 
 
+class DraftAction(Protocol):
+    """Anything that names a draft template: a planned action, or one read back from the ledger."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def params(self) -> Mapping[str, Any]: ...
+
+
 @dataclass
 class RuleSet:
     """A loaded, validated and compiled rules file.
@@ -124,11 +135,19 @@ class RuleSet:
         except KeyError:
             raise KeyError(f"no template {name!r} in {self.path}") from None
 
-    def draft_template(self, action: PlannedAction) -> jinja2.Template:
-        """The compiled template of a ``draft_reply`` action, named or inline."""
+    def draft_template(self, action: DraftAction) -> jinja2.Template:
+        """The compiled template of a ``draft_reply`` action, named or inline.
+
+        Inline texts were compiled at load; one planned under an earlier
+        version of the file (and resumed after a crash) is compiled now.
+        """
         if action.kind != "draft_reply":
             raise ValueError(f"{action.kind} action has no template")
         name = action.params.get("template")
         if name is not None:
             return self.template(str(name))
-        return self.inline_templates[str(action.params["text"])]
+        text = str(action.params.get("text") or "")
+        template = self.inline_templates.get(text)
+        if template is None:
+            template = self.inline_templates[text] = compile_template(text)
+        return template
