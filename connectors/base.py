@@ -7,6 +7,8 @@ find everything in one place.
 
 from __future__ import annotations
 
+from collections.abc import Iterable as _Iterable
+
 from mailflow.connector import FOLDER_ROLES, MailConnector
 from mailflow.errors import (
     AuthError,
@@ -18,6 +20,15 @@ from mailflow.errors import (
     TransientError,
 )
 from mailflow.model import ChangeSet, Draft, FetchedMessage, Flag, MessageRef, SyncCursor
+
+
+def group_by_folder(refs: _Iterable[MessageRef]) -> dict[str, list[MessageRef]]:
+    """Refs grouped by the folder they live in, in first-seen order: one server call per folder."""
+    groups: dict[str, list[MessageRef]] = {}
+    for ref in refs:
+        groups.setdefault(ref.folder, []).append(ref)
+    return groups
+
 
 __all__ = [
     "FOLDER_ROLES",
@@ -35,4 +46,5 @@ __all__ = [
     "RateLimited",
     "SyncCursor",
     "TransientError",
+    "group_by_folder",
 ]

@@ -46,6 +46,7 @@ from mailflow.errors import (
 )
 from mailflow.model import ChangeSet, Draft, FetchedMessage, Flag, MessageRef, SyncCursor
 
+from .base import group_by_folder
 from .imap_session import ImapSession, T, _is_missing_folder, _text
 
 __all__ = ["DRAFT_KEY_HEADER", "ImapConnector", "keyword_for", "make_locator", "parse_locator", "uid_set"]
@@ -74,8 +75,7 @@ _FLAG_MAP: dict[bytes, Flag] = {
 }
 
 _NOT_ATOM = re.compile(r"[^A-Za-z0-9_.$+-]")
-_APPENDUID = re.compile(rb"APPENDUID (\d+) (\d+)")
-_APPENDUID_SET = re.compile(rb"APPENDUID (\d+) ([\d:,]+)")
+_APPENDUID = re.compile(rb"APPENDUID (\d+) ([\d:,]+)")
 
 
 def keyword_for(label: str) -> str:
@@ -123,13 +123,6 @@ def uid_set(uids: Iterable[int]) -> str:
             parts.append(str(start) if start == prev else f"{start}:{prev}")
         start = prev = uid
     return ",".join(parts)
-
-
-def _group_by_folder(refs: Iterable[MessageRef]) -> dict[str, list[MessageRef]]:
-    groups: dict[str, list[MessageRef]] = {}
-    for ref in refs:
-        groups.setdefault(ref.folder, []).append(ref)
-    return groups
 
 
 def _state_int(state: dict[str, str | int], key: str) -> int | None:
@@ -231,7 +224,7 @@ class ImapConnector(ImapSession):
 
     def fetch(self, refs: Sequence[MessageRef]) -> Iterator[FetchedMessage]:
         """Raw bytes and flags of each ref still present, via ``BODY.PEEK[]`` (nothing becomes read)."""
-        for folder, group in _group_by_folder(refs).items():
+        for folder, group in group_by_folder(refs).items():
             for chunk in _chunks(group, self.config.batch_size or DEFAULT_FETCH_CHUNK):
                 yield from self._run(f"fetching from {folder}", partial(self._fetch_chunk, folder=folder, refs=chunk))
 
@@ -276,7 +269,7 @@ class ImapConnector(ImapSession):
         """One ``UID STORE +FLAGS/-FLAGS.SILENT`` per folder and batch; gone UIDs are ignored by IMAP."""
         if not flags:
             return
-        for folder, group in _group_by_folder(refs).items():
+        for folder, group in group_by_folder(refs).items():
             for chunk in _chunks(group, WRITE_CHUNK):
 
                 def op(client: Any, folder: str = folder, chunk: Sequence[MessageRef] = chunk) -> None:
@@ -314,8 +307,7 @@ class ImapConnector(ImapSession):
 
     def add_labels(self, refs: Sequence[MessageRef], labels: Sequence[str]) -> None:
         """Attach labels as IMAP keywords (see ``keyword_for``)."""
-        keywords = sorted({keyword_for(label).encode() for label in labels})
-        self._store(refs, keywords, True, "adding labels")
+        self.update(refs, add_labels=labels)
 
     def remove_labels(self, refs: Sequence[MessageRef], labels: Sequence[str]) -> None:
         """Remove the labels' keywords; absent ones are ignored."""
@@ -324,11 +316,11 @@ class ImapConnector(ImapSession):
 
     def set_flagged(self, refs: Sequence[MessageRef], flagged: bool) -> None:
         """Set or clear ``\\Flagged``."""
-        self._store(refs, [FLAGGED], flagged, "flagging" if flagged else "unflagging")
+        self.update(refs, flagged=flagged)
 
     def set_read(self, refs: Sequence[MessageRef], read: bool) -> None:
         """Set or clear ``\\Seen``."""
-        self._store(refs, [SEEN], read, "marking read" if read else "marking unread")
+        self.update(refs, read=read)
 
     def move(self, refs: Sequence[MessageRef], folder: str) -> None:
         """Move to ``folder`` (created and subscribed when missing); gone or stale refs are skipped."""
@@ -345,7 +337,7 @@ class ImapConnector(ImapSession):
 
     def _move(self, refs: Sequence[MessageRef], destination: Callable[[Any], str], what: str) -> None:
         """Move refs folder by folder with ``UID MOVE``, or COPY + ``\\Deleted`` + ``UID EXPUNGE``."""
-        groups = _group_by_folder(refs)
+        groups = group_by_folder(refs)
         if not groups:
             return
         dest = self._run(what, destination)
@@ -381,7 +373,7 @@ class ImapConnector(ImapSession):
     # -- drafts ------------------------------------------------------------
 
     def _find_draft(self, client: Any, key: str) -> str | None:
-        folder = self.config.drafts_folder or self._find_role(client, "drafts")
+        folder = self._role_name(client, "drafts")
         if folder is None:
             return None
         info = self._try_select(client, folder, readonly=True)
@@ -407,74 +399,56 @@ class ImapConnector(ImapSession):
         return self._run("finding a draft", lambda client: self._find_draft(client, key))
 
     def save_draft(self, draft: Draft) -> str:
-        """APPEND the draft to Drafts with ``\\Draft \\Seen``; an existing draft with its key is reused.
-
-        A retry after a connection lost mid-APPEND first looks for the draft by
-        its key, so it is never saved twice; the pipeline does the same after a
-        crash.
-        Returns ``"<uidvalidity>:<uid>"`` in the Drafts folder.
-        """
-
-        attempts = 0
-
-        def op(client: Any) -> str:
-            nonlocal attempts
-            attempts += 1
-            if attempts > 1:  # the connection dropped: the first APPEND may have landed
-                existing = self._find_draft(client, draft.key)
-                if existing is not None:
-                    return existing
-            folder = self._role_folder(client, "drafts", "Drafts")
-            response = client.append(folder, draft.raw, flags=(DRAFT, SEEN))
-            match = _APPENDUID.search(response if isinstance(response, bytes) else str(response).encode())
-            if match:
-                return make_locator(int(match.group(1)), int(match.group(2)))
-            found = self._find_draft(client, draft.key)
-            if found is None:
-                raise PermanentError(f"{self._where()}: saved a draft in {folder} but cannot find it by its key")
-            return found
-
-        return self._run("saving a draft", op)
+        """APPEND one draft to Drafts with ``\\Draft \\Seen``; returns ``"<uidvalidity>:<uid>"``."""
+        return self.save_drafts([draft])[0]
 
     def save_drafts(self, drafts: Sequence[Draft]) -> list[str]:
-        """Save several drafts with one MULTIAPPEND (RFC 3502) when offered, else one APPEND each.
+        """Save drafts with one MULTIAPPEND (RFC 3502) when offered, else one APPEND each.
 
         A retry after a dropped connection first looks each draft up by its
-        key and appends only the ones that are missing.
+        key and appends only the ones that are missing, so none is saved
+        twice; the pipeline does the same after a crash.
         """
         if not drafts:
             return []
-        if "MULTIAPPEND" not in self._capabilities or len(drafts) == 1:
-            return [self.save_draft(d) for d in drafts]
         attempts = 0
 
         def op(client: Any) -> list[str]:
             nonlocal attempts
             attempts += 1
             found: dict[str, str] = {}
-            if attempts > 1:
+            if attempts > 1:  # the connection dropped: the first APPEND may have landed
                 for d in drafts:
                     existing = self._find_draft(client, d.key)
                     if existing is not None:
                         found[d.key] = existing
             todo = [d for d in drafts if d.key not in found]
-            folder = self._role_folder(client, "drafts", "Drafts")
             if todo:
-                response = client.multiappend(folder, [{"msg": d.raw, "flags": (DRAFT, SEEN)} for d in todo])
-                match = _APPENDUID_SET.search(response if isinstance(response, bytes) else str(response).encode())
-                uids = _expand_uid_set(match.group(2).decode()) if match else []
-                if match and len(uids) == len(todo):
-                    for d, uid in zip(todo, uids, strict=True):
-                        found[d.key] = make_locator(int(match.group(1)), uid)
+                folder = self._role_folder(client, "drafts", "Drafts")
+                if len(todo) > 1 and "MULTIAPPEND" in self._capabilities:
+                    response = client.multiappend(folder, [{"msg": d.raw, "flags": (DRAFT, SEEN)} for d in todo])
+                    found.update(self._appended(client, folder, todo, response))
                 else:
                     for d in todo:
-                        located = self._find_draft(client, d.key)
-                        if located is None:
-                            raise PermanentError(f"{self._where()}: saved drafts in {folder} but cannot find one")
-                        found[d.key] = located
+                        response = client.append(folder, d.raw, flags=(DRAFT, SEEN))
+                        found.update(self._appended(client, folder, [d], response))
             return [found[d.key] for d in drafts]
 
         return self._run("saving drafts", op)
+
+    def _appended(self, client: Any, folder: str, drafts: Sequence[Draft], response: object) -> dict[str, str]:
+        """Each appended draft's locator: from APPENDUID (UIDPLUS), else looked up by its key."""
+        match = _APPENDUID.search(response if isinstance(response, bytes) else str(response).encode())
+        uids = _expand_uid_set(match.group(2).decode()) if match else []
+        if match and len(uids) == len(drafts):
+            return {d.key: make_locator(int(match.group(1)), uid) for d, uid in zip(drafts, uids, strict=True)}
+        located: dict[str, str] = {}
+        for d in drafts:
+            locator = self._find_draft(client, d.key)
+            if locator is None:
+                raise PermanentError(f"{self._where()}: saved a draft in {folder} but cannot find it by its key")
+            located[d.key] = locator
+        return located
 
 
 def _expand_uid_set(text: str) -> list[int]:

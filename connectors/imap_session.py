@@ -272,10 +272,12 @@ class ImapSession:
             raise ValueError(f"unknown folder role {role!r}; expected one of {', '.join(FOLDER_ROLES)}")
         if role == "inbox":
             return "INBOX"
+        return self._run(f"finding the {role} folder", lambda client: self._role_name(client, role))
+
+    def _role_name(self, client: Any, role: str) -> str | None:
+        """The folder for a role: the config's override, else SPECIAL-USE, else a common name."""
         override = {"drafts": self.config.drafts_folder, "archive": self.config.archive_folder}.get(role)
-        if override:
-            return override
-        return self._run(f"finding the {role} folder", lambda client: self._find_role(client, role))
+        return override or self._find_role(client, role)
 
     def _ensure_folder(self, client: Any, folder: str) -> None:
         """Create and subscribe ``folder`` unless it exists (another client may race us: fine)."""
@@ -303,7 +305,6 @@ class ImapSession:
         self._folders = None
 
     def _role_folder(self, client: Any, role: str, default: str) -> str:
-        override = {"drafts": self.config.drafts_folder, "archive": self.config.archive_folder}.get(role)
-        folder = override or self._find_role(client, role) or default
+        folder = self._role_name(client, role) or default
         self._ensure_folder(client, folder)
         return folder

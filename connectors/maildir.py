@@ -22,6 +22,8 @@ from mailflow.drafting import DRAFT_KEY_HEADER
 from mailflow.errors import NotFound, PermanentError
 from mailflow.model import ChangeSet, Draft, FetchedMessage, Flag, MessageRef, SyncCursor
 
+from .base import group_by_folder
+
 _FLAG_LETTERS = {Flag.DRAFT: "D", Flag.FLAGGED: "F", Flag.ANSWERED: "R", Flag.SEEN: "S"}
 _LETTER_FLAGS = {v: k for k, v in _FLAG_LETTERS.items()}
 _KEYWORD_LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -42,6 +44,7 @@ class MaildirConnector:
         self.root = Path(root)
         self.account = account
         self._index: dict[str, dict[str, Path]] = {}
+        self._keyword_names: dict[Path, list[str]] = {}
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -52,6 +55,7 @@ class MaildirConnector:
 
     def close(self) -> None:
         self._index.clear()
+        self._keyword_names.clear()
 
     # -- folders -------------------------------------------------------------
 
@@ -104,6 +108,7 @@ class MaildirConnector:
         A Maildir has no order to resume from, so ``limit`` is not applied:
         the names are cheap to list and the store filters the known ones.
         """
+        self._keyword_names.clear()
         index = self._scan(folder)
         refs = [MessageRef(self.account, folder, name) for name in sorted(index)]
         return ChangeSet(refs=refs, cursor=SyncCursor(folder, {"count": len(refs)}))
@@ -133,11 +138,15 @@ class MaildirConnector:
 
     # -- keywords (Dovecot's dovecot-keywords file) ------------------------------
 
-    def _keywords(self, folder_dir: Path) -> list[str]:
+    def _keywords(self, folder_dir: Path, fresh: bool = False) -> list[str]:
+        """The folder's keyword names by letter; read once per listing, again before adding one."""
+        cached = self._keyword_names.get(folder_dir)
+        if cached is not None and not fresh:
+            return cached
         try:
             text = (folder_dir / "dovecot-keywords").read_text("utf-8")
         except FileNotFoundError:
-            return []
+            text = ""
         names: list[str] = []
         for line in text.splitlines():
             num, _, name = line.partition(" ")
@@ -146,6 +155,7 @@ class MaildirConnector:
                 while len(names) <= idx:
                     names.append("")
                 names[idx] = name
+        self._keyword_names[folder_dir] = names
         return names
 
     def _letter(self, folder_dir: Path, label: str, create: bool) -> str | None:
@@ -154,6 +164,9 @@ class MaildirConnector:
             return _KEYWORD_LETTERS[names.index(label)]
         if not create:
             return None
+        names = self._keywords(folder_dir, fresh=True)  # another program may have added keywords
+        if label in names:
+            return _KEYWORD_LETTERS[names.index(label)]
         if len(names) >= len(_KEYWORD_LETTERS):
             raise PermanentError(f"{folder_dir}: a Maildir folder holds at most 26 keywords")
         names.append(label)
@@ -188,7 +201,7 @@ class MaildirConnector:
         read: bool | None = None,
     ) -> None:
         """One rename per message for every label and flag change."""
-        for folder, group in _by_folder(refs).items():
+        for folder, group in group_by_folder(refs).items():
             folder_dir = self._dir(folder)
             add = "".join(self._letter(folder_dir, label, create=True) or "" for label in add_labels)
             remove = ""
@@ -200,23 +213,20 @@ class MaildirConnector:
             self._retag(group, add=add, remove=remove)
 
     def add_labels(self, refs: Sequence[MessageRef], labels: Sequence[str]) -> None:
-        for folder, group in _by_folder(refs).items():
-            folder_dir = self._dir(folder)
-            letters = "".join(self._letter(folder_dir, label, create=True) or "" for label in labels)
-            self._retag(group, add=letters)
+        self.update(refs, add_labels=labels)
 
     def remove_labels(self, refs: Sequence[MessageRef], labels: Sequence[str]) -> None:
-        for folder, group in _by_folder(refs).items():
+        for folder, group in group_by_folder(refs).items():
             folder_dir = self._dir(folder)
             letters = "".join(self._letter(folder_dir, label, create=False) or "" for label in labels)
             if letters:
                 self._retag(group, remove=letters)
 
     def set_flagged(self, refs: Sequence[MessageRef], flagged: bool) -> None:
-        self._retag(refs, add="F") if flagged else self._retag(refs, remove="F")
+        self.update(refs, flagged=flagged)
 
     def set_read(self, refs: Sequence[MessageRef], read: bool) -> None:
-        self._retag(refs, add="S") if read else self._retag(refs, remove="S")
+        self.update(refs, read=read)
 
     # -- moving --------------------------------------------------------------
 
@@ -277,10 +287,3 @@ class MaildirConnector:
                 if needle.search(head if end < 0 else head[:end]):
                     return _split_name(path.name)[0]
         return None
-
-
-def _by_folder(refs: Sequence[MessageRef]) -> dict[str, list[MessageRef]]:
-    groups: dict[str, list[MessageRef]] = {}
-    for ref in refs:
-        groups.setdefault(ref.folder, []).append(ref)
-    return groups
