@@ -177,7 +177,7 @@ class Settings(BaseSettings):
         return self.rules_dir / f"{client_id}.toml"
 
 
-def _format_loc(loc: tuple[int | str, ...], data: dict[str, Any]) -> str:
+def _format_loc(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -224,7 +224,7 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            where = _format_loc(tuple(err["loc"]), data)
+            where = _format_loc(tuple(err["loc"]))
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 msg = "unknown key (check its spelling against config.example.toml)"

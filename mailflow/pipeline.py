@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from functools import partial
-from itertools import chain
+from typing import NamedTuple
 
 from .connector import MailConnector
 from .drafting import Person, build_reply, template_context
@@ -57,6 +57,14 @@ log = logging.getLogger("mailflow.pipeline")
 _MOVES = ("move", "archive")
 _MAX_HELD_MOVES = 10_000
 _DEFERRED = frozenset({"label", "flag", "mark_read", "move", "archive"})
+
+
+class _Change(NamedTuple):
+    """One ``update()`` call's change: labels to add, and the flag and read states to set."""
+
+    add_labels: tuple[str, ...] = ()
+    flagged: bool | None = None
+    read: bool | None = None
 
 
 def action_key(account: str, message_key: str, action: PlannedAction) -> str:
@@ -159,30 +167,30 @@ class AccountPass:
         deferred: list[PendingAction] = []
         held: list[PendingAction] = []
         unapplied = 0
+
+        def handle(size: int, fresh: list[MessageRef], fetched: Future[list[FetchedMessage]]) -> None:
+            nonlocal deferred, unapplied
+            self.report.skipped += size - len(fresh)
+            if fresh:
+                deferred.extend(self._process_batch(fetched.result(), reset=changes.reset))
+                unapplied += len(fresh)
+            if unapplied >= self.apply_every:
+                held.extend(a for a in deferred if a.kind in _MOVES)
+                self.apply([a for a in deferred if a.kind not in _MOVES])
+                deferred, unapplied = [], 0
+            if self.progress:
+                self.progress(size)
+
         # With a reader connection, the next batch downloads while this one is processed.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailflow-fetch") as pool:
-            ahead: tuple[int, list[MessageRef], Future[list[FetchedMessage]]] | None = None
-            for size, fresh in chain(self._batches(folder, changes.refs), [(0, [])]):
-                current = ahead
-                ahead = None
-                if size:
-                    if self.reader is not None:
-                        ahead = (size, fresh, pool.submit(self._fetch, fresh))
-                    else:
-                        ahead = (size, fresh, _done(self._fetch(fresh)))
-                if current is None:
-                    continue
-                done_size, done_fresh, future = current
-                self.report.skipped += done_size - len(done_fresh)
-                if done_fresh:
-                    deferred.extend(self._process_batch(future.result(), reset=changes.reset))
-                    unapplied += len(done_fresh)
-                if unapplied >= self.apply_every:
-                    held.extend(a for a in deferred if a.kind in _MOVES)
-                    self.apply([a for a in deferred if a.kind not in _MOVES])
-                    deferred, unapplied = [], 0
-                if self.progress:
-                    self.progress(done_size)
+            previous: tuple[int, list[MessageRef], Future[list[FetchedMessage]]] | None = None
+            for size, fresh in self._batches(folder, changes.refs):
+                fetching = pool.submit(self._fetch, fresh) if self.reader else _done(self._fetch(fresh))
+                if previous is not None:
+                    handle(*previous)
+                previous = (size, fresh, fetching)
+            if previous is not None:
+                handle(*previous)
         return deferred + held
 
     def _process_batch(self, fetched: Sequence[FetchedMessage], *, reset: bool) -> list[PendingAction]:
@@ -321,8 +329,8 @@ class AccountPass:
         for a in pending:
             if a.kind in ("label", "flag", "mark_read"):
                 per_message.setdefault(a.message_id, []).append(a)
-        by_change: dict[tuple[frozenset[str], bool | None, bool | None], list[PendingAction]] = {}
-        by_item: dict[tuple[str, str], list[PendingAction]] = {}
+        by_change: dict[_Change, list[PendingAction]] = {}
+        by_item: dict[_Change, list[PendingAction]] = {}
         for acts in per_message.values():
             labels: set[str] = set()
             flagged: bool | None = None
@@ -334,37 +342,20 @@ class AccountPass:
                     flagged = bool(a.params.get("on", True))
                 else:
                     read = bool(a.params.get("on", True))
-            by_change.setdefault((frozenset(labels), flagged, read), []).extend(acts)
-            for label in labels:
-                by_item.setdefault(("label", label), []).extend(acts)
-            if flagged is not None:
-                by_item.setdefault(("flag", str(flagged)), []).extend(acts)
-            if read is not None:
-                by_item.setdefault(("read", str(read)), []).extend(acts)
-        calls: list[tuple[Callable[[], object], list[PendingAction]]] = []
-        if len(by_change) <= len(by_item):
-            for (labels_set, flagged, read), acts in by_change.items():
-                refs = self._refs(acts)
-                calls.append(
-                    (
-                        partial(self.connector.update, refs, add_labels=sorted(labels_set), flagged=flagged, read=read),
-                        acts,
-                    )
-                )
-        else:
-            for (kind, arg), acts in by_item.items():
-                refs = self._refs(acts)
-                if kind == "label":
-                    calls.append((partial(self.connector.update, refs, add_labels=[arg]), acts))
-                elif kind == "flag":
-                    calls.append((partial(self.connector.update, refs, flagged=arg == "True"), acts))
-                else:
-                    calls.append((partial(self.connector.update, refs, read=arg == "True"), acts))
+            by_change.setdefault(_Change(tuple(sorted(labels)), flagged, read), []).extend(acts)
+            items = [_Change((label,)) for label in labels]
+            items += [_Change(flagged=flagged)] if flagged is not None else []
+            items += [_Change(read=read)] if read is not None else []
+            for item in items:
+                by_item.setdefault(item, []).extend(acts)
+        groups = by_change if len(by_change) <= len(by_item) else by_item
         failed: dict[str, str] = {}
         involved: dict[str, PendingAction] = {}
-        for call, acts in calls:
+        for change, acts in groups.items():
             try:
-                call()
+                self.connector.update(
+                    self._refs(acts), add_labels=change.add_labels, flagged=change.flagged, read=change.read
+                )
             except TransientError:
                 raise  # the pass stops; the actions stay planned and are redone next time
             except ConnectorError as exc:

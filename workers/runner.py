@@ -19,7 +19,7 @@ from pathlib import Path
 from connectors import connector_for
 from mailflow.config import ClientConfig, Settings
 from mailflow.drafting import people
-from mailflow.errors import AuthError, ConnectorError, MailflowError, RulesError, TransientError
+from mailflow.errors import AuthError, MailflowError, RulesError, TransientError
 from mailflow.pipeline import AccountPass
 from mailflow.report import AccountReport
 from mailflow.rules import RuleSet, load_rules
@@ -100,32 +100,28 @@ def run_account(
             reader=reader,
         )
         try:
-            report = step.run()
-            return _merge(last, report) if attempt > 1 else report
+            return _merge(last, step.run())
         except TransientError as exc:
             last = _merge(last, step.report)
             last.error = f"temporary failure: {exc}"
             log.warning("account %s: %s (attempt %d of %d)", account.id, exc, attempt, RETRIES)
             if attempt < RETRIES:
                 time.sleep(min(30.0, 2.0 ** (attempt - 1)) * (0.5 + random.random()))
-        except AuthError as exc:
+        except Exception as exc:  # anything else ends this account's pass, never the others'
             last = _merge(last, step.report)
-            last.error = f"login refused: {exc}; check the account's credentials in the config"
-            return last
-        except ConnectorError as exc:
-            last = _merge(last, step.report)
-            last.error = f"{type(exc).__name__}: {exc}"
-            return last
-        except MailflowError as exc:
-            last = _merge(last, step.report)
-            last.error = f"{type(exc).__name__}: {exc}"
-            return last
-        except Exception as exc:  # a bug or a database outage must not stop the other accounts
-            log.exception("account %s: unexpected error", account.id)
-            last = _merge(last, step.report)
-            last.error = f"unexpected error: {type(exc).__name__}: {exc} (see the log; nothing was lost)"
+            last.error = _failure(account.id, exc)
             return last
     return last
+
+
+def _failure(account_id: str, exc: Exception) -> str:
+    """What the assistant reads about a pass that cannot go on."""
+    if isinstance(exc, AuthError):
+        return f"login refused: {exc}; check the account's credentials in the config"
+    if isinstance(exc, MailflowError):
+        return f"{type(exc).__name__}: {exc}"
+    log.exception("account %s: unexpected error", account_id, exc_info=exc)  # a bug or a database outage
+    return f"unexpected error: {type(exc).__name__}: {exc} (see the log; nothing was lost)"
 
 
 def _merge(a: AccountReport, b: AccountReport) -> AccountReport:

@@ -7,20 +7,26 @@ time entry and its audit row.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, insert, inspect, select, text, update
+from sqlalchemy import Connection, Engine, bindparam, create_engine, event, func, insert, inspect, select, text, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from ..errors import StoreError
 from ..model import SyncCursor
 from .tables import actions, audit, cursors, messages, time_entries
 
-_CHUNK = 500
+_CHUNK = 500  # values per IN (...) list: well under every backend's parameter limit
+T = TypeVar("T")
+
+
+def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
 
 
 def normalise_url(url: str) -> str:
@@ -136,31 +142,18 @@ class Store:
     # -- messages ------------------------------------------------------------
 
     def known_locators(self, account: str, folder: str, locators: Sequence[str]) -> set[str]:
-        found: set[str] = set()
-        with self.engine.connect() as conn:
-            for i in range(0, len(locators), _CHUNK):
-                chunk = locators[i : i + _CHUNK]
-                found.update(
-                    conn.execute(
-                        select(messages.c.locator).where(
-                            messages.c.account == account,
-                            messages.c.folder == folder,
-                            messages.c.locator.in_(chunk),
-                        )
-                    ).scalars()
-                )
-        return found
+        """Which of these locators in ``folder`` the store has recorded."""
+        return self._existing(messages.c.locator, locators, messages.c.account == account, messages.c.folder == folder)
 
     def known_keys(self, account: str, keys: Sequence[str]) -> set[str]:
+        """Which of these message keys the store has recorded for ``account``."""
+        return self._existing(messages.c.key, keys, messages.c.account == account)
+
+    def _existing(self, column: Any, values: Sequence[str], *where: Any) -> set[str]:
         found: set[str] = set()
         with self.engine.connect() as conn:
-            for i in range(0, len(keys), _CHUNK):
-                chunk = keys[i : i + _CHUNK]
-                found.update(
-                    conn.execute(
-                        select(messages.c.key).where(messages.c.account == account, messages.c.key.in_(chunk))
-                    ).scalars()
-                )
+            for chunk in _chunks(values):
+                found.update(conn.execute(select(column).where(*where, column.in_(chunk))).scalars())
         return found
 
     def relocate(self, account: str, moves: Iterable[tuple[str, str, str]]) -> None:
@@ -168,8 +161,6 @@ class Store:
         rows = [{"k": k, "f": f, "l": loc} for k, f, loc in moves]
         if not rows:
             return
-        from sqlalchemy import bindparam
-
         stmt = (
             update(messages)
             .where(messages.c.account == account, messages.c.key == bindparam("k"))
@@ -207,11 +198,10 @@ class Store:
                 ],
             )
             by_key: dict[str, int] = {}
-            keys = [r.key for r in rows]
-            for i in range(0, len(keys), _CHUNK):
+            for chunk in _chunks([r.key for r in rows]):
                 found = conn.execute(
                     select(messages.c.key, messages.c.id).where(
-                        messages.c.account == rows[0].account, messages.c.key.in_(keys[i : i + _CHUNK])
+                        messages.c.account == rows[0].account, messages.c.key.in_(chunk)
                     )
                 )
                 by_key.update((key, mid) for key, mid in found)
@@ -261,8 +251,7 @@ class Store:
             if message_ids is None:
                 out.extend(PendingAction(**r._asdict()) for r in conn.execute(stmt))
             else:
-                for i in range(0, len(message_ids), _CHUNK):
-                    chunk = message_ids[i : i + _CHUNK]
+                for chunk in _chunks(message_ids):
                     rows = conn.execute(stmt.where(actions.c.message_id.in_(chunk)))
                     out.extend(PendingAction(**r._asdict()) for r in rows)
         return out
@@ -272,10 +261,10 @@ class Store:
         if not keys:
             return
         with self.engine.begin() as conn:
-            for i in range(0, len(keys), _CHUNK):
+            for chunk in _chunks(keys):
                 conn.execute(
                     update(actions)
-                    .where(actions.c.key.in_(keys[i : i + _CHUNK]), actions.c.status == "planned")
+                    .where(actions.c.key.in_(chunk), actions.c.status == "planned")
                     .values(status="applying", updated_at=_now())
                 )
 
@@ -289,10 +278,10 @@ class Store:
             for o in outcomes:
                 by_status.setdefault((o.status, o.detail), []).append(o.action.key)
             for (status, detail), keys in by_status.items():
-                for i in range(0, len(keys), _CHUNK):
+                for chunk in _chunks(keys):
                     conn.execute(
                         update(actions)
-                        .where(actions.c.key.in_(keys[i : i + _CHUNK]))
+                        .where(actions.c.key.in_(chunk))
                         .values(status=status, result=detail, updated_at=now)
                     )
             times = [o.time for o in outcomes if o.time is not None and o.status == "done"]
@@ -320,8 +309,7 @@ class Store:
             self._finish_messages(conn, sorted({o.action.message_id for o in outcomes}), now)
 
     def _finish_messages(self, conn: Connection, ids: list[int], now: datetime) -> None:
-        for i in range(0, len(ids), _CHUNK):
-            chunk = ids[i : i + _CHUNK]
+        for chunk in _chunks(ids):
             open_ids = set(
                 conn.execute(
                     select(actions.c.message_id).where(
@@ -336,8 +324,7 @@ class Store:
                 .order_by(actions.c.seq)
             ):
                 failures.setdefault(mid, f"{kind} failed: {result}")
-            failed = set(failures)
-            finished = [m for m in chunk if m not in open_ids and m not in failed]
+            finished = [m for m in chunk if m not in open_ids and m not in failures]
             if finished:
                 conn.execute(
                     update(messages)
@@ -345,7 +332,7 @@ class Store:
                     .values(status="done", done_at=now)
                 )
             for mid in chunk:
-                if mid in failed and mid not in open_ids:
+                if mid in failures and mid not in open_ids:
                     conn.execute(
                         update(messages)
                         .where(messages.c.id == mid)

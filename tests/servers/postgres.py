@@ -63,7 +63,6 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     import psycopg
 
     schema = "t_" + uuid.uuid4().hex[:10]
-    dsn = base.replace("postgresql://", "postgresql://", 1)
-    with psycopg.connect(dsn, autocommit=True) as conn:
+    with psycopg.connect(base, autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
     return f"{base}?options=-csearch_path%3D{schema}"
