@@ -47,6 +47,7 @@ from mailflow.errors import (
 from mailflow.model import ChangeSet, Draft, FetchedMessage, Flag, MessageRef, SyncCursor
 
 from .base import group_by_folder
+from .imap_fetch import fetch_bodies
 from .imap_session import ImapSession, T, _is_missing_folder, _text
 
 __all__ = ["DRAFT_KEY_HEADER", "ImapConnector", "keyword_for", "make_locator", "parse_locator", "uid_set"]
@@ -235,18 +236,14 @@ class ImapConnector(ImapSession):
         wanted = self._current_uids(info, refs)
         if not wanted:
             return []
-        # A list, not a UID-set string: imapclient filters the response by the ids it was given.
-        data = cast(dict[int, dict[bytes, Any]], client.fetch(sorted(wanted), [b"BODY.PEEK[]", b"FLAGS"]))
+        data = fetch_bodies(client._imap, uid_set(wanted))  # imaplib's connection under imapclient
         out: list[FetchedMessage] = []
         for uid, ref in wanted.items():
             item = data.get(uid)
             if item is None:
                 continue
-            raw = item.get(b"BODY[]")
-            if not isinstance(raw, bytes):
-                continue
-            flags, labels = self._split_flags(item.get(b"FLAGS", ()))
-            out.append(FetchedMessage(ref=ref, raw=raw, flags=flags, labels=labels))
+            flags, labels = self._split_flags(item.flags)
+            out.append(FetchedMessage(ref=ref, raw=item.raw, flags=flags, labels=labels))
         return out
 
     @staticmethod
