@@ -7,17 +7,31 @@ time entry and its audit row.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, bindparam, create_engine, event, func, insert, inspect, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from ..errors import StoreError
 from ..model import SyncCursor
+from .bulk import Bulk
 from .tables import actions, audit, cursors, messages, time_entries
 
 _CHUNK = 500  # values per IN (...) list: well under every backend's parameter limit
@@ -112,6 +126,7 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._bulks: dict[str, Bulk] = {}
 
     # -- cursors -------------------------------------------------------------
 
@@ -175,28 +190,30 @@ class Store:
             return
         now = _now()
         with self.engine.begin() as conn:
-            # executemany, then one SELECT for the ids: RETURNING with a guaranteed
-            # order would make SQLAlchemy send one INSERT per row.
-            conn.execute(
-                insert(messages),
+            b = self._bulk(messages)
+            at = b.processor("seen_at")(now)
+            b.insert(
+                conn,
+                _MESSAGE_COLUMNS,
                 [
-                    {
-                        "client": r.client,
-                        "account": r.account,
-                        "key": r.key,
-                        "folder": r.folder,
-                        "locator": r.locator,
-                        "status": r.status,
-                        "category": r.category,
-                        "subject": (r.subject or "")[:1000],
-                        "sender": (r.sender or "")[:500],
-                        "reason": r.reason,
-                        "seen_at": now,
-                        "done_at": now if r.status != "planned" else None,
-                    }
+                    (
+                        r.client,
+                        r.account,
+                        r.key,
+                        r.folder,
+                        r.locator,
+                        r.status,
+                        r.category,
+                        (r.subject or "")[:1000],
+                        (r.sender or "")[:500],
+                        r.reason,
+                        at,
+                        at if r.status != "planned" else None,
+                    )
                     for r in rows
                 ],
             )
+            # executemany, then one SELECT for the ids: RETURNING gives no ids for executemany.
             by_key: dict[str, int] = {}
             for chunk in _chunks([r.key for r in rows]):
                 found = conn.execute(
@@ -205,26 +222,16 @@ class Store:
                     )
                 )
                 by_key.update((key, mid) for key, mid in found)
+            b = self._bulk(actions)
+            params, at = b.processor("params"), b.processor("updated_at")(now)
             action_rows = []
             for row in rows:
                 mid = row.id = by_key[row.key]
                 for a in row.actions:
                     action_rows.append(
-                        {
-                            "key": a.key,
-                            "message_id": mid,
-                            "client": row.client,
-                            "account": row.account,
-                            "seq": a.seq,
-                            "rule": a.rule,
-                            "kind": a.kind,
-                            "params": a.params,
-                            "status": a.status,
-                            "updated_at": now,
-                        }
+                        (a.key, mid, row.client, row.account, a.seq, a.rule, a.kind, params(a.params), a.status, at)
                     )
-            if action_rows:
-                conn.execute(insert(actions), action_rows)
+            b.insert(conn, _ACTION_COLUMNS, action_rows)
 
     def pending(self, account: str, message_ids: Sequence[int] | None = None) -> list[PendingAction]:
         """Actions not yet done for an account (or for some of its messages), in apply order."""
@@ -274,39 +281,48 @@ class Store:
             return
         now = _now()
         with self.engine.begin() as conn:
-            by_status: dict[tuple[str, str | None], list[str]] = {}
-            for o in outcomes:
-                by_status.setdefault((o.status, o.detail), []).append(o.action.key)
-            for (status, detail), keys in by_status.items():
-                for chunk in _chunks(keys):
-                    conn.execute(
-                        update(actions)
-                        .where(actions.c.key.in_(chunk))
-                        .values(status=status, result=detail, updated_at=now)
-                    )
+            b = self._bulk(actions)
+            at = b.processor("updated_at")(now)
+            b.update(
+                conn,
+                ("status", "result", "updated_at"),
+                ("key",),
+                [(o.status, o.detail, at, o.action.key) for o in outcomes],
+            )
             times = [o.time for o in outcomes if o.time is not None and o.status == "done"]
             if times:
-                conn.execute(insert(time_entries), [_time_row(t) for t in times])
-            conn.execute(
-                insert(audit),
+                b = self._bulk(time_entries)
+                when = b.processor("at")
+                b.insert(conn, _TIME_FIELDS, [tuple(_time_values(t, when)) for t in times])
+            b = self._bulk(audit)
+            params, at = b.processor("params"), b.processor("at")(now)
+            b.insert(
+                conn,
+                _AUDIT_COLUMNS,
                 [
-                    {
-                        "at": now,
-                        "client": client,
-                        "account": account,
-                        "message_key": o.action.message_key,
-                        "subject": (o.action.subject or "")[:1000],
-                        "rule": o.action.rule,
-                        "action_key": o.action.key,
-                        "kind": o.action.kind,
-                        "params": o.action.params,
-                        "outcome": o.status,
-                        "detail": o.detail,
-                    }
+                    (
+                        at,
+                        client,
+                        account,
+                        o.action.message_key,
+                        (o.action.subject or "")[:1000],
+                        o.action.rule,
+                        o.action.key,
+                        o.action.kind,
+                        params(o.action.params),
+                        o.status,
+                        o.detail,
+                    )
                     for o in outcomes
                 ],
             )
             self._finish_messages(conn, sorted({o.action.message_id for o in outcomes}), now)
+
+    def _bulk(self, table: Table) -> Bulk:
+        bulk = self._bulks.get(table.name)
+        if bulk is None:
+            bulk = self._bulks[table.name] = Bulk(table, self.engine.dialect)
+        return bulk
 
     def _finish_messages(self, conn: Connection, ids: list[int], now: datetime) -> None:
         for chunk in _chunks(ids):
@@ -386,6 +402,40 @@ class Store:
 
 
 _TIME_FIELDS = [f.name for f in fields(TimeRow)]
+_MESSAGE_COLUMNS = (
+    "client",
+    "account",
+    "key",
+    "folder",
+    "locator",
+    "status",
+    "category",
+    "subject",
+    "sender",
+    "reason",
+    "seen_at",
+    "done_at",
+)
+_ACTION_COLUMNS = ("key", "message_id", "client", "account", "seq", "rule", "kind", "params", "status", "updated_at")
+_AUDIT_COLUMNS = (
+    "at",
+    "client",
+    "account",
+    "message_key",
+    "subject",
+    "rule",
+    "action_key",
+    "kind",
+    "params",
+    "outcome",
+    "detail",
+)
+
+
+def _time_values(entry: TimeRow, when: Callable[[Any], Any]) -> Iterator[Any]:
+    for name in _TIME_FIELDS:
+        value = getattr(entry, name)
+        yield when(value) if name == "at" else value
 
 
 def _time_row(entry: TimeRow) -> dict[str, Any]:
