@@ -34,37 +34,24 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import UTC, datetime
 from functools import partial
-from typing import NamedTuple
 
+from .applying import MOVES, Applier
 from .connector import MailConnector
-from .drafting import Person, build_reply, template_context
-from .errors import ConnectorError, MailflowError, TransientError
+from .drafting import Person
 from .message import Message
-from .model import ChangeSet, Draft, FetchedMessage, MessageRef
+from .model import ChangeSet, FetchedMessage, MessageRef
 from .report import AccountReport, MessageReport, describe
 from .rules import MatchContext, PlannedAction, RuleSet
-from .rules.templates import render
-from .store import ActionRow, MessageRow, Outcome, PendingAction, Store, TimeRow
+from .store import ActionRow, MessageRow, PendingAction, Store
 from .triage import classify
 
 log = logging.getLogger("mailflow.pipeline")
 
-_MOVES = ("move", "archive")
 _MAX_HELD_MOVES = 10_000
 _DEFERRED = frozenset({"label", "flag", "mark_read", "move", "archive"})
-
-
-class _Change(NamedTuple):
-    """One ``update()`` call's change: labels to add, and the flag and read states to set."""
-
-    add_labels: tuple[str, ...] = ()
-    flagged: bool | None = None
-    read: bool | None = None
 
 
 def action_key(account: str, message_key: str, action: PlannedAction) -> str:
@@ -111,7 +98,7 @@ class AccountPass:
         self.progress = progress
         self.reader = reader
         self.report = AccountReport(client=client.id, account=self.account)
-        self._cache: dict[int, Message] = {}
+        self.applier = Applier(store, connector, rules, client, assistant, self.report, draft_grace=draft_grace)
 
     # -- the pass ------------------------------------------------------------
 
@@ -120,20 +107,28 @@ class AccountPass:
         try:
             if self.reader is not None:
                 self.reader.open()
+            self.applier.start()
             leftover = self.store.pending(self.account)
             if leftover:
                 self.report.resumed = len({a.message_id for a in leftover})
                 log.info(
                     "resuming %d actions left by an interrupted run", len(leftover), extra={"account": self.account}
                 )
-                self.apply(leftover)
+                self.applier.submit(leftover)
             for folder in self.folders:
                 self._sync_folder(folder)
+            self.applier.wait()
         finally:
+            self.applier.close()
             if self.reader is not None:
                 self.reader.close()
             self.connector.close()
         return self.report
+
+    def apply(self, pending: Sequence[PendingAction]) -> None:
+        """Apply planned actions now and record their outcomes (the pass itself queues them instead)."""
+        self.applier.submit(pending)
+        self.applier.wait()
 
     def _batches(self, folder: str, refs: Sequence[MessageRef]) -> Iterator[tuple[int, list[MessageRef]]]:
         """Each batch's size and the refs in it that the store has not seen."""
@@ -143,20 +138,28 @@ class AccountPass:
             yield len(chunk), [r for r in chunk if r.locator not in known]
 
     def _fetch(self, refs: Sequence[MessageRef]) -> list[FetchedMessage]:
-        return list((self.reader or self.connector).fetch(refs)) if refs else []
+        if not refs:
+            return []
+        if self.reader is not None:
+            return list(self.reader.fetch(refs))
+        return self.applier.call(lambda: list(self.connector.fetch(refs)))
 
     def _sync_folder(self, folder: str) -> None:
         """The folder's new mail, a page at a time; the cursor advances once a page is recorded."""
         cursor = self.store.get_cursor(self.account, folder)
         moves: list[PendingAction] = []  # held over pages: one MOVE per destination
         while True:
-            changes = self.connector.changes(folder, cursor, limit=self.page_size)
+            # The reader is idle between pages; without one, the writer thread owns the connection.
+            if self.reader is not None:
+                changes = self.reader.changes(folder, cursor, limit=self.page_size)
+            else:
+                changes = self.applier.call(partial(self.connector.changes, folder, cursor, limit=self.page_size))
             deferred = self._sync_page(folder, changes)
-            moves.extend(a for a in deferred if a.kind in _MOVES)
-            rest = [a for a in deferred if a.kind not in _MOVES]
+            moves.extend(a for a in deferred if a.kind in MOVES)
+            rest = [a for a in deferred if a.kind not in MOVES]
             if len(moves) >= _MAX_HELD_MOVES or not changes.more:
                 rest, moves = rest + moves, []
-            self.apply(rest)
+            self.applier.submit(rest)
             self.store.set_cursor(self.account, changes.cursor)
             cursor = changes.cursor
             if not changes.more:
@@ -175,8 +178,8 @@ class AccountPass:
                 deferred.extend(self._process_batch(fetched.result(), reset=changes.reset))
                 unapplied += len(fresh)
             if unapplied >= self.apply_every:
-                held.extend(a for a in deferred if a.kind in _MOVES)
-                self.apply([a for a in deferred if a.kind not in _MOVES])
+                held.extend(a for a in deferred if a.kind in MOVES)
+                self.applier.submit([a for a in deferred if a.kind not in MOVES])
                 deferred, unapplied = [], 0
             if self.progress:
                 self.progress(size)
@@ -214,9 +217,10 @@ class AccountPass:
         self.store.record(rows)
         now: list[PendingAction] = []
         later: list[PendingAction] = []
+        originals: dict[int, Message] = {}
         for row, msg in zip(rows, messages, strict=True):
             assert row.id is not None
-            self._cache[row.id] = msg
+            originals[row.id] = msg
             for a in row.actions:
                 if a.status != "planned":
                     continue
@@ -234,8 +238,7 @@ class AccountPass:
                     a.status,
                 )
                 (later if a.kind in _DEFERRED else now).append(action)
-        self.apply(now)
-        self._cache.clear()
+        self.applier.submit(now, originals)
         return later
 
     def _plan(self, ref: MessageRef, msg: Message) -> MessageRow:
@@ -257,7 +260,7 @@ class AccountPass:
         moved = False
         for seq, action in enumerate(planned):
             status = "planned"
-            if action.kind in _MOVES:
+            if action.kind in MOVES:
                 status = "skipped" if moved else status
                 moved = True
             row.actions.append(
@@ -280,178 +283,6 @@ class AccountPass:
             self.report.messages.append(
                 MessageReport(row.folder, row.subject or "", row.sender or "", row.category, actions, row.reason)
             )
-
-    # -- applying --------------------------------------------------------------
-
-    def apply(self, pending: Sequence[PendingAction]) -> None:
-        """Apply planned actions, grouped per kind; record every outcome in one transaction."""
-        outcomes: list[Outcome] = []
-        try:
-            self._apply_in_place(pending, outcomes)
-            self._apply_drafts([a for a in pending if a.kind == "draft_reply"], outcomes)
-            for a in pending:
-                if a.kind == "log_time":
-                    outcomes.append(self._time(a))
-            self._apply_moves([a for a in pending if a.kind in _MOVES], outcomes)
-        finally:
-            self.store.complete(self.client.id, self.account, outcomes)
-            for o in outcomes:
-                if o.status == "done":
-                    self.report.actions[o.action.kind] += 1
-                    if o.time:
-                        self.report.seconds_logged += o.time.seconds
-                elif o.status == "failed":
-                    self.report.failed += 1
-
-    def _ref(self, a: PendingAction) -> MessageRef:
-        return MessageRef(self.account, a.folder, a.locator)
-
-    def _group(self, outcomes: list[Outcome], group: Sequence[PendingAction], call: Callable[[], object]) -> None:
-        """Run one connector call for a group of actions and record the outcome of each."""
-        try:
-            call()
-        except TransientError:
-            raise  # the pass stops; the actions stay planned and are redone next time
-        except ConnectorError as exc:
-            outcomes.extend(Outcome(a, "failed", f"{type(exc).__name__}: {exc}") for a in group)
-            return
-        outcomes.extend(Outcome(a, "done") for a in group)
-
-    def _apply_in_place(self, pending: Sequence[PendingAction], outcomes: list[Outcome]) -> None:
-        """Labels, flag and read state, in as few connector calls as possible.
-
-        Either one call per distinct change (each message's labels, flag and
-        read state together: each message is written once) or one call per
-        label and per flag state (few calls when many messages carry
-        different mixes of many labels), whichever makes fewer calls.
-        """
-        per_message: dict[int, list[PendingAction]] = {}
-        for a in pending:
-            if a.kind in ("label", "flag", "mark_read"):
-                per_message.setdefault(a.message_id, []).append(a)
-        by_change: dict[_Change, list[PendingAction]] = {}
-        by_item: dict[_Change, list[PendingAction]] = {}
-        for acts in per_message.values():
-            labels: set[str] = set()
-            flagged: bool | None = None
-            read: bool | None = None
-            for a in acts:  # in rule order: a later rule's flag or read state wins
-                if a.kind == "label":
-                    labels.update(a.params["labels"])
-                elif a.kind == "flag":
-                    flagged = bool(a.params.get("on", True))
-                else:
-                    read = bool(a.params.get("on", True))
-            by_change.setdefault(_Change(tuple(sorted(labels)), flagged, read), []).extend(acts)
-            items = [_Change((label,)) for label in labels]
-            items += [_Change(flagged=flagged)] if flagged is not None else []
-            items += [_Change(read=read)] if read is not None else []
-            for item in items:
-                by_item.setdefault(item, []).extend(acts)
-        groups = by_change if len(by_change) <= len(by_item) else by_item
-        failed: dict[str, str] = {}
-        involved: dict[str, PendingAction] = {}
-        for change, acts in groups.items():
-            try:
-                self.connector.update(
-                    self._refs(acts), add_labels=change.add_labels, flagged=change.flagged, read=change.read
-                )
-            except TransientError:
-                raise  # the pass stops; the actions stay planned and are redone next time
-            except ConnectorError as exc:
-                for a in acts:
-                    failed.setdefault(a.key, f"{type(exc).__name__}: {exc}")
-            for a in acts:
-                involved[a.key] = a
-        for key, a in involved.items():
-            outcomes.append(Outcome(a, "failed", failed[key]) if key in failed else Outcome(a, "done"))
-
-    def _refs(self, actions: Sequence[PendingAction]) -> list[MessageRef]:
-        """One ref per message of these actions."""
-        seen: dict[int, MessageRef] = {}
-        for a in actions:
-            if a.message_id not in seen:
-                seen[a.message_id] = self._ref(a)
-        return list(seen.values())
-
-    def _apply_moves(self, pending: Sequence[PendingAction], outcomes: list[Outcome]) -> None:
-        groups: dict[str, list[PendingAction]] = {}
-        for a in pending:
-            groups.setdefault(a.params.get("folder", "") if a.kind == "move" else "", []).append(a)
-        for folder, group in groups.items():
-            refs = [self._ref(a) for a in group]
-            if folder:
-                self._group(outcomes, group, partial(self.connector.move, refs, folder))
-            else:
-                self._group(outcomes, group, partial(self.connector.archive, refs))
-
-    def _apply_drafts(self, pending: Sequence[PendingAction], outcomes: list[Outcome]) -> None:
-        if not pending:
-            return
-        todo = [a for a in pending if a.status != "applying"]
-        interrupted = [a for a in pending if a.status == "applying"]
-        for attempt in range(2):
-            # A save interrupted by a crash may still be committing on the server (it
-            # had every byte): look again a moment later before saving it anew.
-            if attempt and interrupted:
-                time.sleep(self.draft_grace)
-            still: list[PendingAction] = []
-            for a in interrupted:
-                if self.connector.find_draft(a.key) is not None:
-                    outcomes.append(Outcome(a, "done", "draft found after an interrupted run"))
-                else:
-                    still.append(a)
-            interrupted = still
-        todo += interrupted
-        self.store.mark_applying([a.key for a in todo if a.status == "planned"])
-        built: list[tuple[PendingAction, Draft]] = []
-        for a in todo:
-            try:
-                message = self._original(a)
-                text = self._render(a, message)
-                draft = build_reply(
-                    message,
-                    text,
-                    self.client,
-                    a.key,
-                    reply_all=bool(a.params.get("reply_all", False)),
-                    include_quote=bool(a.params.get("quote", True)),
-                )
-            except MailflowError as exc:
-                outcomes.append(Outcome(a, "failed", f"{type(exc).__name__}: {exc}"))
-                continue
-            except Exception as exc:  # a broken original must not stop the others
-                outcomes.append(Outcome(a, "failed", f"cannot build the reply: {type(exc).__name__}: {exc}"))
-                continue
-            built.append((a, draft))
-        if built:
-            drafts = [d for _, d in built]
-            self._group(outcomes, [a for a, _ in built], partial(self.connector.save_drafts, drafts))
-
-    def _original(self, a: PendingAction) -> Message:
-        cached = self._cache.get(a.message_id)
-        if cached is not None:
-            return cached
-        for fetched in self.connector.fetch([self._ref(a)]):
-            return Message(fetched.raw)
-        raise MailflowError(f"the message to reply to is no longer in {a.folder}")
-
-    def _render(self, a: PendingAction, message: Message) -> str:
-        return render(self.rules.draft_template(a), template_context(message, self.client, self.assistant))
-
-    def _time(self, a: PendingAction) -> Outcome:
-        entry = TimeRow(
-            client=self.client.id,
-            account=self.account,
-            activity=str(a.params.get("activity") or "email"),
-            seconds=int(a.params.get("seconds", 0)),
-            source="auto",
-            at=datetime.now(UTC),
-            action_key=a.key,
-            message_key=a.message_key,
-            rule=a.rule,
-        )
-        return Outcome(a, "done", time=entry)
 
 
 def _done(value: list[FetchedMessage]) -> Future[list[FetchedMessage]]:
