@@ -429,13 +429,14 @@ class PhaseTimers:
                 out = func(*a, **k)
                 return list(out) if materialise else out
             finally:
-                self._add(name, clock() - start)
+                self._add(_thread_label(name), clock() - start)
 
         return wrapper
 
     def install(self, step: Any) -> None:
         from functools import cached_property
 
+        import mailflow.applying as applying
         import mailflow.pipeline as pipeline
         from mailflow.message import Message
 
@@ -446,16 +447,16 @@ class PhaseTimers:
             setattr(store, attr, self.timed(f"sqlite: Store.{attr}", getattr(store, attr)))
         step.rules.evaluate = self.timed("rules: RuleSet.evaluate (100 rules, incl. lazy parsing)", step.rules.evaluate)
         # The names AccountPass looks up in its module at call time (getattr: they are imports there).
-        for attr, label in (
-            ("classify", "classify: triage (incl. lazy parsing)"),
-            ("Message", "parse: Message(raw) + Message.key"),
-            ("action_key", "plan: action_key (sha256 per action)"),
-            ("build_reply", "drafting: build_reply"),
-            ("template_context", "drafting: template_context"),
-            ("render", "drafting: render template"),
+        for module, attr, label in (
+            (pipeline, "classify", "classify: triage (incl. lazy parsing)"),
+            (pipeline, "Message", "parse: Message(raw) + Message.key"),
+            (pipeline, "action_key", "plan: action_key (sha256 per action)"),
+            (applying, "build_reply", "drafting: build_reply"),
+            (applying, "template_context", "drafting: template_context"),
+            (applying, "render", "drafting: render template"),
         ):
-            func = getattr(pipeline, attr)
-            setattr(pipeline, attr, self.timed(label, _keyed(func) if attr == "Message" else func))
+            func = getattr(module, attr)
+            setattr(module, attr, self.timed(label, _keyed(func) if attr == "Message" else func))
         for attr, key in (("parsed", "mime"), ("raw_headers", "headers")):
             original = Message.__dict__[attr].func
             prop = cached_property(self.timed(_NESTED[key], original))
@@ -470,7 +471,7 @@ class PhaseTimers:
                 "calls": self.calls[name],
                 "share": round(self.seconds[name] / total, 3) if total else None,
             }
-        top = sum(v for k, v in self.seconds.items() if not k.startswith("of which"))
+        top = sum(v for k, v in self.seconds.items() if not k.startswith(("of which", "[")))
         out["other (pipeline bookkeeping, reports, not wrapped)"] = {
             "seconds": round(total - top, 3),
             "calls": 0,
@@ -482,7 +483,8 @@ class PhaseTimers:
         rows = self.summary(total)
         lines = [
             f"\nWhere the time goes: one pass over {messages} messages, {total:.2f}s wall clock "
-            "(timers around each call; nested rows are part of the row above them)",
+            "(timers around each call; nested rows are part of the row above them; rows in [brackets] run on\n"
+            "the writer or reader thread, overlap the pass's own work and are not part of its sum)",
             f"{'phase':<78} {'seconds':>8} {'share':>6} {'calls':>7} {'ms/call':>8}",
         ]
         for name, row in sorted(rows.items(), key=lambda kv: -kv[1]["seconds"]):
@@ -491,6 +493,18 @@ class PhaseTimers:
                 f"{name:<78} {row['seconds']:>8.2f} {100 * (row['share'] or 0):>5.1f}% {row['calls']:>7} {per:>8.3f}"
             )
         return "\n".join(lines)
+
+
+def _thread_label(name: str) -> str:
+    """Phases on the writer or reader thread overlap the pass's own: they are marked and left out of "other"."""
+    import threading
+
+    thread = threading.current_thread().name
+    if thread.startswith("mailflow-write"):
+        return f"[writer thread] {name}"
+    if thread.startswith("mailflow-fetch"):
+        return f"[reader thread] {name}"
+    return name
 
 
 def _keyed(cls: Any) -> Callable[[bytes], Any]:

@@ -3,11 +3,12 @@
 A pass spends much of its time waiting for the server to carry out writes
 (an IMAP ``UID STORE`` over 2,000 messages takes Dovecot tens of
 milliseconds); ``Applier`` lets the pass plan the next batch meanwhile. The
-pass's thread does everything that touches the store or needs the parsed
-message: it groups the actions, builds the drafts, marks them ``applying``
-and later records the outcomes. One writer thread makes the connector calls,
-in the order they were submitted (so a message's keywords are set before it
-is moved), and nothing else uses the connector while it runs.
+pass's thread does what needs the parsed message: it groups the actions,
+builds the drafts and marks them ``applying``. One writer thread makes the
+connector calls, in the order they were submitted (so a message's keywords
+are set before it is moved), then records their outcomes in the store (the
+database's work, which releases the GIL, overlaps the pass's); nothing else
+uses the connector while the writer runs.
 
 Exactly-once is unchanged: every action is recorded as planned before it is
 submitted, and its outcome only after the server confirmed it, so a crash at
@@ -64,7 +65,7 @@ class _Writes(NamedTuple):
 
 
 class _Result(NamedTuple):
-    outcomes: list[Outcome]
+    outcomes: list[Outcome]  # recorded in the store
     error: BaseException | None
 
 
@@ -103,7 +104,7 @@ class Applier:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailflow-write")
 
     def close(self) -> None:
-        """Wait for the writes in flight, record their outcomes and stop the writer thread; never raises."""
+        """Wait for the writes in flight (they record their outcomes) and stop the writer thread; never raises."""
         try:
             self._settle()
         finally:
@@ -148,23 +149,15 @@ class Applier:
         self.harvest(block=True)
 
     def _settle(self) -> None:
-        """Cancel writes not started, wait for the rest and record what they did; errors are logged."""
+        """Cancel writes not started and wait for the rest; their failures are already being handled."""
         for job in self._jobs:
             job.cancel()
         while self._jobs:
             job = self._jobs.popleft()
-            if job.cancelled():
-                continue  # its actions stay planned: the next run applies them
-            result = job.result()
-            try:
-                self.store.complete(self.client.id, self.account, result.outcomes)
-            except Exception:  # already failing: the actions stay planned and are redone, harmlessly
-                log.exception("could not record the outcome of writes", extra={"account": self.account})
-                continue
-            self._count(result.outcomes)
+            if not job.cancelled():  # a cancelled job's actions stay planned: the next run applies them
+                self._count(job.result().outcomes)
 
     def _record(self, result: _Result) -> None:
-        self.store.complete(self.client.id, self.account, result.outcomes)
         self._count(result.outcomes)
         if result.error is not None:
             self._settle()
@@ -180,8 +173,14 @@ class Applier:
                 self.report.failed += 1
 
     def _write(self, writes: _Writes) -> _Result:
-        """The connector calls for one submission, in order: keywords and flags, drafts, moves."""
+        """The connector calls for one submission, in order (keywords and flags, drafts, moves), then the outcomes.
+
+        The outcomes are recorded here, on the writer thread, so that the
+        database's own work overlaps the pass's; the returned outcomes are the
+        recorded ones.
+        """
         outcomes = list(writes.ready)
+        error: BaseException | None = None
         try:
             self._apply_in_place(writes.in_place, outcomes)
             if writes.drafts:
@@ -194,8 +193,14 @@ class Applier:
                 else:
                     self._group(outcomes, group, partial(self.connector.archive, refs))
         except BaseException as exc:  # handed to the pass's thread with what was done before it
-            return _Result(outcomes, exc)
-        return _Result(outcomes, None)
+            error = exc
+        try:
+            self.store.complete(self.client.id, self.account, outcomes)
+        except BaseException as exc:  # not recorded: the actions stay planned and are redone, harmlessly
+            if error is not None:
+                log.error("could not record the outcome of writes: %s", exc, extra={"account": self.account})
+            return _Result([], error or exc)
+        return _Result(outcomes, error)
 
     # -- grouping --------------------------------------------------------------
 

@@ -54,9 +54,14 @@ _MAX_HELD_MOVES = 10_000
 _DEFERRED = frozenset({"label", "flag", "mark_read", "move", "archive"})
 
 
-def action_key(account: str, message_key: str, action: PlannedAction) -> str:
-    """The idempotency key of one planned action on one message."""
-    params = json.dumps(action.params, sort_keys=True, default=str)
+def encode_params(action: PlannedAction) -> str:
+    """An action's parameters as canonical JSON: what is stored, and what its key is computed over."""
+    return json.dumps(action.params, sort_keys=True, default=str)
+
+
+def action_key(account: str, message_key: str, action: PlannedAction, params: str | None = None) -> str:
+    """The idempotency key of one planned action on one message (``params``: its ``encode_params``, if known)."""
+    params = encode_params(action) if params is None else params
     text = "\x1f".join(
         (account, message_key, str(action.rule_index), action.rule, str(action.index), action.kind, params)
     )
@@ -236,6 +241,7 @@ class AccountPass:
                     a.kind,
                     a.params,
                     a.status,
+                    a.params_json,
                 )
                 (later if a.kind in _DEFERRED else now).append(action)
         self.applier.submit(now, originals)
@@ -263,14 +269,16 @@ class AccountPass:
             if action.kind in MOVES:
                 status = "skipped" if moved else status
                 moved = True
+            params = encode_params(action)
             row.actions.append(
                 ActionRow(
-                    action_key(self.account, msg.key, action),
+                    action_key(self.account, msg.key, action, params),
                     seq,
                     action.rule,
                     action.kind,
                     dict(action.params),
                     status,
+                    params,
                 )
             )
         if not any(a.status == "planned" for a in row.actions):

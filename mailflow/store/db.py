@@ -78,6 +78,7 @@ class ActionRow:
     kind: str
     params: dict[str, Any]
     status: str = "planned"
+    params_json: str | None = None  # ``params`` already encoded (canonical JSON), when the caller has it
 
 
 @dataclass(slots=True)
@@ -95,6 +96,7 @@ class PendingAction:
     kind: str
     params: dict[str, Any]
     status: str
+    params_json: str | None = None  # ``params`` already encoded, when known
 
 
 @dataclass(slots=True)
@@ -229,7 +231,18 @@ class Store:
                 mid = row.id = by_key[row.key]
                 for a in row.actions:
                     action_rows.append(
-                        (a.key, mid, row.client, row.account, a.seq, a.rule, a.kind, params(a.params), a.status, at)
+                        (
+                            a.key,
+                            mid,
+                            row.client,
+                            row.account,
+                            a.seq,
+                            a.rule,
+                            a.kind,
+                            a.params_json or params(a.params),
+                            a.status,
+                            at,
+                        )
                     )
             b.insert(conn, _ACTION_COLUMNS, action_rows)
 
@@ -309,7 +322,7 @@ class Store:
                         o.action.rule,
                         o.action.key,
                         o.action.kind,
-                        params(o.action.params),
+                        o.action.params_json or params(o.action.params),
                         o.status,
                         o.detail,
                     )
