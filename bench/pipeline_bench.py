@@ -384,6 +384,7 @@ _CONNECTOR_PHASES = {
     "find_draft": "imap: find draft",
     "save_draft": "imap: save draft (APPEND)",
     "update": "imap: STORE keywords and flags (update)",
+    "update_many": "imap: pipelined UID STOREs, keywords and flags (update_many)",
     "save_drafts": "imap: save drafts (MULTIAPPEND)",
 }
 _STORE_PHASES = (

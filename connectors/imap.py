@@ -41,14 +41,16 @@ from typing import Any, cast
 from mailflow.config import ImapAccount
 from mailflow.drafting import DRAFT_KEY_HEADER
 from mailflow.errors import (
+    ConnectorError,
     NotFound,
     PermanentError,
+    TransientError,
 )
-from mailflow.model import ChangeSet, Draft, FetchedMessage, Flag, MessageRef, SyncCursor
+from mailflow.model import ChangeSet, Draft, FetchedMessage, Flag, MessageRef, SyncCursor, Update
 
 from .base import group_by_folder
-from .imap_fetch import fetch_bodies
 from .imap_session import ImapSession, T, _is_missing_folder, _text
+from .imap_wire import fetch_bodies, run_pipelined
 
 __all__ = ["DRAFT_KEY_HEADER", "ImapConnector", "keyword_for", "make_locator", "parse_locator", "uid_set"]
 
@@ -283,6 +285,20 @@ class ImapConnector(ImapSession):
 
                 self._run(f"{what} in {folder}", op)
 
+    @staticmethod
+    def _flag_lists(
+        add_labels: Sequence[str], flagged: bool | None, read: bool | None
+    ) -> tuple[list[bytes], list[bytes]]:
+        """The flags to add (keywords, ``\\Flagged``, ``\\Seen``) and to clear for one update."""
+        add = sorted({keyword_for(label).encode() for label in add_labels})
+        remove: list[bytes] = []
+        for on, flag in ((flagged, FLAGGED), (read, SEEN)):
+            if on is True:
+                add.append(flag)
+            elif on is False:
+                remove.append(flag)
+        return add, remove
+
     def update(
         self,
         refs: Sequence[MessageRef],
@@ -292,15 +308,49 @@ class ImapConnector(ImapSession):
         read: bool | None = None,
     ) -> None:
         """One ``UID STORE +FLAGS.SILENT`` for everything added, one ``-FLAGS.SILENT`` for what is cleared."""
-        add = sorted({keyword_for(label).encode() for label in add_labels})
-        remove: list[bytes] = []
-        for on, flag in ((flagged, FLAGGED), (read, SEEN)):
-            if on is True:
-                add.append(flag)
-            elif on is False:
-                remove.append(flag)
+        add, remove = self._flag_lists(add_labels, flagged, read)
         self._store(refs, add, True, "updating flags")
         self._store(refs, remove, False, "clearing flags")
+
+    def update_many(self, updates: Sequence[Update]) -> list[ConnectorError | None]:
+        """Every update's ``UID STORE`` commands pipelined, one round trip per folder (RFC 3501 5.5)."""
+        errors: list[ConnectorError | None] = [None] * len(updates)
+        per_folder: dict[str, list[tuple[int, Sequence[MessageRef], bytes]]] = {}
+        for index, u in enumerate(updates):
+            add, remove = self._flag_lists(u.add_labels, u.flagged, u.read)
+            for folder, group in group_by_folder(u.refs).items():
+                for chunk in _chunks(group, WRITE_CHUNK):
+                    for flags, verb in ((add, b"+FLAGS.SILENT"), (remove, b"-FLAGS.SILENT")):
+                        if flags:
+                            per_folder.setdefault(folder, []).append(
+                                (index, chunk, verb + b" (" + b" ".join(flags) + b")")
+                            )
+        for folder, items in per_folder.items():
+
+            def op(
+                client: Any, folder: str = folder, items: list[tuple[int, Sequence[MessageRef], bytes]] = items
+            ) -> list[tuple[int, str, str]]:
+                info = self._try_select(client, folder, readonly=False)
+                if info is None:
+                    return []  # the folder is gone, and its messages with it
+                owners: list[int] = []
+                commands: list[bytes] = []
+                for index, chunk, change in items:
+                    uids = sorted(self._current_uids(info, chunk))
+                    if uids:
+                        owners.append(index)
+                        commands.append(b"UID STORE " + uid_set(uids).encode("ascii") + b" " + change)
+                answers = run_pipelined(client._imap, commands)  # imaplib's connection under imapclient
+                return [(index, status, text) for index, (status, text) in zip(owners, answers, strict=True)]
+
+            what = f"updating flags in {folder}"
+            for index, status, text in self._run(what, op):
+                if status != "OK" and errors[index] is None:
+                    error = self._translate(what, imaplib.IMAP4.error(f"UID STORE: {status} {text}"))
+                    if isinstance(error, TransientError):
+                        raise error
+                    errors[index] = error
+        return errors
 
     def add_labels(self, refs: Sequence[MessageRef], labels: Sequence[str]) -> None:
         """Attach labels as IMAP keywords (see ``keyword_for``)."""

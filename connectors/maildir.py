@@ -19,8 +19,8 @@ from itertools import count
 from pathlib import Path
 
 from mailflow.drafting import DRAFT_KEY_HEADER
-from mailflow.errors import NotFound, PermanentError
-from mailflow.model import ChangeSet, Draft, FetchedMessage, Flag, MessageRef, SyncCursor
+from mailflow.errors import ConnectorError, NotFound, PermanentError, TransientError
+from mailflow.model import ChangeSet, Draft, FetchedMessage, Flag, MessageRef, SyncCursor, Update
 
 from .base import group_by_folder
 
@@ -200,9 +200,11 @@ class MaildirConnector:
         flagged: bool | None = None,
         read: bool | None = None,
     ) -> None:
-        """One rename per message for every label and flag change."""
+        """One rename per message for every label and flag change; a folder that is gone is skipped."""
         for folder, group in group_by_folder(refs).items():
             folder_dir = self._dir(folder)
+            if not folder_dir.is_dir():
+                continue  # its messages are gone with it (as IMAP skips a folder it cannot select)
             add = "".join(self._letter(folder_dir, label, create=True) or "" for label in add_labels)
             remove = ""
             for on, letter in ((flagged, "F"), (read, "S")):
@@ -211,6 +213,20 @@ class MaildirConnector:
                 elif on is False:
                     remove += letter
             self._retag(group, add=add, remove=remove)
+
+    def update_many(self, updates: Sequence[Update]) -> list[ConnectorError | None]:
+        """Each update in turn (renames are local: there is no round trip to save)."""
+        errors: list[ConnectorError | None] = []
+        for u in updates:
+            try:
+                self.update(u.refs, add_labels=u.add_labels, flagged=u.flagged, read=u.read)
+            except TransientError:
+                raise
+            except ConnectorError as exc:
+                errors.append(exc)
+            else:
+                errors.append(None)
+        return errors
 
     def add_labels(self, refs: Sequence[MessageRef], labels: Sequence[str]) -> None:
         self.update(refs, add_labels=labels)

@@ -25,6 +25,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from typing import NamedTuple, TypeVar
@@ -33,7 +34,7 @@ from .connector import MailConnector
 from .drafting import Person, build_reply, template_context
 from .errors import ConnectorError, MailflowError, TransientError
 from .message import Message
-from .model import Draft, MessageRef
+from .model import Draft, MessageRef, Update
 from .report import AccountReport
 from .rules import RuleSet
 from .rules.templates import render
@@ -62,6 +63,16 @@ class _Writes(NamedTuple):
     drafts: list[tuple[PendingAction, Draft]]
     moves: dict[str, list[PendingAction]]  # destination ("" for the archive) -> actions
     ready: list[Outcome]  # outcomes known without a write (time entries, drafts that failed to build)
+
+
+@dataclass
+class _Staged:
+    """Actions waiting for the next flush."""
+
+    in_place: list[PendingAction] = field(default_factory=list)
+    drafts: list[tuple[PendingAction, Draft]] = field(default_factory=list)
+    moves: list[PendingAction] = field(default_factory=list)
+    ready: list[Outcome] = field(default_factory=list)
 
 
 class _Result(NamedTuple):
@@ -95,6 +106,7 @@ class Applier:
         self.in_flight = in_flight
         self._pool: ThreadPoolExecutor | None = None
         self._jobs: deque[Future[_Result]] = deque()
+        self._staged = _Staged()
 
     # -- the writer thread ---------------------------------------------------
 
@@ -123,16 +135,47 @@ class Applier:
         return self._pool.submit(fn).result()
 
     def submit(self, pending: Sequence[PendingAction], originals: Mapping[int, Message] | None = None) -> None:
-        """Queue these actions; drafts are built before this returns, the server writes happen behind it.
+        """Stage these actions and flush everything staged, moves included."""
+        self.stage(pending, originals)
+        self.flush(moves=True)
 
-        ``originals`` maps message ids to their parsed messages (a draft needs
-        its original); a message missing there is fetched again.
+    def stage(self, pending: Sequence[PendingAction], originals: Mapping[int, Message] | None = None) -> None:
+        """Hold these actions for the next ``flush``; their drafts are built now, while the originals are at hand.
+
+        ``originals`` maps message ids to their parsed messages; a draft whose
+        original is missing there is fetched again.
         """
-        if not pending:
+        for a in pending:
+            if a.kind == "log_time":
+                self._staged.ready.append(self._time(a))
+            elif a.kind in MOVES:
+                self._staged.moves.append(a)
+            elif a.kind != "draft_reply":
+                self._staged.in_place.append(a)
+        drafts = [a for a in pending if a.kind == "draft_reply"]
+        if drafts:
+            self._staged.drafts.extend(self._drafts(drafts, originals or {}, self._staged.ready))
+
+    @property
+    def idle(self) -> bool:
+        """Whether every submitted write is done (the writer would start a flush at once)."""
+        return all(job.done() for job in self._jobs)
+
+    @property
+    def held_moves(self) -> int:
+        """How many moves and archives are staged."""
+        return len(self._staged.moves)
+
+    def flush(self, *, moves: bool) -> None:
+        """Queue the staged actions as one group of writes (with the staged moves, or keeping them staged)."""
+        staged = self._staged
+        self._staged = _Staged(moves=[] if moves else staged.moves)
+        move_groups = self._moves(staged.moves) if moves else {}
+        if not (staged.in_place or staged.drafts or staged.ready or move_groups):
             return
-        ready = [self._time(a) for a in pending if a.kind == "log_time"]
-        drafts = self._drafts([a for a in pending if a.kind == "draft_reply"], originals or {}, ready)
-        writes = _Writes(self._in_place(pending), drafts, self._moves(pending), ready)
+        # A draft is marked before it is saved: after a crash it is looked up before being saved again.
+        self.store.mark_applying([a.key for a, _ in staged.drafts if a.status == "planned"])
+        writes = _Writes(self._in_place(staged.in_place), staged.drafts, move_groups, staged.ready)
         if self._pool is None:
             self._record(self._write(writes))
             return
@@ -253,19 +296,19 @@ class Applier:
         return by_change if len(by_change) <= len(by_item) else by_item
 
     def _apply_in_place(self, groups: dict[_Change, list[PendingAction]], outcomes: list[Outcome]) -> None:
+        """One ``update_many`` for every group: a provider that can pipeline or batch does one round trip."""
+        if not groups:
+            return
+        changes = list(groups.items())
+        errors = self.connector.update_many(
+            [Update(self._refs(acts), c.add_labels, c.flagged, c.read) for c, acts in changes]
+        )  # a TransientError stops the pass; the actions stay planned and are redone next time
         failed: dict[str, str] = {}
         involved: dict[str, PendingAction] = {}
-        for change, acts in groups.items():
-            try:
-                self.connector.update(
-                    self._refs(acts), add_labels=change.add_labels, flagged=change.flagged, read=change.read
-                )
-            except TransientError:
-                raise  # the pass stops; the actions stay planned and are redone next time
-            except ConnectorError as exc:
-                for a in acts:
-                    failed.setdefault(a.key, f"{type(exc).__name__}: {exc}")
+        for (_change, acts), error in zip(changes, errors, strict=True):
             for a in acts:
+                if error is not None:
+                    failed.setdefault(a.key, f"{type(error).__name__}: {error}")
                 involved[a.key] = a
         for key, a in involved.items():
             outcomes.append(Outcome(a, "failed", failed[key]) if key in failed else Outcome(a, "done"))
@@ -300,7 +343,6 @@ class Applier:
             found, missing = self.call(partial(self._find_interrupted, interrupted))
             outcomes.extend(Outcome(a, "done", "draft found after an interrupted run") for a in found)
             todo += missing
-        self.store.mark_applying([a.key for a in todo if a.status == "planned"])
         built: list[tuple[PendingAction, Draft]] = []
         for a in todo:
             try:

@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
-from .model import ChangeSet, Draft, FetchedMessage, MessageRef, SyncCursor
+from .errors import ConnectorError
+from .model import ChangeSet, Draft, FetchedMessage, MessageRef, SyncCursor, Update
 
 FOLDER_ROLES = ("inbox", "drafts", "archive", "sent", "junk", "trash")
 
@@ -62,6 +63,15 @@ class MailConnector(Protocol):
         ``\\Seen`` together (and one ``-FLAGS`` for what is cleared); Gmail:
         one ``batchModify`` (STARRED and UNREAD are labels there); Graph: one
         PATCH per message. ``None`` leaves a state as it is.
+        """
+
+    def update_many(self, updates: Sequence[Update]) -> list[ConnectorError | None]:
+        """Several ``update`` calls in as few round trips as the provider allows.
+
+        IMAP pipelines the ``UID STORE`` commands (one round trip per folder);
+        Gmail and Graph can batch their requests. Returns, for each update,
+        None or the error that one met; a ``TransientError`` is raised for the
+        whole call instead (redoing it is safe: updates are idempotent).
         """
 
     def add_labels(self, refs: Sequence[MessageRef], labels: Sequence[str]) -> None:

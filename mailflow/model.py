@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.utils import getaddresses, parseaddr
 from enum import StrEnum
@@ -106,6 +107,16 @@ class SyncCursor:
 
     folder: str
     state: dict[str, str | int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Update:
+    """One ``MailConnector.update``: labels to add and the flagged and read states to set on some messages."""
+
+    refs: Sequence[MessageRef]
+    add_labels: tuple[str, ...] = ()
+    flagged: bool | None = None
+    read: bool | None = None
 
 
 @dataclass

@@ -2,25 +2,27 @@
 
 The order of writes is what makes a crash at any point harmless:
 
-1. New messages are fetched in batches. Each batch is parsed (headers only,
+1. New messages are fetched in batches (the next batch downloads on a second
+   connection while this one is planned). Each batch is parsed (headers only,
    unless a rule needs the body), classified and run through the client's
    rules; the messages and their planned actions are recorded in one
    transaction, each action under an idempotency key.
-2. Drafts and time entries are applied batch by batch (a draft needs the
-   parsed original, still in memory). Drafts are marked ``applying`` before
-   they are saved: after a crash, a draft in that state is looked up by its
-   key in Drafts before it is saved again.
-3. Keywords, flags and read state are collected over up to ``apply_every``
-   (2,000) messages and applied with one call per distinct change (one IMAP
-   ``UID STORE`` for every message that gets ``Urgent`` and ``\\Flagged``)
-   or one per label and flag state, whichever makes fewer calls; moves and
-   archives are held over the folder (up to 10,000) and applied last, one
-   call per destination. A server's cost per write command grows with the
-   mailbox, so few large commands beat many small ones; and moving last
-   means the other actions still find each message where it was.
-4. Outcomes, time entries and audit rows are written in one transaction.
-5. A folder is listed a page (5,000 messages) at a time, and its sync
-   cursor advances only once every message of the page is recorded.
+2. The actions are staged (a draft is built at once, while its original is in
+   memory) and flushed every ``apply_every`` (2,000) messages to
+   ``mailflow.applying.Applier``, which makes the writes on its own thread
+   while the pass plans on: one call per distinct change of keywords, flag
+   and read state (or one per label and flag state, whichever makes fewer
+   calls), drafts in one save, and, held over the folder (up to 10,000) and
+   applied last, one call per move destination. A server's cost per write
+   command grows with the mailbox, so few large commands beat many small
+   ones; moving last means the other actions still find each message where it
+   was. Drafts are marked ``applying`` before they are saved: after a crash,
+   a draft in that state is looked up by its key in Drafts before it is saved
+   again.
+3. Outcomes, time entries and audit rows are written in one transaction, once
+   the server has confirmed the writes.
+4. A folder is listed a page (5,000 messages) at a time, and its sync cursor
+   advances only once every message of the page is recorded.
 
 A run that starts first finishes whatever an earlier, interrupted run left
 planned. Every connector operation is idempotent, so redoing an action whose
@@ -51,7 +53,6 @@ from .triage import classify
 log = logging.getLogger("mailflow.pipeline")
 
 _MAX_HELD_MOVES = 10_000
-_DEFERRED = frozenset({"label", "flag", "mark_read", "move", "archive"})
 
 
 def encode_params(action: PlannedAction) -> str:
@@ -65,7 +66,8 @@ def action_key(account: str, message_key: str, action: PlannedAction, params: st
     text = "\x1f".join(
         (account, message_key, str(action.rule_index), action.rule, str(action.index), action.kind, params)
     )
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    # 128 bits: no collision in any ledger's lifetime, and half the index of a full SHA-256.
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 class AccountPass:
@@ -152,40 +154,35 @@ class AccountPass:
     def _sync_folder(self, folder: str) -> None:
         """The folder's new mail, a page at a time; the cursor advances once a page is recorded."""
         cursor = self.store.get_cursor(self.account, folder)
-        moves: list[PendingAction] = []  # held over pages: one MOVE per destination
         while True:
             # The reader is idle between pages; without one, the writer thread owns the connection.
             if self.reader is not None:
                 changes = self.reader.changes(folder, cursor, limit=self.page_size)
             else:
                 changes = self.applier.call(partial(self.connector.changes, folder, cursor, limit=self.page_size))
-            deferred = self._sync_page(folder, changes)
-            moves.extend(a for a in deferred if a.kind in MOVES)
-            rest = [a for a in deferred if a.kind not in MOVES]
-            if len(moves) >= _MAX_HELD_MOVES or not changes.more:
-                rest, moves = rest + moves, []
-            self.applier.submit(rest)
+            self._sync_page(folder, changes)
+            # Moves are held over pages (one MOVE per destination), up to a bound.
+            self.applier.flush(moves=self.applier.held_moves >= _MAX_HELD_MOVES or not changes.more)
             self.store.set_cursor(self.account, changes.cursor)
             cursor = changes.cursor
             if not changes.more:
                 return
 
-    def _sync_page(self, folder: str, changes: ChangeSet) -> list[PendingAction]:
-        """Fetch, plan and record one page; return the actions not applied yet (moves among them)."""
-        deferred: list[PendingAction] = []
-        held: list[PendingAction] = []
+    def _sync_page(self, folder: str, changes: ChangeSet) -> None:
+        """Fetch, plan and record one page; its actions are staged, and flushed every ``apply_every`` messages."""
         unapplied = 0
 
         def handle(size: int, fresh: list[MessageRef], fetched: Future[list[FetchedMessage]]) -> None:
-            nonlocal deferred, unapplied
+            nonlocal unapplied
             self.report.skipped += size - len(fresh)
             if fresh:
-                deferred.extend(self._process_batch(fetched.result(), reset=changes.reset))
+                self._process_batch(fetched.result(), reset=changes.reset)
                 unapplied += len(fresh)
-            if unapplied >= self.apply_every:
-                held.extend(a for a in deferred if a.kind in MOVES)
-                self.applier.submit([a for a in deferred if a.kind not in MOVES])
-                deferred, unapplied = [], 0
+            # Group commit: flush when the writer is free (and enough is staged to be worth a
+            # round of commands), or when the stage is full.
+            if unapplied >= self.apply_every or (unapplied >= self.apply_every // 4 and self.applier.idle):
+                self.applier.flush(moves=False)
+                unapplied = 0
             if self.progress:
                 self.progress(size)
 
@@ -199,10 +196,9 @@ class AccountPass:
                 previous = (size, fresh, fetching)
             if previous is not None:
                 handle(*previous)
-        return deferred + held
 
-    def _process_batch(self, fetched: Sequence[FetchedMessage], *, reset: bool) -> list[PendingAction]:
-        """Plan and record a batch; apply its drafts and time entries; return the actions left for later."""
+    def _process_batch(self, fetched: Sequence[FetchedMessage], *, reset: bool) -> None:
+        """Plan and record a batch, and stage its actions (its drafts are built now)."""
         parsed = [(f.ref, Message(f.raw)) for f in fetched]
         known = self.store.known_keys(self.account, [m.key for _, m in parsed])
         rows: list[MessageRow] = []
@@ -220,8 +216,7 @@ class AccountPass:
             messages.append(msg)
         self.store.relocate(self.account, relocated)
         self.store.record(rows)
-        now: list[PendingAction] = []
-        later: list[PendingAction] = []
+        staged: list[PendingAction] = []
         originals: dict[int, Message] = {}
         for row, msg in zip(rows, messages, strict=True):
             assert row.id is not None
@@ -243,9 +238,8 @@ class AccountPass:
                     a.status,
                     a.params_json,
                 )
-                (later if a.kind in _DEFERRED else now).append(action)
-        self.applier.submit(now, originals)
-        return later
+                staged.append(action)
+        self.applier.stage(staged, originals)
 
     def _plan(self, ref: MessageRef, msg: Message) -> MessageRow:
         """Classify and evaluate one message; a failure quarantines it with the reason."""

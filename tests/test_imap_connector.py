@@ -14,7 +14,7 @@ import pytest
 from connectors.imap import ImapConnector, keyword_for, make_locator, parse_locator, uid_set
 from mailflow.connector import MailConnector
 from mailflow.errors import AuthError, NotFound, TransientError
-from mailflow.model import Draft, Flag, MessageRef, SyncCursor
+from mailflow.model import Draft, Flag, MessageRef, SyncCursor, Update
 from tests.servers.dovecot import DovecotServer, DovecotUser, _free_port
 
 pytestmark = pytest.mark.dovecot
@@ -489,6 +489,38 @@ def test_one_update_adds_keywords_and_flags_together_and_clears_others(
     assert b"\\Seen" not in flags
     connector.update(refs, read=True)
     assert {b"Urgent", b"\\Flagged", b"\\Seen"} <= flags_of(dovecot_server, imap_user)[uid]
+
+
+def test_update_many_pipelines_every_update_and_each_lands_on_its_own_messages(
+    dovecot_server: DovecotServer, imap_user: DovecotUser, connector: ImapConnector
+) -> None:
+    uids = [dovecot_server.deliver(imap_user, message(n), flags=(b"\\Seen",) if n == 2 else ()) for n in range(4)]
+    refs = all_refs(connector)
+    gone = MessageRef(connector.account, "INBOX", make_locator(1, 999))  # a stale UIDVALIDITY: skipped
+    errors = connector.update_many(
+        [
+            Update(refs[:2], ("Urgent",), flagged=True),
+            Update(refs[2:3], ("Bookkeeping", "Needs reply!"), read=False),
+            Update([refs[3], gone], read=True),
+            Update([]),
+        ]
+    )
+    assert errors == [None, None, None, None]
+    flags = flags_of(dovecot_server, imap_user)
+    assert {b"Urgent", b"\\Flagged"} <= flags[uids[0]] and {b"Urgent", b"\\Flagged"} <= flags[uids[1]]
+    assert {b"Bookkeeping", b"Needs_reply_"} <= flags[uids[2]] and b"\\Seen" not in flags[uids[2]]
+    assert b"\\Seen" in flags[uids[3]] and b"Urgent" not in flags[uids[3]]
+
+
+def test_update_many_after_a_dropped_connection_reconnects_and_applies_everything(
+    dovecot_server: DovecotServer, imap_user: DovecotUser, connector: ImapConnector
+) -> None:
+    uids = [dovecot_server.deliver(imap_user, message(n)) for n in range(3)]
+    refs = all_refs(connector)
+    dovecot_server.kick(imap_user)
+    assert connector.update_many([Update(refs[:1], ("A",)), Update(refs[1:], ("B",), flagged=True)]) == [None, None]
+    flags = flags_of(dovecot_server, imap_user)
+    assert b"A" in flags[uids[0]] and all({b"B", b"\\Flagged"} <= flags[uid] for uid in uids[1:])
 
 
 def test_a_limit_pages_the_listing_and_the_cursor_resumes_after_the_page(

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from connectors.maildir import MaildirConnector
-from mailflow.errors import NotFound
-from mailflow.model import Draft, Flag, MessageRef
+from mailflow.errors import NotFound, PermanentError
+from mailflow.model import Draft, Flag, MessageRef, Update
 
 
 def message(n: int) -> bytes:
@@ -119,3 +119,17 @@ def test_a_draft_built_by_the_pipeline_is_found_by_its_full_length_key(maildir: 
     conn = open_connector(maildir)
     name = conn.save_draft(draft)
     assert conn.find_draft(key) == name
+
+
+def test_update_many_applies_each_update_skips_a_folder_that_is_gone_and_reports_a_bad_one(maildir: Path) -> None:
+    conn = open_connector(maildir)
+    ref = MessageRef("dana", "INBOX", "1001.M1P1.host")
+    gone = MessageRef("dana", "No Such Folder", "1001.M1P1.host")
+    bad = MessageRef("dana", "../outside", "1001.M1P1.host")
+    errors = conn.update_many(
+        [Update([ref], ("Urgent",), flagged=True), Update([gone], ("Later",)), Update([bad], read=True)]
+    )
+    assert errors[:2] == [None, None]
+    assert isinstance(errors[2], PermanentError)
+    assert (maildir / "cur" / "1001.M1P1.host:2,Fa").exists()
+    assert not (maildir / ".No Such Folder").exists()

@@ -5,10 +5,11 @@ from __future__ import annotations
 import imaplib
 import io
 import re
+from collections.abc import Callable
 
 import pytest
 
-from connectors.imap_fetch import fetch_bodies
+from connectors.imap_wire import PIPELINE_WINDOW, fetch_bodies, run_pipelined
 
 
 class Script:
@@ -92,3 +93,60 @@ def test_a_stream_that_ends_midway_raises_abort() -> None:
         fetch_bodies(Script(b"* 1 FETCH (UID 5 FLAGS () BODY[] {100}\r\nSubject: cut"), "5")
     with pytest.raises(imaplib.IMAP4.abort):
         fetch_bodies(Script(b"* 1 FETCH (UID 5 FLAGS () BODY[] " + lit(MSG2)), "5")
+
+
+class Pipelined:
+    """A server stand-in that answers each pipelined command line with ``answer(command)`` lines."""
+
+    def __init__(self, answer: Callable[[bytes], bytes]) -> None:
+        self.answer = answer
+        self.sends = 0
+        self.stream = io.BytesIO()
+
+    def send(self, data: bytes) -> None:
+        self.sends += 1
+        out = b""
+        for line in data.split(b"\r\n")[:-1]:
+            tag, _, command = line.partition(b" ")
+            out += self.answer(command).replace(b"TAG", tag)
+        rest = self.stream.read()
+        self.stream = io.BytesIO(rest + out)
+
+    def readline(self) -> bytes:
+        return self.stream.readline()
+
+    def read(self, size: int) -> bytes:
+        return self.stream.read(size)
+
+
+def test_pipelined_commands_are_sent_together_and_each_gets_its_own_answer() -> None:
+    def answer(command: bytes) -> bytes:
+        if b"bad" in command:
+            return b"TAG NO [CANNOT] keyword refused\r\n"
+        return b"* FLAGS (\\Seen Urgent)\r\n* OK [ALERT] " + lit(b"noise") + b"\r\nTAG OK Store completed.\r\n"
+
+    server = Pipelined(answer)
+    commands = [
+        b"UID STORE 1:3 +FLAGS.SILENT (Urgent)",
+        b"UID STORE 4 +FLAGS.SILENT (bad)",
+        b"UID STORE 5 -FLAGS.SILENT (\\Seen)",
+    ]
+    assert run_pipelined(server, commands) == [
+        ("OK", "Store completed."),
+        ("NO", "[CANNOT] keyword refused"),
+        ("OK", "Store completed."),
+    ]
+    assert server.sends == 1
+
+
+def test_more_commands_than_the_window_go_in_several_sends() -> None:
+    server = Pipelined(lambda command: b"TAG OK done\r\n")
+    answers = run_pipelined(server, [b"NOOP"] * (PIPELINE_WINDOW + 1))
+    assert answers == [("OK", "done")] * (PIPELINE_WINDOW + 1)
+    assert server.sends == 2
+
+
+def test_a_connection_closed_before_every_answer_raises_abort() -> None:
+    server = Pipelined(lambda command: b"" if command == b"LAST" else b"TAG OK done\r\n")
+    with pytest.raises(imaplib.IMAP4.abort):
+        run_pipelined(server, [b"NOOP", b"LAST"])
