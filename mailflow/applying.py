@@ -1,21 +1,28 @@
-"""Applying planned actions: the connector's writes on one background thread, outcomes recorded by the pass.
+"""Applying planned actions: the ledger and the connector's writes on one background thread.
 
-A pass spends much of its time waiting for the server to carry out writes
+A pass spends much of its time waiting: for the server to carry out writes
 (an IMAP ``UID STORE`` over 2,000 messages takes Dovecot tens of
-milliseconds); ``Applier`` lets the pass plan the next batch meanwhile. The
-pass's thread does what needs the parsed message: it groups the actions,
-builds the drafts and marks them ``applying``. One writer thread makes the
-connector calls, in the order they were submitted (so a message's keywords
-are set before it is moved), then records their outcomes in the store (the
-database's work, which releases the GIL, overlaps the pass's); nothing else
-uses the connector while the writer runs.
+milliseconds) and for the database (SQLite releases the GIL while it
+works). ``Applier`` lets the pass plan the next batch meanwhile. The pass's
+thread does what needs the parsed message: it plans, groups the actions and
+builds the drafts. One writer thread then does, strictly in the order it
+was asked:
 
-Exactly-once is unchanged: every action is recorded as planned before it is
-submitted, and its outcome only after the server confirmed it, so a crash at
-any point leaves the action planned (redone, harmlessly, by the next run) or
-done. A failure in a write is handed back to the pass's thread with the
-outcomes recorded before it: a ``TransientError`` stops the pass, as it did
-when the writes ran inline.
+* ``record``: insert a batch's messages and planned actions;
+* ``flush``: the connector calls for the staged actions (keywords and flags,
+  drafts, moves, so a message's keywords are set before it is moved), then
+  their outcomes, time entries and audit rows;
+* ``enqueue``: anything that must follow them, such as storing the page's
+  sync cursor.
+
+Because one thread does all three in order, every action's plan is recorded
+before its write is made and the cursor never passes a message that is not
+recorded: exactly-once is what it was with everything inline. A crash at
+any point leaves an action planned (redone, harmlessly, by the next run) or
+done. After a job fails the writer runs no later job (a flush could depend
+on a batch that was not recorded); the failure is re-raised on the pass's
+thread, so a ``TransientError`` still stops the pass. While the writer runs,
+nothing else uses the connector.
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ from .model import Draft, MessageRef, Update
 from .report import AccountReport
 from .rules import RuleSet
 from .rules.templates import render
-from .store import Outcome, PendingAction, Store, TimeRow
+from .store import MessageRow, Outcome, PendingAction, Store, TimeRow
 
 __all__ = ["MOVES", "Applier"]
 
@@ -46,6 +53,7 @@ log = logging.getLogger("mailflow.pipeline")
 
 MOVES = ("move", "archive")
 T = TypeVar("T")
+Relocations = Sequence[tuple[str, str, str]]  # (message key, folder, locator) of known messages seen elsewhere
 
 
 class _Change(NamedTuple):
@@ -105,18 +113,21 @@ class Applier:
         self.draft_grace = draft_grace
         self.in_flight = in_flight
         self._pool: ThreadPoolExecutor | None = None
-        self._jobs: deque[Future[_Result]] = deque()
+        self._jobs: deque[tuple[Future[_Result], list[str]]] = deque()  # with the message keys each records
+        self._recording: set[str] = set()  # message keys whose record job has not been harvested
         self._staged = _Staged()
+        self._broken = False  # a job failed: the writer runs no more (touched only on the writer thread)
 
     # -- the writer thread ---------------------------------------------------
 
     def start(self) -> None:
-        """Start the writer thread; until then (and after ``close``) writes run on the calling thread."""
+        """Start the writer thread; until then (and after ``close``) work runs on the calling thread."""
         if self._pool is None:
+            self._broken = False
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailflow-write")
 
     def close(self) -> None:
-        """Wait for the writes in flight (they record their outcomes) and stop the writer thread; never raises."""
+        """Wait for the work in flight (it records its outcomes) and stop the writer thread; never raises."""
         try:
             self._settle()
         finally:
@@ -125,7 +136,7 @@ class Applier:
                 self._pool = None
 
     def call(self, fn: Callable[[], T]) -> T:
-        """Run ``fn`` on the writer thread, after the writes queued before it, and wait for its result.
+        """Run ``fn`` on the writer thread, after the work queued before it, and wait for its result.
 
         While the writer runs, the connector is used only there: the pass lists
         and fetches through this when it has no reader connection of its own.
@@ -134,15 +145,70 @@ class Applier:
             return fn()
         return self._pool.submit(fn).result()
 
-    def submit(self, pending: Sequence[PendingAction], originals: Mapping[int, Message] | None = None) -> None:
+    def enqueue(self, fn: Callable[[], object]) -> None:
+        """Run ``fn`` on the writer thread after the work queued before it (a cursor stored after its page)."""
+
+        def work() -> _Result:
+            fn()
+            return _Result([], None)
+
+        self._enqueue(work)
+
+    def record(
+        self, rows: Sequence[MessageRow], pending: Sequence[Sequence[PendingAction]], relocated: Relocations
+    ) -> None:
+        """Record a batch's messages and plans on the writer thread, before any write of theirs.
+
+        ``pending[i]`` are the actions of ``rows[i]``, to be staged: their
+        ``message_id`` is filled in once the row is inserted, which happens
+        before any flush queued after this call runs. Until then
+        ``recording`` answers for the batch's message keys.
+        """
+
+        def work() -> _Result:
+            self.store.relocate(self.account, relocated)
+            self.store.record(rows)
+            for row, actions in zip(rows, pending, strict=True):
+                for a in actions:
+                    a.message_id = row.id or 0
+            return _Result([], None)
+
+        keys = [r.key for r in rows]
+        self._recording.update(keys)
+        self._enqueue(work, keys)
+
+    def recording(self, keys: Sequence[str]) -> set[str]:
+        """Which of these message keys are queued to be recorded (not yet known to a query of the store)."""
+        return {k for k in keys if k in self._recording}
+
+    def _enqueue(self, work: Callable[[], _Result], keys: Sequence[str] = ()) -> None:
+        if self._pool is None:
+            self._finish(self._guard(work), list(keys))
+            return
+        self._jobs.append((self._pool.submit(self._guard, work), list(keys)))
+        self.harvest()
+
+    def _guard(self, work: Callable[[], _Result]) -> _Result:
+        """Run one job on the writer thread; after a failure no later job runs (it may depend on the failed one)."""
+        if self._broken:
+            return _Result([], None)  # its actions stay planned, or its batch unrecorded: the next run redoes it
+        try:
+            result = work()
+        except BaseException as exc:
+            result = _Result([], exc)
+        if result.error is not None:
+            self._broken = True
+        return result
+
+    def submit(self, pending: Sequence[PendingAction], originals: Mapping[str, Message] | None = None) -> None:
         """Stage these actions and flush everything staged, moves included."""
         self.stage(pending, originals)
         self.flush(moves=True)
 
-    def stage(self, pending: Sequence[PendingAction], originals: Mapping[int, Message] | None = None) -> None:
+    def stage(self, pending: Sequence[PendingAction], originals: Mapping[str, Message] | None = None) -> None:
         """Hold these actions for the next ``flush``; their drafts are built now, while the originals are at hand.
 
-        ``originals`` maps message ids to their parsed messages; a draft whose
+        ``originals`` maps message keys to their parsed messages; a draft whose
         original is missing there is fetched again.
         """
         for a in pending:
@@ -158,8 +224,8 @@ class Applier:
 
     @property
     def idle(self) -> bool:
-        """Whether every submitted write is done (the writer would start a flush at once)."""
-        return all(job.done() for job in self._jobs)
+        """Whether all queued work is done (the writer would start a flush at once)."""
+        return all(job.done() for job, _ in self._jobs)
 
     @property
     def held_moves(self) -> int:
@@ -173,34 +239,31 @@ class Applier:
         move_groups = self._moves(staged.moves) if moves else {}
         if not (staged.in_place or staged.drafts or staged.ready or move_groups):
             return
-        # A draft is marked before it is saved: after a crash it is looked up before being saved again.
-        self.store.mark_applying([a.key for a, _ in staged.drafts if a.status == "planned"])
         writes = _Writes(self._in_place(staged.in_place), staged.drafts, move_groups, staged.ready)
-        if self._pool is None:
-            self._record(self._write(writes))
-            return
-        self._jobs.append(self._pool.submit(self._write, writes))
-        self.harvest()
+        self._enqueue(partial(self._write, writes))
 
     def harvest(self, *, block: bool = False) -> None:
-        """Record the outcomes of finished writes (of all of them with ``block``); re-raise a write's failure."""
-        while self._jobs and (block or self._jobs[0].done() or len(self._jobs) > self.in_flight):
-            self._record(self._jobs.popleft().result())
+        """Take the results of finished jobs (of all of them with ``block``); re-raise a job's failure."""
+        while self._jobs and (block or self._jobs[0][0].done() or len(self._jobs) > self.in_flight):
+            job, keys = self._jobs.popleft()
+            self._finish(job.result(), keys)
 
     def wait(self) -> None:
-        """Return once every submitted write is done and its outcome recorded."""
+        """Return once all queued work is done and its outcomes recorded."""
         self.harvest(block=True)
 
     def _settle(self) -> None:
-        """Cancel writes not started and wait for the rest; their failures are already being handled."""
-        for job in self._jobs:
+        """Cancel jobs not started and wait for the rest; their failures are already being handled."""
+        for job, _ in self._jobs:
             job.cancel()
         while self._jobs:
-            job = self._jobs.popleft()
+            job, keys = self._jobs.popleft()
+            self._recording.difference_update(keys)
             if not job.cancelled():  # a cancelled job's actions stay planned: the next run applies them
                 self._count(job.result().outcomes)
 
-    def _record(self, result: _Result) -> None:
+    def _finish(self, result: _Result, keys: list[str]) -> None:
+        self._recording.difference_update(keys)
         self._count(result.outcomes)
         if result.error is not None:
             self._settle()
@@ -227,6 +290,8 @@ class Applier:
         try:
             self._apply_in_place(writes.in_place, outcomes)
             if writes.drafts:
+                # Marked before being saved: after a crash, a draft is looked up before it is saved again.
+                self.store.mark_applying([a.key for a, _ in writes.drafts if a.status == "planned"])
                 drafts = [d for _, d in writes.drafts]
                 self._group(outcomes, [a for a, _ in writes.drafts], partial(self.connector.save_drafts, drafts))
             for folder, group in writes.moves.items():
@@ -270,10 +335,10 @@ class Applier:
         label and per flag state (few calls when many messages carry
         different mixes of many labels), whichever makes fewer calls.
         """
-        per_message: dict[int, list[PendingAction]] = {}
+        per_message: dict[str, list[PendingAction]] = {}
         for a in pending:
             if a.kind in ("label", "flag", "mark_read"):
-                per_message.setdefault(a.message_id, []).append(a)
+                per_message.setdefault(a.message_key, []).append(a)
         by_change: dict[_Change, list[PendingAction]] = {}
         by_item: dict[_Change, list[PendingAction]] = {}
         for acts in per_message.values():
@@ -315,10 +380,10 @@ class Applier:
 
     def _refs(self, actions: Sequence[PendingAction]) -> list[MessageRef]:
         """One ref per message of these actions."""
-        seen: dict[int, MessageRef] = {}
+        seen: dict[str, MessageRef] = {}
         for a in actions:
-            if a.message_id not in seen:
-                seen[a.message_id] = self._ref(a)
+            if a.message_key not in seen:
+                seen[a.message_key] = self._ref(a)
         return list(seen.values())
 
     @staticmethod
@@ -332,7 +397,7 @@ class Applier:
     # -- drafts and time ---------------------------------------------------------
 
     def _drafts(
-        self, pending: Sequence[PendingAction], originals: Mapping[int, Message], outcomes: list[Outcome]
+        self, pending: Sequence[PendingAction], originals: Mapping[str, Message], outcomes: list[Outcome]
     ) -> list[tuple[PendingAction, Draft]]:
         """Build the drafts to save; a draft an interrupted run may have saved is looked up first."""
         if not pending:
@@ -346,7 +411,7 @@ class Applier:
         built: list[tuple[PendingAction, Draft]] = []
         for a in todo:
             try:
-                message = originals.get(a.message_id) or self.call(partial(self._original, a))
+                message = originals.get(a.message_key) or self.call(partial(self._original, a))
                 text = render(self.rules.draft_template(a), template_context(message, self.client, self.assistant))
                 draft = build_reply(
                     message,

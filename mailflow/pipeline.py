@@ -163,7 +163,8 @@ class AccountPass:
             self._sync_page(folder, changes)
             # Moves are held over pages (one MOVE per destination), up to a bound.
             self.applier.flush(moves=self.applier.held_moves >= _MAX_HELD_MOVES or not changes.more)
-            self.store.set_cursor(self.account, changes.cursor)
+            # Stored by the writer thread after the page's records: never ahead of what is recorded.
+            self.applier.enqueue(partial(self.store.set_cursor, self.account, changes.cursor))
             cursor = changes.cursor
             if not changes.more:
                 return
@@ -198,48 +199,46 @@ class AccountPass:
                 handle(*previous)
 
     def _process_batch(self, fetched: Sequence[FetchedMessage], *, reset: bool) -> None:
-        """Plan and record a batch, and stage its actions (its drafts are built now)."""
+        """Plan a batch, queue its recording, and stage its actions (drafts are built now)."""
         parsed = [(f.ref, Message(f.raw)) for f in fetched]
-        known = self.store.known_keys(self.account, [m.key for _, m in parsed])
+        keys = [m.key for _, m in parsed]
+        known = self.store.known_keys(self.account, keys) | self.applier.recording(keys)
         rows: list[MessageRow] = []
-        messages: list[Message] = []
+        pending: list[list[PendingAction]] = []
+        originals: dict[str, Message] = {}
         relocated: list[tuple[str, str, str]] = []
-        batch_keys: set[str] = set()
         for ref, msg in parsed:
-            if msg.key in known or msg.key in batch_keys:
+            if msg.key in known or msg.key in originals:
                 self.report.skipped += 1
                 if reset and msg.key in known:
                     relocated.append((msg.key, ref.folder, ref.locator))
                 continue
-            batch_keys.add(msg.key)
-            rows.append(self._plan(ref, msg))
-            messages.append(msg)
-        self.store.relocate(self.account, relocated)
-        self.store.record(rows)
-        staged: list[PendingAction] = []
-        originals: dict[int, Message] = {}
-        for row, msg in zip(rows, messages, strict=True):
-            assert row.id is not None
-            originals[row.id] = msg
-            for a in row.actions:
-                if a.status != "planned":
-                    continue
-                action = PendingAction(
-                    a.key,
-                    row.id,
-                    row.key,
-                    row.folder,
-                    row.locator,
-                    row.subject,
-                    a.seq,
-                    a.rule,
-                    a.kind,
-                    a.params,
-                    a.status,
-                    a.params_json,
-                )
-                staged.append(action)
-        self.applier.stage(staged, originals)
+            row = self._plan(ref, msg)
+            rows.append(row)
+            originals[msg.key] = msg
+            # message_id is filled in by the writer thread once the row is inserted.
+            pending.append(
+                [
+                    PendingAction(
+                        a.key,
+                        0,
+                        row.key,
+                        row.folder,
+                        row.locator,
+                        row.subject,
+                        a.seq,
+                        a.rule,
+                        a.kind,
+                        a.params,
+                        a.status,
+                        a.params_json,
+                    )
+                    for a in row.actions
+                    if a.status == "planned"
+                ]
+            )
+        self.applier.record(rows, pending, relocated)
+        self.applier.stage([a for actions in pending for a in actions], originals)
 
     def _plan(self, ref: MessageRef, msg: Message) -> MessageRow:
         """Classify and evaluate one message; a failure quarantines it with the reason."""

@@ -11,11 +11,12 @@ from sqlalchemy import select
 
 from connectors.maildir import MaildirConnector
 from mailflow.drafting import Person
-from mailflow.errors import TransientError
+from mailflow.errors import StoreError, TransientError
+from mailflow.message import Message
 from mailflow.model import MessageRef
 from mailflow.pipeline import AccountPass
 from mailflow.rules import load_rules
-from mailflow.store import Store, open_store
+from mailflow.store import MessageRow, Store, open_store
 from mailflow.store.tables import actions, audit, messages, time_entries
 
 RULES = (Path(__file__).resolve().parent.parent / "rules" / "dana.toml").read_text()  # the issue's example
@@ -153,6 +154,56 @@ def test_an_interrupted_pass_is_finished_by_the_next_one_without_doing_anything_
     third = run_pass(store, mailbox, rules_path).report
     assert sum(third.actions.values()) == 0
 
+    assert without_drafts(snapshot(mailbox)) == without_drafts(snapshot(twin))
+    assert len(list((mailbox / ".Drafts" / "cur").iterdir())) == 2
+    with store.engine.connect() as conn:
+        assert len(conn.execute(select(time_entries)).all()) == 4
+        assert conn.execute(select(actions.c.status).where(actions.c.status != "done")).all() == []
+
+
+class RecordFailsOnce(Store):
+    """A store whose second batch cannot be recorded (the database went away for a moment)."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store.engine)
+        self.calls = 0
+
+    def record(self, rows: Sequence[MessageRow]) -> None:
+        self.calls += 1
+        if self.calls == 2:
+            raise StoreError("cannot write to the database: disk I/O error")
+        super().record(rows)
+
+
+def touched_keys(root: Path) -> set[str]:
+    """The message keys of every message whose file a pass changed (flags, keywords, moved), drafts aside."""
+    keys: set[str] = set()
+    for path in root.rglob("*"):
+        if not path.is_file() or path.parent.name != "cur" or ".Drafts" in path.parts:
+            continue
+        keys.add(Message(path.read_bytes()).key)
+    return keys
+
+
+def test_a_batch_that_cannot_be_recorded_stops_every_later_write_and_the_next_pass_finishes_once(
+    mailbox: Path, store: Store, rules_path: Path, tmp_path: Path
+) -> None:
+    twin = tmp_path / "twin"
+    shutil.copytree(mailbox, twin)
+    run_pass(open_store(f"sqlite:///{tmp_path / 'twin.db'}"), twin, rules_path)
+
+    failing = RecordFailsOnce(store)
+    step = AccountPass(
+        failing, MaildirConnector(mailbox, "dana"), load_rules(rules_path), DANA, SAM, batch_size=2, apply_every=2
+    )
+    with pytest.raises(StoreError, match="disk I/O error"):
+        step.run()
+    with store.engine.connect() as conn:
+        recorded = set(conn.execute(select(messages.c.key)).scalars())
+    assert len(recorded) == 2, "only the first batch was recorded"
+    assert touched_keys(mailbox) <= recorded, "no message was changed without its plan in the ledger"
+
+    run_pass(store, mailbox, rules_path)
     assert without_drafts(snapshot(mailbox)) == without_drafts(snapshot(twin))
     assert len(list((mailbox / ".Drafts" / "cur").iterdir())) == 2
     with store.engine.connect() as conn:
