@@ -39,6 +39,56 @@ def test_opening_migrates_to_head_and_reopening_is_a_no_op(store_url: str) -> No
         opened.close()
 
 
+def _schema(url: str) -> dict[str, object]:
+    from sqlalchemy import create_engine, inspect
+
+    engine = create_engine(normalise_url(url))
+    with engine.connect() as conn:
+        insp = inspect(conn)
+        schema = {
+            table: {
+                "columns": [(c["name"], str(c["type"]), c["nullable"]) for c in insp.get_columns(table)],
+                "pk": insp.get_pk_constraint(table)["constrained_columns"],
+                "fks": sorted(
+                    str((f["constrained_columns"], f["referred_table"])) for f in insp.get_foreign_keys(table)
+                ),
+                "indexes": sorted(str((i["name"], i["column_names"], i["unique"])) for i in insp.get_indexes(table)),
+                "unique": sorted(str(u["column_names"]) for u in insp.get_unique_constraints(table)),
+            }
+            for table in sorted(insp.get_table_names())
+        }
+        schema["version"] = current_revision(conn.engine)
+    engine.dispose()
+    return schema
+
+
+def test_a_new_database_created_from_the_tables_equals_one_built_by_the_migrations(
+    store_url: str, tmp_path: Path
+) -> None:
+    from sqlalchemy import create_engine
+
+    from mailflow.store.db import upgrade
+
+    fast = open_store(store_url)  # empty: created from tables.py and stamped
+    fast.close()
+    if store_url.startswith("sqlite"):
+        slow_url = f"sqlite:///{tmp_path / 'migrated.db'}"
+    else:
+        import uuid
+
+        import psycopg
+
+        base, _, _ = store_url.partition("?")
+        schema = "m_" + uuid.uuid4().hex[:10]
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+        slow_url = f"{base}?options=-csearch_path%3D{schema}"
+    engine = create_engine(normalise_url(slow_url))
+    upgrade(engine, fresh_shortcut=False)
+    engine.dispose()
+    assert _schema(store_url) == _schema(slow_url)
+
+
 def test_a_cursor_is_stored_and_replaced(store: Store) -> None:
     assert store.get_cursor("dana", "INBOX") is None
     store.set_cursor("dana", SyncCursor("INBOX", {"uidvalidity": 7, "last_uid": 10}))
