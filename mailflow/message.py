@@ -31,19 +31,82 @@ from functools import cached_property
 
 from .model import Address
 
-_HEADER_END = re.compile(rb"\r?\n\r?\n")
-_FOLD = re.compile(r"\r?\n[ \t]+")
 _TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]+>", re.S | re.I)
 _BLANKS = re.compile(r"\n\s*\n\s*\n+")
 _MSGID = re.compile(r"<[^<>\s]+>")
-_CALENDAR = re.compile(rb"text/calendar", re.I)
 _CALENDAR_PART = re.compile(rb"(?im)^content-type:[ \t]*(?:\r?\n[ \t]+)?text/calendar")
-_FILENAME = re.compile(rb'(?i)\b(?:file)?name(\*)?(?:\*?\d+\*?)?[ \t]*=[ \t]*("[^"\r\n]*"|[^;\s]+)')
+# Byte scans run on ``raw.lower()`` with case-sensitive patterns: for bytes, re.IGNORECASE
+# is ASCII case folding, which is what bytes.lower() does, and a lower-case literal is
+# found by a fast substring search where a case-insensitive regex tries every position.
+_FILENAME = re.compile(rb'\b(?:file)?name(\*)?(?:\*?\d+\*?)?[ \t]*=[ \t]*("[^"\r\n]*"|[^;\s]+)')
 # Every attachment has "Content-Disposition: attachment" or a file name ("filename" or
 # "name", RFC 2231 forms included): bytes matching neither need no MIME parse.
-_MAYBE_ATTACHMENT = re.compile(rb"(?i)attachment|name\*?(?:\d+\*?)?\s*=")
+_NAME_PARAM = re.compile(rb"name\*?(?:\d+\*?)?\s*=")
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
 _BETWEEN_WORDS = re.compile(r"\?=\s+=\?")
+
+
+def split_header_block(raw: bytes) -> tuple[bytes, int]:
+    """The header block (before the first blank line) and the offset of the body.
+
+    The same split as searching ``\\r?\\n\\r?\\n``, with two ``bytes.find``
+    calls instead of a regex that would try every CR and LF of the message:
+    the first LF followed by LF or CRLF ends the block (a CR before it too).
+    Without a blank line, the whole message is headers.
+    """
+    crlf = raw.find(b"\n\r\n")
+    lf = raw.find(b"\n\n", 0, None if crlf < 0 else crlf + 1)  # only one before ``crlf`` matters
+    if lf >= 0:
+        at, end = lf, lf + 2
+    elif crlf >= 0:
+        at, end = crlf, crlf + 3
+    else:
+        return raw, len(raw)
+    return raw[: at - 1 if at and raw[at - 1] == 13 else at], end
+
+
+def parse_header_block(block: str) -> dict[str, list[str]]:
+    """Header name (lower case) to its values (unfolded, stripped), in order; junk lines are ignored.
+
+    One pass over ``splitlines()``: a line starting with a space or a tab
+    after a line ended by LF (or CRLF) continues the previous one, joined by
+    one space, which is what substituting ``\\r?\\n[ \\t]+`` with a space
+    and then splitting lines would give, without that substitution (the
+    costliest step by far). A line without a colon, or whose name holds a
+    space (an mbox ``From `` line, garbage) is ignored.
+    """
+    headers: dict[str, list[str]] = {}
+    current: str | None = None
+    after_lf = False
+    for line, ended in zip(block.splitlines(), block.splitlines(True), strict=True):
+        if after_lf and line[:1] in _FOLD_START:
+            current = f"{current} {line.lstrip(_FOLD_CHARS)}"
+        else:
+            if current is not None:
+                _add_header(headers, current)
+            current = line
+        after_lf = ended[-1] == "\n"
+    if current is not None:
+        _add_header(headers, current)
+    return headers
+
+
+_FOLD_START = (" ", "\t")
+_FOLD_CHARS = " \t"
+
+
+def _add_header(headers: dict[str, list[str]], line: str) -> None:
+    name, sep, value = line.partition(":")
+    if not sep or not name:
+        return
+    name = name.strip()
+    if " " in name:
+        return  # a junk line (an mbox "From " line, garbage): ignore it
+    found = headers.get(lower := name.lower())
+    if found is None:
+        headers[lower] = [value.strip()]
+    else:
+        found.append(value.strip())
 
 
 def _decode_bytes(raw: bytes) -> str:
@@ -126,22 +189,13 @@ class Message:
 
     @cached_property
     def _split(self) -> tuple[bytes, int]:
-        m = _HEADER_END.search(self.raw)
-        if m is None:
-            return self.raw, len(self.raw)
-        return self.raw[: m.start()], m.end()
+        """The header block and where the body starts: :func:`split_header_block`."""
+        return split_header_block(self.raw)
 
     @cached_property
     def raw_headers(self) -> dict[str, list[str]]:
-        """Header name (lower case) to its raw, unfolded values, in order."""
-        block = _decode_bytes(self._split[0])
-        headers: dict[str, list[str]] = {}
-        for line in _FOLD.sub(" ", block).splitlines():
-            name, sep, value = line.partition(":")
-            if not sep or not name or " " in name.strip():
-                continue  # a junk line (an mbox "From " line, garbage): ignore it
-            headers.setdefault(name.strip().lower(), []).append(value.strip())
-        return headers
+        """Header name (lower case) to its raw, unfolded values, in order: :func:`parse_header_block`."""
+        return parse_header_block(_decode_bytes(self._split[0]))
 
     def header(self, name: str) -> str | None:
         """The first value of a header, RFC 2047 decoded; None if absent."""
@@ -264,7 +318,8 @@ class Message:
     @cached_property
     def attachments(self) -> list[Attachment]:
         """Parts sent as files; no MIME parse when the bytes show there can be none."""
-        if _MAYBE_ATTACHMENT.search(self.raw) is None:
+        lowered = self.raw.lower()
+        if b"attachment" not in lowered and _NAME_PARAM.search(lowered) is None:
             return []
         found: list[Attachment] = []
         for part in _leaves(self.parsed):
@@ -287,7 +342,7 @@ class Message:
         """A text/calendar part (an invitation); a cheap byte scan guards the full parse."""
         if self.content_type == "text/calendar":
             return True
-        if _CALENDAR.search(self.raw) is None:
+        if b"text/calendar" not in self.raw.lower():
             return False
         if _CALENDAR_PART.search(self.raw) is not None:
             return True  # a part header says text/calendar: no need for the MIME parse
@@ -303,12 +358,38 @@ class Message:
         """
         names: list[str] = []
         hidden = False
-        for m in _FILENAME.finditer(self.raw):
-            if m.group(1):
+        raw = self.raw
+        for start, end, star in filename_params(raw):
+            if star:
                 hidden = True
                 continue
-            value = m.group(2).strip().strip(b'"').decode("utf-8", "replace")
+            value = raw[start:end].strip().strip(b'"').decode("utf-8", "replace")
             if "=?" in value:
                 hidden = True
             names.append(value)
         return tuple(names), hidden
+
+
+def filename_params(raw: bytes) -> Iterator[tuple[int, int, bool]]:
+    """Each ``name=``/``filename=`` parameter in ``raw``: the value's span, and whether it is an RFC 2231 ``*`` form.
+
+    The matches of ``_FILENAME.finditer`` (case-insensitively), but the
+    pattern is only tried where ``name`` occurs (or ``filename``, four bytes
+    earlier), found by substring search in the lower-cased bytes: a message
+    of 60 KB has a handful of those, and the regex alone would try every
+    position. Matches do not overlap, as with ``finditer``.
+    """
+    lowered = raw.lower()
+    match = _FILENAME.match
+    done = 0  # where the last match ended: a match starts at or after it
+    at = lowered.find(b"name")
+    while at >= 0:
+        found = None
+        if at >= 4 and at - 4 >= done and lowered[at - 4 : at] == b"file":
+            found = match(lowered, at - 4)
+        if found is None and at >= done:
+            found = match(lowered, at)
+        if found is not None:
+            done = found.end()
+            yield found.start(2), found.end(2), bool(found.group(1))
+        at = lowered.find(b"name", at + 4)
