@@ -348,6 +348,21 @@ class Message:
             return True  # a part header says text/calendar: no need for the MIME parse
         return any(p.get_content_type() == "text/calendar" for p in self.parsed.walk())
 
+    def may_contain(self, literals: tuple[bytes, ...]) -> bool:
+        """False only if the message is ASCII and none of ``literals`` (lower-case) is in its lower-cased bytes.
+
+        For an ASCII message every header value the MIME parse reads is a
+        piece of these bytes, so a value containing one of the literals
+        (case-insensitively) proves it is there; a message with 8-bit bytes
+        gets header objects whose text is not a plain slice, so it always
+        answers True and leaves the question to the parse.
+        """
+        raw = self.raw
+        if not raw.isascii():
+            return True
+        lowered = raw.lower()
+        return any(literal in lowered for literal in literals)
+
     @cached_property
     def filename_hints(self) -> tuple[tuple[str, ...], bool]:
         """File names seen in the raw bytes, and whether some may be hidden from this scan.

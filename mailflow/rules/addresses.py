@@ -85,3 +85,20 @@ class AddressList:
                 if parent in domains:
                     return True
         return self.globs is not None and self.globs.match(email) is not None
+
+    def contains_any(self, emails: frozenset[str], parents: frozenset[str]) -> bool:
+        """Whether one of ``emails`` is on this list, ``parents`` being all their domains and parent domains.
+
+        The same answer as :meth:`contains` for some address, with set
+        intersections instead of a loop over the addresses.
+        """
+        if not self.emails.isdisjoint(emails):
+            return True
+        if self.domains and not self.domains.isdisjoint(parents):
+            return True
+        globs = self.globs
+        if globs is not None:
+            for email in emails:
+                if globs.match(email) is not None:
+                    return True
+        return False

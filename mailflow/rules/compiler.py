@@ -11,10 +11,12 @@ Reordering cannot change a result: conditions have no side effects.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
-from .facts import AddressFacts, Facts
+from .facts import AddressFacts, Facts, FieldFacts
+from .literals import prefiltered, required_literals
 from .nodes import (
     AddressCond,
     AddressTest,
@@ -176,11 +178,10 @@ def _text_test(test: StrTest) -> _TextTest:
             needle = needles[0]
             return lambda text, lower: needle in lower
         return lambda text, lower: any(n in lower for n in needles)
-    patterns = test.patterns
-    if len(patterns) == 1:
-        search = patterns[0].search
-        return lambda text, lower: search(text) is not None
-    return lambda text, lower: any(p.search(text) is not None for p in patterns)
+    searches = tuple(prefiltered(p) for p in test.patterns)
+    if len(searches) == 1:
+        return searches[0]
+    return lambda text, lower: any(s(text, lower) for s in searches)
 
 
 def _all_text(tests: tuple[StrTest, ...]) -> _TextTest:
@@ -218,6 +219,7 @@ def _header(node: HeaderCond) -> Predicate:
 
 
 def _address_test(test: AddressTest) -> _AddressTest:
+    """A test on one address (for a table of several tests, which must hold for the same address)."""
     if isinstance(test, Is):
         values = test.values
         return lambda a: a.email in values
@@ -231,19 +233,53 @@ def _address_test(test: AddressTest) -> _AddressTest:
     return lambda a: text_test(a.display, a.display_lower)
 
 
+def _field_test(test: AddressTest) -> Callable[[FieldFacts], bool]:
+    """A single test on a whole field: whether some address passes it.
+
+    ``is``, ``domain`` and ``in`` become set operations on the field's
+    e-mail and parent-domain sets; ``contains`` and ``matches`` go through
+    the addresses' display forms.
+    """
+    if isinstance(test, Is):
+        values = test.values
+        if len(values) == 1:
+            (value,) = values
+            return lambda a: value in a.emails
+        return lambda a: not values.isdisjoint(a.emails)
+    if isinstance(test, Domain):
+        domains = test.domains
+        if len(domains) == 1:
+            (domain,) = domains
+            return lambda a: domain in a.parents
+        return lambda a: not domains.isdisjoint(a.parents)
+    if isinstance(test, InList):
+        contains_any = test.list.contains_any
+        return lambda a: contains_any(a.emails, a.parents)
+    text_test = _text_test(test)
+
+    def display_test(a: FieldFacts) -> bool:
+        for each in a.each:  # noqa: SIM110 -- a plain loop is faster than any(<generator>)
+            if text_test(each.display, each.display_lower):
+                return True
+        return False
+
+    return display_test
+
+
 def _address(node: AddressCond) -> Predicate:
-    compiled = tuple(_address_test(t) for t in node.tests)
     field = node.field
-    if len(compiled) == 1:
-        test = compiled[0]
+    if len(node.tests) == 1:
+        test = _field_test(node.tests[0])
 
         def address_cond(f: Facts) -> bool:
-            for a in f.addresses(field):  # noqa: SIM110
-                if test(a):
-                    return True
-            return False
+            found = f.fields.get(field)
+            if found is None:
+                found = f.field(field)
+            return bool(found.emails) and test(found)
 
         return address_cond
+
+    compiled = tuple(_address_test(t) for t in node.tests)
 
     def address_all(f: Facts) -> bool:
         return any(all(t(a) for t in compiled) for a in f.addresses(field))
@@ -255,12 +291,15 @@ def _attachment(node: AttachmentCond) -> Predicate:
     if not node.present:
         return lambda f: not f.attachments()
     name, ctype = node.name, node.type
+    type_literals = _type_literals(ctype)
 
     def attachment_cond(f: Facts) -> bool:
         if name is not None:
             hints, hidden = f.message.filename_hints
             if not hidden and not any(name.match(h) for h in hints):
                 return False  # no file name in the bytes can match: skip the MIME parse
+        if type_literals is not None and not f.message.may_contain(type_literals):
+            return False  # no part's Content-Type can match: skip the MIME parse
         for att in f.attachments():
             if name is not None and name.match(att.filename) is None:
                 continue
@@ -270,3 +309,20 @@ def _attachment(node: AttachmentCond) -> Predicate:
         return False
 
     return attachment_cond
+
+
+def _type_literals(ctype: re.Pattern[str] | None) -> tuple[bytes, ...] | None:
+    """Lower-case ASCII literals one of which is in the bytes of any message with a part of type ``ctype``.
+
+    A part's content type is its ``Content-Type`` value (lower-cased, up to
+    the ``;``) or a default, ``text/plain`` or ``message/rfc822``; so when
+    ``ctype`` matches neither default, a literal it requires must be in the
+    message's bytes (see :meth:`Message.may_contain`, which holds to ASCII
+    messages, where header values are those bytes). None: no such literals.
+    """
+    if ctype is None or any(ctype.match(default) for default in ("text/plain", "message/rfc822")):
+        return None
+    found = required_literals(ctype)
+    if found is None or not found[1]:  # globs are compiled case-insensitive: anything else is unexpected
+        return None
+    return tuple(literal.encode("ascii") for literal in found[0])

@@ -19,6 +19,7 @@ from .addresses import domain_parents
 
 if TYPE_CHECKING:
     from ..message import Attachment, Message
+    from ..model import Address
     from .ruleset import MatchContext
 
 _HEADER_OF = {"from": "from", "to": "to", "cc": "cc", "reply_to": "reply-to", "sender": "sender"}
@@ -32,10 +33,51 @@ class AddressFacts:
     display_lower: str
 
 
+class FieldFacts:
+    """The addresses of one field as the tests compare them, each form computed on first use.
+
+    ``emails`` and ``parents`` are sets over all the addresses of the field:
+    a single ``is``, ``domain`` or ``in`` test holds for some address exactly
+    when it holds for the set, so it is one set operation however many
+    addresses there are. ``each`` keeps the per-address view for a table
+    with several tests, which must hold for the same address.
+    """
+
+    __slots__ = ("_each", "_parents", "addresses", "emails")
+
+    def __init__(self, addresses: list[Address]) -> None:
+        self.addresses = addresses
+        self.emails = frozenset(a.email.lower() for a in addresses)
+        self._parents: frozenset[str] | None = None
+        self._each: tuple[AddressFacts, ...] | None = None
+
+    @property
+    def parents(self) -> frozenset[str]:
+        """Every address's domain and each of its parent domains."""
+        found = self._parents
+        if found is None:
+            found = self._parents = frozenset(p for e in self.emails for p in domain_parents(e.rpartition("@")[2]))
+        return found
+
+    @property
+    def each(self) -> tuple[AddressFacts, ...]:
+        """One :class:`AddressFacts` per address, in header order."""
+        found = self._each
+        if found is None:
+            out = []
+            for address in self.addresses:
+                email = address.email.lower()
+                display = f"{address.name} <{email}>" if address.name else email
+                parents = domain_parents(email.rpartition("@")[2])
+                out.append(AddressFacts(email, parents, display, display.lower()))
+            found = self._each = tuple(out)
+        return found
+
+
 class Facts:
     """Per-evaluation, lazily filled view of one message in its context."""
 
-    __slots__ = ("account", "cache", "category", "folder", "message")
+    __slots__ = ("account", "cache", "category", "fields", "folder", "message")
 
     def __init__(self, ctx: MatchContext) -> None:
         self.message: Message = ctx.message
@@ -43,6 +85,7 @@ class Facts:
         self.account = ctx.account.lower()
         self.folder = ctx.folder.lower()
         self.cache: dict[str, Any] = {}
+        self.fields: dict[str, FieldFacts] = {}
 
     def text(self, field: str) -> tuple[str, str]:
         """``subject`` or ``body``: the text and its lower-case form."""
@@ -52,19 +95,16 @@ class Facts:
             found = self.cache[field] = (text, text.lower())
         return found
 
-    def addresses(self, field: str) -> tuple[AddressFacts, ...]:
-        """The addresses in an address field (``from``, ``to``, ``cc``, ``reply_to``, ``sender``)."""
-        key = "a:" + field
-        found: tuple[AddressFacts, ...] | None = self.cache.get(key)
+    def field(self, field: str) -> FieldFacts:
+        """An address field (``from``, ``to``, ``cc``, ``reply_to``, ``sender``); see also ``fields``."""
+        found = self.fields.get(field)
         if found is None:
-            out = []
-            for address in self.message.addresses(_HEADER_OF[field]):
-                email = address.email.lower()
-                display = f"{address.name} <{email}>" if address.name else email
-                parents = domain_parents(email.rpartition("@")[2])
-                out.append(AddressFacts(email, parents, display, display.lower()))
-            found = self.cache[key] = tuple(out)
+            found = self.fields[field] = FieldFacts(self.message.addresses(_HEADER_OF[field]))
         return found
+
+    def addresses(self, field: str) -> tuple[AddressFacts, ...]:
+        """The addresses in an address field, one :class:`AddressFacts` each."""
+        return self.field(field).each
 
     def header(self, name: str) -> Sequence[tuple[str, str]]:
         """Every value of header ``name`` (lower case), decoded, with its lower-case form."""

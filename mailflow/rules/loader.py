@@ -9,6 +9,7 @@ from pathlib import Path
 from ..errors import Problem, RulesError, RulesSchemaError, RulesSyntaxError
 from .compiler import compile_conditions, uses_body
 from .diagnostics import Report
+from .index import guard
 from .ruleset import Rule, RuleSet
 from .schema import Document, validate
 from .sourcemap import SourceMap
@@ -33,7 +34,8 @@ def load_rules(path: Path) -> RuleSet:
     predicates = compile_conditions([spec.when for spec in doc.rules])
     for spec, predicate in zip(doc.rules, predicates, strict=True):
         line = source.line(("rule", spec.index))
-        rules.append(Rule(spec.index, spec.name, line, spec.actions, spec.stop, uses_body(spec.when), predicate))
+        uses = uses_body(spec.when)
+        rules.append(Rule(spec.index, spec.name, line, spec.actions, spec.stop, uses, predicate, guard(spec.when)))
     return RuleSet(Path(path), doc.version, doc.lists, doc.templates, rules, doc.inline_templates)
 
 

@@ -13,6 +13,7 @@ from ..message import Message
 from .addresses import AddressList
 from .compiler import Predicate
 from .facts import Facts
+from .index import Key, RuleIndex
 from .nodes import ActionSpec
 from .templates import compile_template
 
@@ -77,6 +78,8 @@ class Rule:
     stop: bool
     uses_body: bool
     predicate: Predicate = field(repr=False, compare=False)
+    guard: frozenset[Key] | None = field(default=None, repr=False, compare=False)
+    """Keys one of which a message must have to match (see :mod:`~mailflow.rules.index`); None: always tried."""
 
     def matches(self, ctx: MatchContext) -> bool:
         """Whether this rule's conditions hold for ``ctx`` (evaluated on its own)."""
@@ -112,12 +115,22 @@ class RuleSet:
     templates: dict[str, jinja2.Template]
     rules: list[Rule]
     inline_templates: dict[str, jinja2.Template] = field(default_factory=dict, repr=False)
+    _index: RuleIndex[Rule] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # ``rules`` is indexed once, here: it is not meant to change after loading.
+        self._index = RuleIndex(self.rules, [rule.guard for rule in self.rules])
 
     def evaluate(self, ctx: MatchContext) -> list[PlannedAction]:
-        """The actions every matching rule plans for ``ctx``, in rule and then-list order."""
+        """The actions every matching rule plans for ``ctx``, in rule and then-list order.
+
+        Only the rules the message's senders, recipients and category allow
+        are tried (:class:`~mailflow.rules.index.RuleIndex`); the others could
+        not match, so they could neither plan nor stop anything.
+        """
         facts = Facts(ctx)
         plan: list[PlannedAction] = []
-        for rule in self.rules:
+        for rule in self._index.select(facts):
             if rule.predicate(facts):
                 plan.extend(rule.plan())
                 if rule.stop:
