@@ -273,7 +273,9 @@ def child_main(spec_path: str) -> int:
     from mailflow.pipeline import AccountPass
     from mailflow.rules import load_rules
     from mailflow.store import open_store
+    from workers.runner import tune_interpreter
 
+    tune_interpreter()  # as workers.runner.run_account does
     store = open_store(f"sqlite:///{spec['db']}")
     rules = load_rules(Path(spec["rules"]))
     account = ImapAccount.model_validate(

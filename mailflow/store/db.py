@@ -215,15 +215,7 @@ class Store:
                     for r in rows
                 ],
             )
-            # executemany, then one SELECT for the ids: RETURNING gives no ids for executemany.
-            by_key: dict[str, int] = {}
-            for chunk in _chunks([r.key for r in rows]):
-                found = conn.execute(
-                    select(messages.c.key, messages.c.id).where(
-                        messages.c.account == rows[0].account, messages.c.key.in_(chunk)
-                    )
-                )
-                by_key.update((key, mid) for key, mid in found)
+            by_key = self._new_ids(conn, rows)
             b = self._bulk(actions)
             params, at = b.processor("params"), b.processor("updated_at")(now)
             action_rows = []
@@ -245,6 +237,34 @@ class Store:
                         )
                     )
             b.insert(conn, _ACTION_COLUMNS, action_rows)
+
+    def _new_ids(self, conn: Connection, rows: Sequence[MessageRow]) -> dict[str, int]:
+        """The ids of the rows just inserted, by key.
+
+        On SQLite the rows of one write transaction get consecutive rowids
+        (each is one more than the largest), so the last rowid and one count
+        that confirms the range give them all, where a SELECT would step
+        once per row, releasing and retaking the GIL each time. Anything else
+        (PostgreSQL, or a range that does not check out) selects them.
+        """
+        account = rows[0].account
+        if conn.dialect.name == "sqlite":
+            last = int(conn.exec_driver_sql("SELECT last_insert_rowid()").scalar_one())
+            first = last - len(rows) + 1
+            mine = conn.execute(
+                select(func.count())
+                .select_from(messages)
+                .where(messages.c.id.between(first, last), messages.c.account == account)
+            ).scalar_one()
+            if mine == len(rows):
+                return {r.key: first + i for i, r in enumerate(rows)}
+        by_key: dict[str, int] = {}
+        for chunk in _chunks([r.key for r in rows]):
+            found = conn.execute(
+                select(messages.c.key, messages.c.id).where(messages.c.account == account, messages.c.key.in_(chunk))
+            )
+            by_key.update((key, mid) for key, mid in found.all())
+        return by_key
 
     def pending(self, account: str, message_ids: Sequence[int] | None = None) -> list[PendingAction]:
         """Actions not yet done for an account (or for some of its messages), in apply order."""
@@ -296,12 +316,11 @@ class Store:
         with self.engine.begin() as conn:
             b = self._bulk(actions)
             at = b.processor("updated_at")(now)
-            b.update(
-                conn,
-                ("status", "result", "updated_at"),
-                ("key",),
-                [(o.status, o.detail, at, o.action.key) for o in outcomes],
-            )
+            by_status: dict[tuple[str, str | None], list[str]] = {}
+            for o in outcomes:
+                by_status.setdefault((o.status, o.detail), []).append(o.action.key)
+            for (status, detail), keys in by_status.items():
+                b.update_in(conn, {"status": status, "result": detail, "updated_at": at}, "key", keys)
             times = [o.time for o in outcomes if o.time is not None and o.status == "done"]
             if times:
                 b = self._bulk(time_entries)
