@@ -8,6 +8,7 @@ holds up the others.
 
 from __future__ import annotations
 
+import gc
 import logging
 import random
 import sys
@@ -38,10 +39,26 @@ RETRIES = 3
 SWITCH_INTERVAL = 0.0002
 
 
+_frozen = False
+
+
 def tune_interpreter() -> None:
-    """Set the process's GIL switch interval for a pass's threads (see ``SWITCH_INTERVAL``)."""
+    """Prepare the process for passes: the GIL switch interval, and the import-time objects frozen.
+
+    The switch interval: see ``SWITCH_INTERVAL``. Freezing: the cyclic
+    garbage collector walks every tracked object in its oldest generation,
+    and the hundreds of thousands of objects the imports created (SQLAlchemy,
+    pydantic, the email package) live as long as the process anyway; frozen
+    once, at the first pass, they are never walked again (``gc.freeze``).
+    Nothing created later is frozen, so nothing a pass leaves behind leaks.
+    """
+    global _frozen
     if sys.getswitchinterval() > SWITCH_INTERVAL:
         sys.setswitchinterval(SWITCH_INTERVAL)
+    if not _frozen:
+        _frozen = True
+        gc.collect()
+        gc.freeze()
 
 
 @dataclass
