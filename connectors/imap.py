@@ -167,6 +167,7 @@ class ImapConnector(ImapSession):
         state = cursor.state if cursor is not None and cursor.folder == folder else None
 
         def op(client: Any) -> ChangeSet:
+            self._condstore(client)
             try:
                 info = self._select(client, folder, readonly=True, fresh=True)
             except imaplib.IMAP4.abort:

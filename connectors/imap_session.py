@@ -87,6 +87,7 @@ class ImapSession:
         self._selected: tuple[str, bool] | None = None
         self._select_info: dict[bytes, Any] = {}
         self._folders: list[tuple[frozenset[bytes], str]] | None = None
+        self._condstore_on = False
 
     # -- connection ------------------------------------------------------
 
@@ -146,7 +147,7 @@ class ImapSession:
         return text
 
     def _connect(self) -> Any:
-        """A new logged-in ``IMAPClient``; CONDSTORE is enabled when offered (for HIGHESTMODSEQ)."""
+        """A new logged-in ``IMAPClient`` (CONDSTORE is enabled later, by the first listing: ``_condstore``)."""
         cfg = self.config
         password = cfg.secret()
         if not password:
@@ -169,8 +170,6 @@ class ImapSession:
                 client.starttls(self._ssl_context)
             client.login(cfg.username, password)
             caps = frozenset(_text(c).upper() for c in client.capabilities())
-            if "CONDSTORE" in caps:
-                client.enable("CONDSTORE")
         except LoginError as exc:
             self._shutdown(client)
             raise AuthError(f"{self._where()}: login refused: {self._scrub(str(exc))}") from exc
@@ -184,6 +183,7 @@ class ImapSession:
             self._shutdown(client)
             raise PermanentError(f"{self._where()}: cannot start a session: {self._scrub(str(exc))}") from exc
         self._capabilities = caps
+        self._condstore_on = False
         self._forget_session()
         log.debug("IMAP %s: logged in", self._where())
         return client
@@ -224,6 +224,26 @@ class ImapSession:
         if any(code in upper for code in _TRANSIENT_CODES):
             return TransientError(message)
         return PermanentError(message)
+
+    def _condstore(self, client: Any) -> None:
+        """Enable CONDSTORE (RFC 7162) on this connection, when offered, before a listing selects a folder.
+
+        Only a connection that lists needs HIGHESTMODSEQ. It is not enabled at
+        login because a CONDSTORE session gets an untagged FETCH with the new
+        MODSEQ for every message a ``STORE`` changes, ``.SILENT`` or not: for
+        the connection that writes keywords that was one response per message
+        per keyword, for the server to send and mailflow to read (250,000 in a
+        50,000-message pass). ENABLE is valid only with no folder selected.
+        """
+        if self._condstore_on or "CONDSTORE" not in self._capabilities:
+            return
+        if self._selected is not None:
+            if "UNSELECT" not in self._capabilities:
+                return  # CLOSE could expunge; this connection lists without CONDSTORE (by SEARCH)
+            client.unselect_folder()
+            self._selected = None
+        client.enable("CONDSTORE")
+        self._condstore_on = True
 
     # -- folders -----------------------------------------------------------
 

@@ -523,6 +523,23 @@ def test_update_many_after_a_dropped_connection_reconnects_and_applies_everythin
     assert b"A" in flags[uids[0]] and all({b"B", b"\\Flagged"} <= flags[uid] for uid in uids[1:])
 
 
+def test_condstore_is_enabled_by_the_first_listing_only_even_after_a_fetch_selected_a_folder(
+    dovecot_server: DovecotServer, imap_user: DovecotUser
+) -> None:
+    uid = dovecot_server.deliver(imap_user, message(1))
+    with dovecot_server.imap_client(imap_user) as client:
+        uidvalidity = int(client.select_folder("INBOX", readonly=True)[b"UIDVALIDITY"])
+    with ImapConnector(imap_user.account()) as writer:
+        refs = [MessageRef(writer.account, "INBOX", make_locator(uidvalidity, uid))]
+        list(writer.fetch(refs))
+        writer.update_many([Update(refs, ("Urgent",), flagged=True)])
+        assert not writer._condstore_on, "a connection that only reads and writes never enables CONDSTORE"
+        listing = writer.changes("INBOX", None)  # a folder is selected: unselected, then ENABLE
+        assert writer._condstore_on
+        assert "highestmodseq" in listing.cursor.state
+        assert writer.changes("INBOX", listing.cursor).refs == []
+
+
 def test_a_limit_pages_the_listing_and_the_cursor_resumes_after_the_page(
     dovecot_server: DovecotServer, imap_user: DovecotUser, connector: ImapConnector
 ) -> None:
