@@ -36,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
@@ -60,14 +61,26 @@ def encode_params(action: PlannedAction) -> str:
     return json.dumps(action.params, sort_keys=True, default=str)
 
 
-def action_key(account: str, message_key: str, action: PlannedAction, params: str | None = None) -> str:
-    """The idempotency key of one planned action on one message (``params``: its ``encode_params``, if known)."""
+def action_key(
+    account: str, message_key: str, action: PlannedAction, params: str | None = None, *, now_ns: int | None = None
+) -> str:
+    """The idempotency key of one planned action on one message: 32 hex characters.
+
+    Made once, when the action is planned, and stored with it: every retry,
+    resume and lookup (a draft's ``X-Mailflow-Key``) uses the stored key, so
+    it need not be recomputable. The first 12 characters are the time in
+    milliseconds, the other 20 an 80-bit digest of the action (``params``:
+    its ``encode_params``, if known). Time-ordered keys go in at the end of
+    the ledger's key index: a random key touched most of the index's pages in
+    every transaction, and at 50,000 messages SQLite wrote 5.9 GB for a pass.
+    """
     params = encode_params(action) if params is None else params
     text = "\x1f".join(
         (account, message_key, str(action.rule_index), action.rule, str(action.index), action.kind, params)
     )
-    # 128 bits: no collision in any ledger's lifetime, and half the index of a full SHA-256.
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
+    millis = (time.time_ns() if now_ns is None else now_ns) // 1_000_000
+    return f"{millis & 0xFFFF_FFFF_FFFF:012x}{digest}"
 
 
 class AccountPass:
