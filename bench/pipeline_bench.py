@@ -453,7 +453,7 @@ class PhaseTimers:
         for module, attr, label in (
             (pipeline, "classify", "classify: triage (incl. lazy parsing)"),
             (pipeline, "Message", "parse: Message(raw) + Message.key"),
-            (pipeline, "action_key", "plan: action_key (sha256 per action)"),
+            (pipeline, "action_key", "plan: action_key (BLAKE2b per action)"),
             (applying, "build_reply", "drafting: build_reply"),
             (applying, "template_context", "drafting: template_context"),
             (applying, "render", "drafting: render template"),
