@@ -102,6 +102,7 @@ class Applier:
         *,
         draft_grace: float = 1.0,
         in_flight: int = 3,
+        record_every: int = 1000,
     ) -> None:
         self.store = store
         self.connector = connector
@@ -115,6 +116,9 @@ class Applier:
         self._pool: ThreadPoolExecutor | None = None
         self._jobs: deque[tuple[Future[_Result], list[str]]] = deque()  # with the message keys each records
         self._recording: set[str] = set()  # message keys whose record job has not been harvested
+        self._unrecorded: list[tuple[Sequence[MessageRow], Sequence[Sequence[PendingAction]], Relocations]] = []
+        self._unrecorded_count = 0
+        self.record_every = record_every
         self._staged = _Staged()
         self._broken = False  # a job failed: the writer runs no more (touched only on the writer thread)
 
@@ -161,9 +165,26 @@ class Applier:
 
         ``pending[i]`` are the actions of ``rows[i]``, to be staged: their
         ``message_id`` is filled in once the row is inserted, which happens
-        before any flush queued after this call runs. Until then
-        ``recording`` answers for the batch's message keys.
+        before any flush queued after this call runs. Batches are held until
+        ``record_every`` messages are waiting (or anything else is queued) and
+        recorded in one transaction: each transaction rewrites the index pages
+        it touches, so fewer, larger ones write less. Until they are recorded,
+        ``recording`` answers for their message keys.
         """
+        self._recording.update(r.key for r in rows)
+        self._unrecorded.append((rows, pending, relocated))
+        self._unrecorded_count += len(rows)
+        if self._unrecorded_count >= self.record_every:
+            self._send_records()
+
+    def _send_records(self) -> None:
+        """Queue the held batches as one record job (before whatever is queued next)."""
+        if not self._unrecorded:
+            return
+        batches, self._unrecorded, self._unrecorded_count = self._unrecorded, [], 0
+        rows = [r for b in batches for r in b[0]]
+        pending = [p for b in batches for p in b[1]]
+        relocated = [m for b in batches for m in b[2]]
 
         def work() -> _Result:
             self.store.relocate(self.account, relocated)
@@ -173,19 +194,20 @@ class Applier:
                     a.message_id = row.id or 0
             return _Result([], None)
 
-        keys = [r.key for r in rows]
-        self._recording.update(keys)
-        self._enqueue(work, keys)
+        self._enqueue(work, [r.key for r in rows])
 
     def recording(self, keys: Sequence[str]) -> set[str]:
         """Which of these message keys are queued to be recorded (not yet known to a query of the store)."""
         return {k for k in keys if k in self._recording}
 
-    def _enqueue(self, work: Callable[[], _Result], keys: Sequence[str] = ()) -> None:
+    def _enqueue(self, work: Callable[[], _Result], keys: Sequence[str] | None = None) -> None:
+        """Queue one job; ``keys``: the message keys a record job records (None for any other job)."""
+        if keys is None:
+            self._send_records()  # held batches are recorded before anything queued after them
         if self._pool is None:
-            self._finish(self._guard(work), list(keys))
+            self._finish(self._guard(work), list(keys or ()))
             return
-        self._jobs.append((self._pool.submit(self._guard, work), list(keys)))
+        self._jobs.append((self._pool.submit(self._guard, work), list(keys or ())))
         self.harvest()
 
     def _guard(self, work: Callable[[], _Result]) -> _Result:
@@ -250,10 +272,16 @@ class Applier:
 
     def wait(self) -> None:
         """Return once all queued work is done and its outcomes recorded."""
+        self._send_records()
         self.harvest(block=True)
 
     def _settle(self) -> None:
-        """Cancel jobs not started and wait for the rest; their failures are already being handled."""
+        """Cancel jobs not started and wait for the rest; their failures are already being handled.
+
+        Batches still held for recording are dropped: nothing of theirs was
+        written, and the next run plans them again.
+        """
+        self._unrecorded, self._unrecorded_count = [], 0
         for job, _ in self._jobs:
             job.cancel()
         while self._jobs:
@@ -261,6 +289,7 @@ class Applier:
             self._recording.difference_update(keys)
             if not job.cancelled():  # a cancelled job's actions stay planned: the next run applies them
                 self._count(job.result().outcomes)
+        self._recording.clear()
 
     def _finish(self, result: _Result, keys: list[str]) -> None:
         self._recording.difference_update(keys)

@@ -209,3 +209,32 @@ def test_a_batch_that_cannot_be_recorded_stops_every_later_write_and_the_next_pa
     with store.engine.connect() as conn:
         assert len(conn.execute(select(time_entries)).all()) == 4
         assert conn.execute(select(actions.c.status).where(actions.c.status != "done")).all() == []
+
+
+class CountsRecords(Store):
+    """A store that remembers how many messages each ``record`` call wrote."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store.engine)
+        self.sizes: list[int] = []
+
+    def record(self, rows: Sequence[MessageRow]) -> None:
+        self.sizes.append(len(rows))
+        super().record(rows)
+
+
+def test_batches_are_recorded_together_up_to_record_every_and_always_before_their_writes(
+    mailbox: Path, store: Store, rules_path: Path, tmp_path: Path
+) -> None:
+    twin = tmp_path / "twin"
+    shutil.copytree(mailbox, twin)
+    run_pass(open_store(f"sqlite:///{tmp_path / 'twin.db'}"), twin, rules_path)
+
+    counting = CountsRecords(store)
+    step = AccountPass(counting, MaildirConnector(mailbox, "dana"), load_rules(rules_path), DANA, SAM, batch_size=2)
+    step.applier.record_every = 4
+    step.run()
+    assert counting.sizes == [4, 2], "three batches of two, recorded in two transactions"
+    assert without_drafts(snapshot(mailbox)) == without_drafts(snapshot(twin))
+    with store.engine.connect() as conn:
+        assert conn.execute(select(actions.c.status).where(actions.c.status != "done")).all() == []
