@@ -12,7 +12,7 @@ from sqlalchemy import select
 from mailflow.errors import StoreError
 from mailflow.model import SyncCursor
 from mailflow.store import ActionRow, MessageRow, Outcome, Store, TimeRow, open_store
-from mailflow.store.db import HEAD, current_revision, normalise_url
+from mailflow.store.engine import HEAD, current_revision, normalise_url
 from mailflow.store.tables import messages
 
 
@@ -67,7 +67,7 @@ def test_a_new_database_created_from_the_tables_equals_one_built_by_the_migratio
 ) -> None:
     from sqlalchemy import create_engine
 
-    from mailflow.store.db import upgrade
+    from mailflow.store.engine import upgrade
 
     fast = open_store(store_url)  # empty: created from tables.py and stamped
     fast.close()

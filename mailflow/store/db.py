@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import (
@@ -18,21 +17,15 @@ from sqlalchemy import (
     Engine,
     Table,
     bindparam,
-    create_engine,
-    event,
     func,
     insert,
-    inspect,
     select,
-    text,
     update,
 )
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from ..errors import StoreError
 from ..model import SyncCursor
 from .bulk import Bulk
-from .tables import actions, audit, cursors, messages, metadata, time_entries
+from .tables import actions, audit, cursors, messages, time_entries
 
 _CHUNK = 500  # values per IN (...) list: well under every backend's parameter limit
 T = TypeVar("T")
@@ -41,13 +34,6 @@ T = TypeVar("T")
 def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), _CHUNK):
         yield items[start : start + _CHUNK]
-
-
-def normalise_url(url: str) -> str:
-    """Pick the driver for a plain URL: ``postgresql://`` uses psycopg 3."""
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    return url
 
 
 def _now() -> datetime:
@@ -472,94 +458,3 @@ def _time_values(entry: TimeRow, when: Callable[[Any], Any]) -> Iterator[Any]:
 
 def _time_row(entry: TimeRow) -> dict[str, Any]:
     return {name: getattr(entry, name) for name in _TIME_FIELDS}
-
-
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    # Checkpoint the WAL every ~40 MB instead of every 4 MB: a pass writes in bursts, and each
-    # checkpoint costs two fsyncs (measured: a fifth of the ledger's write time at the default).
-    cur.execute("PRAGMA wal_autocheckpoint=10000")
-    cur.execute("PRAGMA busy_timeout=10000")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.close()
-
-
-def open_store(url: str, migrate: bool = True) -> Store:
-    """Open (and by default migrate) the database at ``url``; raise ``StoreError`` with the reason."""
-    url = normalise_url(url)
-    try:
-        if url.startswith("sqlite"):
-            path = url.split("///", 1)[1] if "///" in url else ""
-            if path and path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(url)
-            event.listen(engine, "connect", _sqlite_pragmas)
-        else:
-            engine = create_engine(url, pool_pre_ping=True)
-        store = Store(engine)
-        if migrate:
-            upgrade(engine)
-        return store
-    except OperationalError as exc:
-        raise StoreError(f"cannot open the database {_redact(url)}: {exc.orig}") from exc
-    except SQLAlchemyError as exc:
-        raise StoreError(f"database error on {_redact(url)}: {exc}") from exc
-    except ModuleNotFoundError as exc:
-        raise StoreError(
-            f"the driver for {_redact(url)} is not installed ({exc.name}); install mailflow[postgres] for PostgreSQL"
-        ) from exc
-
-
-def _redact(url: str) -> str:
-    """A URL with any password replaced, for messages and logs."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        creds, host = rest.rsplit("@", 1)
-        user = creds.split(":", 1)[0]
-        return f"{scheme}://{user}:***@{host}" if ":" in creds else url
-    return url
-
-
-HEAD = "0001"
-"""The newest migration; when the database is already there, Alembic is not even imported."""
-
-
-def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-
-
-def upgrade(engine: Engine, *, fresh_shortcut: bool = True) -> None:
-    """Apply Alembic migrations up to head.
-
-    A new, empty database is created from ``tables.py`` and stamped at head
-    instead (as Alembic's cookbook suggests): the same schema, a test says
-    so, without importing Alembic, which costs a fresh daemon 13 MB of memory.
-    """
-    revision = current_revision(engine)
-    if revision == HEAD:
-        return
-    if revision is None and fresh_shortcut:
-        with engine.begin() as conn:
-            if not inspect(conn).get_table_names():
-                metadata.create_all(conn)
-                conn.execute(
-                    text(
-                        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
-                        "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
-                    )
-                )
-                conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": HEAD})
-                return
-    from alembic import command
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
