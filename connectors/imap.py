@@ -36,7 +36,7 @@ import re
 import ssl
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from mailflow.config import ImapAccount
 from mailflow.drafting import DRAFT_KEY_HEADER
@@ -265,27 +265,6 @@ class ImapConnector(ImapSession):
 
     # -- actions -----------------------------------------------------------
 
-    def _store(self, refs: Sequence[MessageRef], flags: Sequence[bytes], add: bool, what: str) -> None:
-        """One ``UID STORE +FLAGS/-FLAGS.SILENT`` per folder and batch; gone UIDs are ignored by IMAP."""
-        if not flags:
-            return
-        for folder, group in group_by_folder(refs).items():
-            for chunk in _chunks(group, WRITE_CHUNK):
-
-                def op(client: Any, folder: str = folder, chunk: Sequence[MessageRef] = chunk) -> None:
-                    info = self._try_select(client, folder, readonly=False)
-                    if info is None:
-                        return
-                    uids = sorted(self._current_uids(info, chunk))
-                    if not uids:
-                        return
-                    if add:
-                        client.add_flags(uid_set(uids), list(flags), silent=True)
-                    else:
-                        client.remove_flags(uid_set(uids), list(flags), silent=True)
-
-                self._run(f"{what} in {folder}", op)
-
     @staticmethod
     def _flag_lists(
         add_labels: Sequence[str], flagged: bool | None, read: bool | None
@@ -309,48 +288,51 @@ class ImapConnector(ImapSession):
         read: bool | None = None,
     ) -> None:
         """One ``UID STORE +FLAGS.SILENT`` for everything added, one ``-FLAGS.SILENT`` for what is cleared."""
-        add, remove = self._flag_lists(add_labels, flagged, read)
-        self._store(refs, add, True, "updating flags")
-        self._store(refs, remove, False, "clearing flags")
+        (error,) = self.update_many([Update(refs, tuple(add_labels), flagged, read)])
+        if error is not None:
+            raise error
 
     def update_many(self, updates: Sequence[Update]) -> list[ConnectorError | None]:
         """Every update's ``UID STORE`` commands pipelined, one round trip per folder (RFC 3501 5.5)."""
-        errors: list[ConnectorError | None] = [None] * len(updates)
-        per_folder: dict[str, list[tuple[int, Sequence[MessageRef], bytes]]] = {}
+        items: list[_StoreItem] = []
         for index, u in enumerate(updates):
             add, remove = self._flag_lists(u.add_labels, u.flagged, u.read)
-            for folder, group in group_by_folder(u.refs).items():
-                for chunk in _chunks(group, WRITE_CHUNK):
-                    for flags, verb in ((add, b"+FLAGS.SILENT"), (remove, b"-FLAGS.SILENT")):
-                        if flags:
-                            per_folder.setdefault(folder, []).append(
-                                (index, chunk, verb + b" (" + b" ".join(flags) + b")")
-                            )
-        for folder, items in per_folder.items():
+            items += _store_items(index, u.refs, add, remove)
+        return self._stores(items, len(updates))
 
-            def op(
-                client: Any, folder: str = folder, items: list[tuple[int, Sequence[MessageRef], bytes]] = items
-            ) -> list[tuple[int, str, str]]:
+    def _stores(self, items: Sequence[_StoreItem], count: int) -> list[ConnectorError | None]:
+        """Run ``UID STORE`` items pipelined per folder; the error (or None) of each of ``count`` owners.
+
+        UIDs that are gone or of another UIDVALIDITY are skipped, and a folder
+        that is gone with them; a transient failure is raised for the whole call.
+        """
+        errors: list[ConnectorError | None] = [None] * count
+        per_folder: dict[str, list[_StoreItem]] = {}
+        for item in items:
+            per_folder.setdefault(item.folder, []).append(item)
+        for folder, group in per_folder.items():
+
+            def op(client: Any, folder: str = folder, group: list[_StoreItem] = group) -> list[tuple[int, str, str]]:
                 info = self._try_select(client, folder, readonly=False)
                 if info is None:
                     return []  # the folder is gone, and its messages with it
                 owners: list[int] = []
                 commands: list[bytes] = []
-                for index, chunk, change in items:
-                    uids = sorted(self._current_uids(info, chunk))
+                for item in group:
+                    uids = sorted(self._current_uids(info, item.refs))
                     if uids:
-                        owners.append(index)
-                        commands.append(b"UID STORE " + uid_set(uids).encode("ascii") + b" " + change)
+                        owners.append(item.owner)
+                        commands.append(b"UID STORE " + uid_set(uids).encode("ascii") + b" " + item.change)
                 answers = run_pipelined(client._imap, commands)  # imaplib's connection under imapclient
-                return [(index, status, text) for index, (status, text) in zip(owners, answers, strict=True)]
+                return [(owner, status, text) for owner, (status, text) in zip(owners, answers, strict=True)]
 
             what = f"updating flags in {folder}"
-            for index, status, text in self._run(what, op):
-                if status != "OK" and errors[index] is None:
+            for owner, status, text in self._run(what, op):
+                if status != "OK" and errors[owner] is None:
                     error = self._translate(what, imaplib.IMAP4.error(f"UID STORE: {status} {text}"))
                     if isinstance(error, TransientError):
                         raise error
-                    errors[index] = error
+                    errors[owner] = error
         return errors
 
     def add_labels(self, refs: Sequence[MessageRef], labels: Sequence[str]) -> None:
@@ -360,7 +342,9 @@ class ImapConnector(ImapSession):
     def remove_labels(self, refs: Sequence[MessageRef], labels: Sequence[str]) -> None:
         """Remove the labels' keywords; absent ones are ignored."""
         keywords = sorted({keyword_for(label).encode() for label in labels})
-        self._store(refs, keywords, False, "removing labels")
+        (error,) = self._stores(_store_items(0, refs, [], keywords), 1)
+        if error is not None:
+            raise error
 
     def set_flagged(self, refs: Sequence[MessageRef], flagged: bool) -> None:
         """Set or clear ``\\Flagged``."""
@@ -497,6 +481,26 @@ class ImapConnector(ImapSession):
                 raise PermanentError(f"{self._where()}: saved a draft in {folder} but cannot find it by its key")
             located[d.key] = locator
         return located
+
+
+class _StoreItem(NamedTuple):
+    """One ``UID STORE`` to send: for which update (``owner``), where, on which refs, and the change."""
+
+    owner: int
+    folder: str
+    refs: Sequence[MessageRef]
+    change: bytes  # b"+FLAGS.SILENT (...)" or b"-FLAGS.SILENT (...)"
+
+
+def _store_items(owner: int, refs: Sequence[MessageRef], add: list[bytes], remove: list[bytes]) -> list[_StoreItem]:
+    """The ``UID STORE`` items for adding and removing flags on ``refs``: per folder, per ``WRITE_CHUNK`` UIDs."""
+    items: list[_StoreItem] = []
+    for folder, group in group_by_folder(refs).items():
+        for chunk in _chunks(group, WRITE_CHUNK):
+            for flags, verb in ((add, b"+FLAGS.SILENT"), (remove, b"-FLAGS.SILENT")):
+                if flags:
+                    items.append(_StoreItem(owner, folder, chunk, verb + b" (" + b" ".join(flags) + b")"))
+    return items
 
 
 def _expand_uid_set(text: str) -> list[int]:

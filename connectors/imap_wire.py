@@ -121,7 +121,7 @@ def run_pipelined(imap: _Stream, commands: Sequence[bytes]) -> list[tuple[str, s
 def _line(imap: _Stream) -> bytes:
     line = imap.readline()
     if not line:
-        raise imaplib.IMAP4.abort("socket error: EOF during UID FETCH")
+        raise imaplib.IMAP4.abort("socket error: EOF in the middle of a response")
     return line
 
 

@@ -117,7 +117,6 @@ class Applier:
         self._jobs: deque[tuple[Future[_Result], list[str]]] = deque()  # with the message keys each records
         self._recording: set[str] = set()  # message keys whose record job has not been harvested
         self._unrecorded: list[tuple[Sequence[MessageRow], Sequence[Sequence[PendingAction]], Relocations]] = []
-        self._unrecorded_count = 0
         self.record_every = record_every
         self._staged = _Staged()
         self._broken = False  # a job failed: the writer runs no more (touched only on the writer thread)
@@ -173,15 +172,14 @@ class Applier:
         """
         self._recording.update(r.key for r in rows)
         self._unrecorded.append((rows, pending, relocated))
-        self._unrecorded_count += len(rows)
-        if self._unrecorded_count >= self.record_every:
+        if sum(len(batch[0]) for batch in self._unrecorded) >= self.record_every:
             self._send_records()
 
     def _send_records(self) -> None:
         """Queue the held batches as one record job (before whatever is queued next)."""
         if not self._unrecorded:
             return
-        batches, self._unrecorded, self._unrecorded_count = self._unrecorded, [], 0
+        batches, self._unrecorded = self._unrecorded, []
         rows = [r for b in batches for r in b[0]]
         pending = [p for b in batches for p in b[1]]
         relocated = [m for b in batches for m in b[2]]
@@ -281,12 +279,11 @@ class Applier:
         Batches still held for recording are dropped: nothing of theirs was
         written, and the next run plans them again.
         """
-        self._unrecorded, self._unrecorded_count = [], 0
+        self._unrecorded = []
         for job, _ in self._jobs:
             job.cancel()
         while self._jobs:
-            job, keys = self._jobs.popleft()
-            self._recording.difference_update(keys)
+            job, _keys = self._jobs.popleft()
             if not job.cancelled():  # a cancelled job's actions stay planned: the next run applies them
                 self._count(job.result().outcomes)
         self._recording.clear()

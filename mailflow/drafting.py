@@ -145,9 +145,14 @@ def standard_draft(headers: list[tuple[str, str | list[Address]]], body: str) ->
     """The draft as the standard library writes it: any header and body, folded and encoded as needed."""
     draft = EmailMessage()
     for name, value in headers:
-        draft[name] = value if isinstance(value, str) else ", ".join(formataddr((a.name, a.email)) for a in value)
+        draft[name] = value if isinstance(value, str) else _address_list(value)
     draft.set_content(body)
     return draft.as_bytes(policy=SMTP)
+
+
+def _address_list(addresses: list[Address]) -> str:
+    """An address header's value, as ``formataddr`` writes each address."""
+    return ", ".join(formataddr((a.name, a.email)) for a in addresses)
 
 
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"  # RFC 5322 atext: needs no quoting
@@ -177,13 +182,10 @@ def plain_draft(headers: list[tuple[str, str | list[Address]]], body: str) -> by
     for name, value in headers:
         if isinstance(value, str):
             text = value
+        elif all(_PLAIN_EMAIL.match(a.email) and (not a.name or _QUOTABLE_NAME.match(a.name)) for a in value):
+            text = _address_list(value)
         else:
-            parts = []
-            for a in value:
-                if not _PLAIN_EMAIL.match(a.email) or (a.name and not _QUOTABLE_NAME.match(a.name)):
-                    return None
-                parts.append(formataddr((a.name, a.email)))
-            text = ", ".join(parts)
+            return None
         line = f"{name}: {text}"
         if len(line) > _MAX_LINE or not _PLAIN_VALUE.match(text):
             return None

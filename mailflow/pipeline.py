@@ -61,9 +61,7 @@ def encode_params(action: PlannedAction) -> str:
     return json.dumps(action.params, sort_keys=True, default=str)
 
 
-def action_key(
-    account: str, message_key: str, action: PlannedAction, params: str | None = None, *, now_ns: int | None = None
-) -> str:
+def action_key(account: str, message_key: str, action: PlannedAction, params: str | None = None) -> str:
     """The idempotency key of one planned action on one message: 32 hex characters.
 
     Made once, when the action is planned, and stored with it: every retry,
@@ -79,7 +77,7 @@ def action_key(
         (account, message_key, str(action.rule_index), action.rule, str(action.index), action.kind, params)
     )
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
-    millis = (time.time_ns() if now_ns is None else now_ns) // 1_000_000
+    millis = time.time_ns() // 1_000_000
     return f"{millis & 0xFFFF_FFFF_FFFF:012x}{digest}"
 
 
@@ -113,7 +111,6 @@ class AccountPass:
         self.batch_size = batch_size
         self.apply_every = max(apply_every, batch_size)
         self.page_size = max(page_size, batch_size)
-        self.draft_grace = draft_grace
         self.keep_messages = keep_messages
         self.progress = progress
         self.reader = reader
@@ -144,11 +141,6 @@ class AccountPass:
                 self.reader.close()
             self.connector.close()
         return self.report
-
-    def apply(self, pending: Sequence[PendingAction]) -> None:
-        """Apply planned actions now and record their outcomes (the pass itself queues them instead)."""
-        self.applier.submit(pending)
-        self.applier.wait()
 
     def _batches(self, folder: str, refs: Sequence[MessageRef]) -> Iterator[tuple[int, list[MessageRef]]]:
         """Each batch's size and the refs in it that the store has not seen."""

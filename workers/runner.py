@@ -39,9 +39,6 @@ RETRIES = 3
 SWITCH_INTERVAL = 0.0002
 
 
-_frozen = False
-
-
 def tune_interpreter() -> None:
     """Prepare the process for passes: the GIL switch interval, and the import-time objects frozen.
 
@@ -52,11 +49,9 @@ def tune_interpreter() -> None:
     once, at the first pass, they are never walked again (``gc.freeze``).
     Nothing created later is frozen, so nothing a pass leaves behind leaks.
     """
-    global _frozen
     if sys.getswitchinterval() > SWITCH_INTERVAL:
         sys.setswitchinterval(SWITCH_INTERVAL)
-    if not _frozen:
-        _frozen = True
+    if gc.get_freeze_count() == 0:
         gc.collect()
         gc.freeze()
 

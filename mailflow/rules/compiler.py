@@ -272,9 +272,7 @@ def _address(node: AddressCond) -> Predicate:
         test = _field_test(node.tests[0])
 
         def address_cond(f: Facts) -> bool:
-            found = f.fields.get(field)
-            if found is None:
-                found = f.field(field)
+            found = f.field(field)
             return bool(found.emails) and test(found)
 
         return address_cond

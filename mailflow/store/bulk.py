@@ -28,6 +28,8 @@ from typing import Any
 from sqlalchemy import Connection, Table
 from sqlalchemy.engine import Dialect
 
+from ..errors import StoreError
+
 __all__ = ["Bulk"]
 
 _ROWS_PER_STATEMENT = 64
@@ -39,7 +41,10 @@ def _placeholder(dialect: Dialect) -> str:
         return "?"
     if style in ("format", "pyformat"):
         return "%s"
-    raise NotImplementedError(f"bulk writes do not support the {style!r} parameter style")
+    raise StoreError(
+        f"the database driver {dialect.driver!r} uses the {style!r} parameter style, which mailflow cannot write"
+        " with; use SQLite or PostgreSQL (psycopg)"
+    )
 
 
 class Bulk:

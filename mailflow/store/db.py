@@ -451,8 +451,8 @@ _AUDIT_COLUMNS = (
 
 
 def _time_values(entry: TimeRow, when: Callable[[Any], Any]) -> Iterator[Any]:
-    for name in _TIME_FIELDS:
-        value = getattr(entry, name)
+    """``_time_row``'s values in ``_TIME_FIELDS`` order, the time converted by ``when``."""
+    for name, value in _time_row(entry).items():
         yield when(value) if name == "at" else value
 
 
