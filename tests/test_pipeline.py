@@ -74,6 +74,15 @@ def rules_path(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def twin(mailbox: Path, rules_path: Path, tmp_path: Path) -> Path:
+    """A copy of the mailbox after one uninterrupted pass: what every interrupted run must end as."""
+    copy = tmp_path / "twin"
+    shutil.copytree(mailbox, copy)
+    run_pass(open_store(f"sqlite:///{tmp_path / 'twin.db'}"), copy, rules_path)
+    return copy
+
+
 def snapshot(root: Path) -> list[str]:
     files = (p.relative_to(root) for p in root.rglob("*") if p.is_file())
     return sorted(str(p) for p in files if "tmp" not in p.parts)
@@ -141,12 +150,8 @@ def without_drafts(files: list[str]) -> list[str]:
 
 
 def test_an_interrupted_pass_is_finished_by_the_next_one_without_doing_anything_twice(
-    mailbox: Path, store: Store, rules_path: Path, tmp_path: Path
+    mailbox: Path, store: Store, rules_path: Path, twin: Path
 ) -> None:
-    twin = tmp_path / "twin"
-    shutil.copytree(mailbox, twin)
-    run_pass(open_store(f"sqlite:///{tmp_path / 'twin.db'}"), twin, rules_path)
-
     with pytest.raises(TransientError):
         run_pass(store, mailbox, rules_path, DropsOnMove(mailbox, "dana"))
     resumed = run_pass(store, mailbox, rules_path)
@@ -186,12 +191,8 @@ def touched_keys(root: Path) -> set[str]:
 
 
 def test_a_batch_that_cannot_be_recorded_stops_every_later_write_and_the_next_pass_finishes_once(
-    mailbox: Path, store: Store, rules_path: Path, tmp_path: Path
+    mailbox: Path, store: Store, rules_path: Path, twin: Path
 ) -> None:
-    twin = tmp_path / "twin"
-    shutil.copytree(mailbox, twin)
-    run_pass(open_store(f"sqlite:///{tmp_path / 'twin.db'}"), twin, rules_path)
-
     failing = RecordFailsOnce(store)
     step = AccountPass(
         failing, MaildirConnector(mailbox, "dana"), load_rules(rules_path), DANA, SAM, batch_size=2, apply_every=2
@@ -224,12 +225,8 @@ class CountsRecords(Store):
 
 
 def test_batches_are_recorded_together_up_to_record_every_and_always_before_their_writes(
-    mailbox: Path, store: Store, rules_path: Path, tmp_path: Path
+    mailbox: Path, store: Store, rules_path: Path, twin: Path
 ) -> None:
-    twin = tmp_path / "twin"
-    shutil.copytree(mailbox, twin)
-    run_pass(open_store(f"sqlite:///{tmp_path / 'twin.db'}"), twin, rules_path)
-
     counting = CountsRecords(store)
     step = AccountPass(counting, MaildirConnector(mailbox, "dana"), load_rules(rules_path), DANA, SAM, batch_size=2)
     step.applier.record_every = 4
