@@ -238,6 +238,7 @@ def run_mailflow(
         "rules": str(args.rules),
         "db": str(rundir / "mailflow.db"),
         "batch_size": args.batch_size,
+        "write_every": args.write_every,
         "result": str(rundir / "result.json"),
         "profile_out": str(args.profile_out) if args.profile_out and mode == "cprofile" else "",
     }
@@ -309,6 +310,7 @@ def child_main(spec_path: str) -> int:
         Person("assistant", "Sam Rivera", "sam@rivera-va.example"),
         folders=["INBOX"],
         batch_size=spec["batch_size"],
+        **({"write_every": spec["write_every"]} if spec.get("write_every") else {}),
         progress=progress,
         reader=ImapConnector(account),
     )  # as workers.runner.run_account does for IMAP
@@ -702,6 +704,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rules", type=Path, default=DEFAULT_RULES, help=f"rules file (default {DEFAULT_RULES.name})")
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     parser.add_argument("--batch-size", type=int, default=250, help="pipeline and IMAP batch size (default 250)")
+    parser.add_argument(
+        "--write-every",
+        type=int,
+        metavar="N",
+        help="messages whose keyword changes and moves are held per write (default: AccountPass's, 10000)",
+    )
     parser.add_argument("--skip-mbsync", action="store_true", help="measure mailflow only")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (corpus, Maildirs, logs)")
     parser.add_argument("--child", metavar="SPEC", help=argparse.SUPPRESS)
@@ -740,6 +748,7 @@ def main(argv: list[str] | None = None) -> int:
             "mbsync": mbsync_version(),
             "rules": str(args.rules),
             "batch_size": args.batch_size,
+            "write_every": args.write_every,
             "seed": args.seed,
             "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }

@@ -206,7 +206,8 @@ class ImapConnector(ImapSession):
             if modseq is not None and not more:
                 new_state["highestmodseq"] = modseq
             refs = [MessageRef(self.account, folder, make_locator(uidvalidity, uid)) for uid in uids]
-            return ChangeSet(refs=refs, cursor=SyncCursor(folder, new_state), reset=reset, more=more)
+            size = int(info[b"EXISTS"]) if b"EXISTS" in info else None
+            return ChangeSet(refs, SyncCursor(folder, new_state), reset=reset, more=more, folder_size=size)
 
         return self._run(f"listing {folder}", op)
 

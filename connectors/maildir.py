@@ -111,7 +111,7 @@ class MaildirConnector:
         self._keyword_names.clear()
         index = self._scan(folder)
         refs = [MessageRef(self.account, folder, name) for name in sorted(index)]
-        return ChangeSet(refs=refs, cursor=SyncCursor(folder, {"count": len(refs)}))
+        return ChangeSet(refs=refs, cursor=SyncCursor(folder, {"count": len(refs)}), folder_size=len(refs))
 
     def fetch(self, refs: Sequence[MessageRef]) -> Iterator[FetchedMessage]:
         for ref in refs:

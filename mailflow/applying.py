@@ -35,7 +35,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from .connector import MailConnector
 from .drafting import Person, build_reply, template_context
@@ -45,13 +45,14 @@ from .model import Draft, MessageRef, Update
 from .report import AccountReport
 from .rules import RuleSet
 from .rules.templates import render
-from .store import MessageRow, Outcome, PendingAction, Store, TimeRow
+from .store import ActionRow, Completed, MessageRow, Outcome, PendingAction, Settled, Store, TimeRow
 
-__all__ = ["MOVES", "Applier"]
+__all__ = ["IN_PLACE", "MOVES", "Applier"]
 
 log = logging.getLogger("mailflow.pipeline")
 
 MOVES = ("move", "archive")
+IN_PLACE = ("label", "flag", "mark_read")  # written together, as one change per message
 T = TypeVar("T")
 Relocations = Sequence[tuple[str, str, str]]  # (message key, folder, locator) of known messages seen elsewhere
 
@@ -64,28 +65,52 @@ class _Change(NamedTuple):
     read: bool | None = None
 
 
+@dataclass(slots=True)
+class _Held:
+    """One message's write, held compactly until it is made: its change of keywords and flags, or its move.
+
+    Its planned actions stay in the ledger, where the outcome is recorded by
+    message (``Settled``): about 100 bytes a message instead of a few hundred
+    an action, so writes can be held over many thousands of messages.
+    """
+
+    message_id: int  # 0 until the message is recorded (the record job fills it in)
+    folder: str
+    locator: str
+    write: _Change | str  # the change, or the move's destination ("" for the archive)
+
+
 class _Writes(NamedTuple):
     """One submitted group of actions, ready for the writer thread."""
 
-    in_place: dict[_Change, list[PendingAction]]
+    in_place: dict[_Change, list[_Held]]
     drafts: list[tuple[PendingAction, Draft]]
-    moves: dict[str, list[PendingAction]]  # destination ("" for the archive) -> actions
+    moves: dict[str, list[_Held]]  # destination ("" for the archive) -> messages
     ready: list[Outcome]  # outcomes known without a write (time entries, drafts that failed to build)
 
 
 @dataclass
 class _Staged:
-    """Actions waiting for the next flush."""
+    """Drafts and outcomes waiting for the next flush."""
 
-    in_place: list[PendingAction] = field(default_factory=list)
     drafts: list[tuple[PendingAction, Draft]] = field(default_factory=list)
-    moves: list[PendingAction] = field(default_factory=list)
     ready: list[Outcome] = field(default_factory=list)
+
+
+class _Planned(Protocol):
+    """An action as recorded (``ActionRow``) or read back (``PendingAction``): what ``_hold`` reads."""
+
+    kind: str
+    params: dict[str, Any]
+
+
+_Filled = tuple[list[_Held], list[PendingAction]]  # what a record job fills in with the message's id
 
 
 class _Result(NamedTuple):
     outcomes: list[Outcome]  # recorded in the store
     error: BaseException | None
+    settled: Completed | None = None  # what was recorded for held writes
 
 
 class Applier:
@@ -103,6 +128,7 @@ class Applier:
         draft_grace: float = 1.0,
         in_flight: int = 3,
         record_every: int = 1000,
+        write_every: int = 10_000,
     ) -> None:
         self.store = store
         self.connector = connector
@@ -116,9 +142,13 @@ class Applier:
         self._pool: ThreadPoolExecutor | None = None
         self._jobs: deque[tuple[Future[_Result], list[str]]] = deque()  # with the message keys each records
         self._recording: set[str] = set()  # message keys whose record job has not been harvested
-        self._unrecorded: list[tuple[Sequence[MessageRow], Sequence[Sequence[PendingAction]], Relocations]] = []
+        self._unrecorded: list[tuple[Sequence[MessageRow], Sequence[_Filled], Relocations]] = []
         self.record_every = record_every
+        self.write_every = write_every
         self._staged = _Staged()
+        self._held_in_place: list[_Held] = []
+        self._held_moves: list[_Held] = []
+        self._changes: dict[_Change, _Change] = {}  # one object per distinct change among the held ones
         self._broken = False  # a job failed: the writer runs no more (touched only on the writer thread)
 
     # -- the writer thread ---------------------------------------------------
@@ -157,23 +187,31 @@ class Applier:
 
         self._enqueue(work)
 
-    def record(
-        self, rows: Sequence[MessageRow], pending: Sequence[Sequence[PendingAction]], relocated: Relocations
-    ) -> None:
-        """Record a batch's messages and plans on the writer thread, before any write of theirs.
+    def add(self, rows: Sequence[MessageRow], relocated: Relocations, originals: Mapping[str, Message]) -> None:
+        """Record a batch of new messages with their plans (on the writer thread) and stage their actions.
 
-        ``pending[i]`` are the actions of ``rows[i]``, to be staged: their
-        ``message_id`` is filled in once the row is inserted, which happens
-        before any flush queued after this call runs. Batches are held until
+        Each message's keywords, flag and read state become one held change and
+        its move one held move; drafts are built now, while ``originals`` (the
+        parsed messages by key) are at hand. Batches are held until
         ``record_every`` messages are waiting (or anything else is queued) and
         recorded in one transaction: each transaction rewrites the index pages
         it touches, so fewer, larger ones write less. Until they are recorded,
-        ``recording`` answers for their message keys.
+        ``recording`` answers for their message keys; every flush queued
+        after this call runs after the recording.
         """
+        filled: list[_Filled] = []
+        rest: list[PendingAction] = []
+        for row in rows:
+            planned = [a for a in row.actions if a.status == "planned"]
+            held = self._hold(planned, 0, row.folder, row.locator)
+            others = [_pending(row, a) for a in planned if a.kind not in IN_PLACE and a.kind not in MOVES]
+            filled.append((held, others))
+            rest += others
         self._recording.update(r.key for r in rows)
-        self._unrecorded.append((rows, pending, relocated))
+        self._unrecorded.append((rows, filled, relocated))
         if sum(len(batch[0]) for batch in self._unrecorded) >= self.record_every:
             self._send_records()
+        self._stage_others(rest, originals)
 
     def _send_records(self) -> None:
         """Queue the held batches as one record job (before whatever is queued next)."""
@@ -181,14 +219,16 @@ class Applier:
             return
         batches, self._unrecorded = self._unrecorded, []
         rows = [r for b in batches for r in b[0]]
-        pending = [p for b in batches for p in b[1]]
+        filled = [f for b in batches for f in b[1]]
         relocated = [m for b in batches for m in b[2]]
 
         def work() -> _Result:
             self.store.relocate(self.account, relocated)
             self.store.record(rows)
-            for row, actions in zip(rows, pending, strict=True):
-                for a in actions:
+            for row, (held, others) in zip(rows, filled, strict=True):
+                for h in held:
+                    h.message_id = row.id or 0
+                for a in others:
                     a.message_id = row.id or 0
             return _Result([], None)
 
@@ -220,13 +260,43 @@ class Applier:
             self._broken = True
         return result
 
-    def submit(self, pending: Sequence[PendingAction], originals: Mapping[str, Message] | None = None) -> None:
-        """Stage these actions and flush everything staged, moves included."""
-        self.stage(pending, originals)
-        self.flush(moves=True)
+    def submit(self, pending: Sequence[PendingAction]) -> None:
+        """Stage recorded actions (an interrupted run's) and flush everything staged and held."""
+        by_message: dict[int, list[PendingAction]] = {}
+        for a in pending:
+            by_message.setdefault(a.message_id, []).append(a)
+        for mid, actions in by_message.items():
+            self._hold(actions, mid, actions[0].folder, actions[0].locator)
+        self._stage_others([a for a in pending if a.kind not in IN_PLACE and a.kind not in MOVES], None)
+        self.flush(final=True)
 
-    def stage(self, pending: Sequence[PendingAction], originals: Mapping[str, Message] | None = None) -> None:
-        """Hold these actions for the next ``flush``; their drafts are built now, while the originals are at hand.
+    def _hold(self, actions: Sequence[_Planned], message_id: int, folder: str, locator: str) -> list[_Held]:
+        """Hold one message's planned keywords, flag and read state as one change, and its move."""
+        held: list[_Held] = []
+        labels: set[str] = set()
+        flagged: bool | None = None
+        read: bool | None = None
+        destination: str | None = None
+        for a in actions:  # in rule order: a later rule's flag or read state wins
+            if a.kind == "label":
+                labels.update(a.params["labels"])
+            elif a.kind == "flag":
+                flagged = bool(a.params.get("on", True))
+            elif a.kind == "mark_read":
+                read = bool(a.params.get("on", True))
+            elif a.kind in MOVES and destination is None:
+                destination = str(a.params.get("folder", "")) if a.kind == "move" else ""
+        if labels or flagged is not None or read is not None:
+            change = _Change(tuple(sorted(labels)), flagged, read)
+            held.append(_Held(message_id, folder, locator, self._changes.setdefault(change, change)))
+            self._held_in_place.append(held[-1])
+        if destination is not None:
+            held.append(_Held(message_id, folder, locator, destination))
+            self._held_moves.append(held[-1])
+        return held
+
+    def _stage_others(self, pending: Sequence[PendingAction], originals: Mapping[str, Message] | None) -> None:
+        """Stage time entries and drafts (built now, while the originals are at hand) for the next flush.
 
         ``originals`` maps message keys to their parsed messages; a draft whose
         original is missing there is fetched again.
@@ -234,10 +304,6 @@ class Applier:
         for a in pending:
             if a.kind == "log_time":
                 self._staged.ready.append(self._time(a))
-            elif a.kind in MOVES:
-                self._staged.moves.append(a)
-            elif a.kind != "draft_reply":
-                self._staged.in_place.append(a)
         drafts = [a for a in pending if a.kind == "draft_reply"]
         if drafts:
             self._staged.drafts.extend(self._drafts(drafts, originals or {}, self._staged.ready))
@@ -248,19 +314,31 @@ class Applier:
         return all(job.done() for job, _ in self._jobs)
 
     @property
-    def held_moves(self) -> int:
-        """How many moves and archives are staged."""
-        return len(self._staged.moves)
+    def held(self) -> int:
+        """How many messages' changes and moves are held."""
+        return len(self._held_in_place) + len(self._held_moves)
 
-    def flush(self, *, moves: bool) -> None:
-        """Queue the staged actions as one group of writes (with the staged moves, or keeping them staged)."""
-        staged = self._staged
-        self._staged = _Staged(moves=[] if moves else staged.moves)
-        move_groups = self._moves(staged.moves) if moves else {}
-        if not (staged.in_place or staged.drafts or staged.ready or move_groups):
+    def flush(self, *, final: bool = False) -> None:
+        """Queue the staged drafts and outcomes as one group of writes, with the held writes when due.
+
+        Held changes and moves go when ``final`` or once ``write_every`` are
+        held (the pass sets it from the folder's size). On a Maildir server a
+        write command costs about a rescan of the folder (Dovecot renames a
+        message's file for each flag change and must look for the new name
+        again), so a large folder gets few large commands: in a
+        50,000-message pass, holding 10,000 instead of writing every 2,000
+        cut Dovecot's CPU from 61 to 33 seconds.
+        """
+        staged, self._staged = self._staged, _Staged()
+        in_place: dict[_Change, list[_Held]] = {}
+        moves: dict[str, list[_Held]] = {}
+        if final or self.held >= self.write_every:
+            in_place, moves = self._in_place(self._held_in_place), self._moves(self._held_moves)
+            self._held_in_place, self._held_moves = [], []
+            self._changes.clear()
+        if not (in_place or staged.drafts or staged.ready or moves):
             return
-        writes = _Writes(self._in_place(staged.in_place), staged.drafts, move_groups, staged.ready)
-        self._enqueue(partial(self._write, writes))
+        self._enqueue(partial(self._write, _Writes(in_place, staged.drafts, moves, staged.ready)))
 
     def harvest(self, *, block: bool = False) -> None:
         """Take the results of finished jobs (of all of them with ``block``); re-raise a job's failure."""
@@ -285,17 +363,21 @@ class Applier:
         while self._jobs:
             job, _keys = self._jobs.popleft()
             if not job.cancelled():  # a cancelled job's actions stay planned: the next run applies them
-                self._count(job.result().outcomes)
+                result = job.result()
+                self._count(result.outcomes, result.settled)
         self._recording.clear()
 
     def _finish(self, result: _Result, keys: list[str]) -> None:
         self._recording.difference_update(keys)
-        self._count(result.outcomes)
+        self._count(result.outcomes, result.settled)
         if result.error is not None:
             self._settle()
             raise result.error
 
-    def _count(self, outcomes: Sequence[Outcome]) -> None:
+    def _count(self, outcomes: Sequence[Outcome], settled: Completed | None = None) -> None:
+        if settled is not None:
+            self.report.actions.update(settled.done)
+            self.report.failed += settled.failed
         for o in outcomes:
             if o.status == "done":
                 self.report.actions[o.action.kind] += 1
@@ -312,34 +394,31 @@ class Applier:
         recorded ones.
         """
         outcomes = list(writes.ready)
+        in_place, moved = Settled(IN_PLACE), Settled(MOVES)
         error: BaseException | None = None
         try:
-            self._apply_in_place(writes.in_place, outcomes)
+            self._apply_in_place(writes.in_place, in_place)
             if writes.drafts:
                 # Marked before being saved: after a crash, a draft is looked up before it is saved again.
                 self.store.mark_applying([a.key for a, _ in writes.drafts if a.status == "planned"])
                 drafts = [d for _, d in writes.drafts]
                 self._group(outcomes, [a for a, _ in writes.drafts], partial(self.connector.save_drafts, drafts))
             for folder, group in writes.moves.items():
-                refs = [self._ref(a) for a in group]
-                if folder:
-                    self._group(outcomes, group, partial(self.connector.move, refs, folder))
-                else:
-                    self._group(outcomes, group, partial(self.connector.archive, refs))
+                refs = [self._ref(h) for h in group]
+                call = partial(self.connector.move, refs, folder) if folder else partial(self.connector.archive, refs)
+                self._settle_group(moved, group, call)
         except BaseException as exc:  # handed to the pass's thread with what was done before it
             error = exc
         try:
-            self.store.complete(self.client.id, self.account, outcomes)
+            settled = self.store.complete(self.client.id, self.account, outcomes, (in_place, moved))
         except BaseException as exc:  # not recorded: the actions stay planned and are redone, harmlessly
             if error is not None:
                 log.error("could not record the outcome of writes: %s", exc, extra={"account": self.account})
             return _Result([], error or exc)
-        return _Result(outcomes, error)
+        return _Result(outcomes, error, settled)
 
-    # -- grouping --------------------------------------------------------------
-
-    def _ref(self, a: PendingAction) -> MessageRef:
-        return MessageRef(self.account, a.folder, a.locator)
+    def _ref(self, item: _Held | PendingAction) -> MessageRef:
+        return MessageRef(self.account, item.folder, item.locator)
 
     def _group(self, outcomes: list[Outcome], group: Sequence[PendingAction], call: Callable[[], object]) -> None:
         """Run one connector call for a group of actions and record the outcome of each."""
@@ -353,71 +432,66 @@ class Applier:
         outcomes.extend(Outcome(a, "done") for a in group)
 
     @staticmethod
-    def _in_place(pending: Sequence[PendingAction]) -> dict[_Change, list[PendingAction]]:
-        """Labels, flag and read state, grouped into as few connector calls as possible.
+    def _settle_group(settled: Settled, group: Sequence[_Held], call: Callable[[], object]) -> None:
+        """Run one connector call for a group of held writes and note each message's outcome."""
+        try:
+            call()
+        except TransientError:
+            raise  # the pass stops; the actions stay planned and are redone next time
+        except ConnectorError as exc:
+            settled.failed.update((h.message_id, f"{type(exc).__name__}: {exc}") for h in group)
+            return
+        settled.done.extend(h.message_id for h in group)
+
+    # -- grouping --------------------------------------------------------------
+
+    @staticmethod
+    def _in_place(held: Sequence[_Held]) -> dict[_Change, list[_Held]]:
+        """The held changes, grouped into as few connector calls as possible.
 
         Either one call per distinct change (each message's labels, flag and
         read state together: each message is written once) or one call per
         label and per flag state (few calls when many messages carry
         different mixes of many labels), whichever makes fewer calls.
         """
-        per_message: dict[str, list[PendingAction]] = {}
-        for a in pending:
-            if a.kind in ("label", "flag", "mark_read"):
-                per_message.setdefault(a.message_key, []).append(a)
-        by_change: dict[_Change, list[PendingAction]] = {}
-        by_item: dict[_Change, list[PendingAction]] = {}
-        for acts in per_message.values():
-            labels: set[str] = set()
-            flagged: bool | None = None
-            read: bool | None = None
-            for a in acts:  # in rule order: a later rule's flag or read state wins
-                if a.kind == "label":
-                    labels.update(a.params["labels"])
-                elif a.kind == "flag":
-                    flagged = bool(a.params.get("on", True))
-                else:
-                    read = bool(a.params.get("on", True))
-            by_change.setdefault(_Change(tuple(sorted(labels)), flagged, read), []).extend(acts)
-            items = [_Change((label,)) for label in labels]
-            items += [_Change(flagged=flagged)] if flagged is not None else []
-            items += [_Change(read=read)] if read is not None else []
+        by_change: dict[_Change, list[_Held]] = {}
+        by_item: dict[_Change, list[_Held]] = {}
+        for h in held:
+            change = h.write
+            assert isinstance(change, _Change)
+            by_change.setdefault(change, []).append(h)
+        for change, group in by_change.items():
+            items = [_Change((label,)) for label in change.add_labels]
+            items += [_Change(flagged=change.flagged)] if change.flagged is not None else []
+            items += [_Change(read=change.read)] if change.read is not None else []
             for item in items:
-                by_item.setdefault(item, []).extend(acts)
+                by_item.setdefault(item, []).extend(group)
         return by_change if len(by_change) <= len(by_item) else by_item
 
-    def _apply_in_place(self, groups: dict[_Change, list[PendingAction]], outcomes: list[Outcome]) -> None:
+    def _apply_in_place(self, groups: dict[_Change, list[_Held]], settled: Settled) -> None:
         """One ``update_many`` for every group: a provider that can pipeline or batch does one round trip."""
         if not groups:
             return
         changes = list(groups.items())
         errors = self.connector.update_many(
-            [Update(self._refs(acts), c.add_labels, c.flagged, c.read) for c, acts in changes]
+            [Update([self._ref(h) for h in group], c.add_labels, c.flagged, c.read) for c, group in changes]
         )  # a TransientError stops the pass; the actions stay planned and are redone next time
-        failed: dict[str, str] = {}
-        involved: dict[str, PendingAction] = {}
-        for (_change, acts), error in zip(changes, errors, strict=True):
-            for a in acts:
+        failed: dict[int, str] = {}
+        involved: set[int] = set()
+        for (_change, group), error in zip(changes, errors, strict=True):
+            for h in group:
                 if error is not None:
-                    failed.setdefault(a.key, f"{type(error).__name__}: {error}")
-                involved[a.key] = a
-        for key, a in involved.items():
-            outcomes.append(Outcome(a, "failed", failed[key]) if key in failed else Outcome(a, "done"))
-
-    def _refs(self, actions: Sequence[PendingAction]) -> list[MessageRef]:
-        """One ref per message of these actions."""
-        seen: dict[str, MessageRef] = {}
-        for a in actions:
-            if a.message_key not in seen:
-                seen[a.message_key] = self._ref(a)
-        return list(seen.values())
+                    failed.setdefault(h.message_id, f"{type(error).__name__}: {error}")
+                involved.add(h.message_id)
+        settled.failed.update(failed)
+        settled.done.extend(mid for mid in involved if mid not in failed)
 
     @staticmethod
-    def _moves(pending: Sequence[PendingAction]) -> dict[str, list[PendingAction]]:
-        groups: dict[str, list[PendingAction]] = {}
-        for a in pending:
-            if a.kind in MOVES:
-                groups.setdefault(a.params.get("folder", "") if a.kind == "move" else "", []).append(a)
+    def _moves(held: Sequence[_Held]) -> dict[str, list[_Held]]:
+        groups: dict[str, list[_Held]] = {}
+        for h in held:
+            assert isinstance(h.write, str)
+            groups.setdefault(h.write, []).append(h)
         return groups
 
     # -- drafts and time ---------------------------------------------------------
@@ -490,3 +564,21 @@ class Applier:
             rule=a.rule,
         )
         return Outcome(a, "done", time=entry)
+
+
+def _pending(row: MessageRow, a: ActionRow) -> PendingAction:
+    """A planned action of a message being recorded, as the writer applies it (its id is filled in later)."""
+    return PendingAction(
+        a.key,
+        0,
+        row.key,
+        row.folder,
+        row.locator,
+        row.subject,
+        a.seq,
+        a.rule,
+        a.kind,
+        a.params,
+        a.status,
+        a.params_json,
+    )

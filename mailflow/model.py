@@ -132,6 +132,7 @@ class ChangeSet:
     cursor: SyncCursor
     reset: bool = False
     more: bool = False  # a limit cut the listing short: ask again from ``cursor``
+    folder_size: int | None = None  # messages in the folder when it was listed, if the server says
 
 
 @dataclass(frozen=True)

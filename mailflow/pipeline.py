@@ -7,20 +7,24 @@ The order of writes is what makes a crash at any point harmless:
    unless a rule needs the body), classified and run through the client's
    rules; the messages and their planned actions are recorded in one
    transaction, each action under an idempotency key.
-2. The actions are staged (a draft is built at once, while its original is in
-   memory) and flushed every ``apply_every`` (2,000) messages to
-   ``mailflow.applying.Applier``, which makes the writes on its own thread
-   while the pass plans on: one call per distinct change of keywords, flag
-   and read state (or one per label and flag state, whichever makes fewer
-   calls), drafts in one save, and, held over the folder (up to 10,000) and
-   applied last, one call per move destination. A server's cost per write
-   command grows with the mailbox, so few large commands beat many small
-   ones; moving last means the other actions still find each message where it
-   was. Drafts are marked ``applying`` before they are saved: after a crash,
-   a draft in that state is looked up by its key in Drafts before it is saved
-   again.
+2. The actions are staged and handed to ``mailflow.applying.Applier``, which
+   makes the writes on its own thread while the pass plans on. Drafts are
+   built at once, while the original is in memory, and saved every
+   ``apply_every`` (2,000) messages, in one save; they are marked
+   ``applying`` first, and after a crash a draft in that state is looked up
+   by its key in Drafts before it is saved again. Each message's keywords,
+   flag and read state become one held change and its move one held move
+   (about 100 bytes a message); they are written together once a fifth of
+   the folder is held (between 2,000 and ``write_every``, 10,000, messages)
+   and at the end of the folder: one call per distinct change (or per label
+   and flag state, whichever makes fewer calls), then one call per move
+   destination. A server's cost per write command grows with the folder
+   (Dovecot rescans a Maildir folder after a command renamed its files), so
+   a large folder gets few large commands; moving last means the other
+   actions still find each message where it was.
 3. Outcomes, time entries and audit rows are written in one transaction, once
-   the server has confirmed the writes.
+   the server has confirmed the writes (for a held change or move, the
+   database makes the audit rows from the ledger).
 4. A folder is listed a page (5,000 messages) at a time, and its sync cursor
    advances only once every message of the page is recorded.
 
@@ -48,12 +52,10 @@ from .message import Message
 from .model import ChangeSet, FetchedMessage, MessageRef
 from .report import AccountReport, MessageReport, describe
 from .rules import MatchContext, PlannedAction, RuleSet
-from .store import ActionRow, MessageRow, PendingAction, Store
+from .store import ActionRow, MessageRow, Store
 from .triage import classify
 
 log = logging.getLogger("mailflow.pipeline")
-
-_MAX_HELD_MOVES = 10_000
 
 
 def encode_params(action: PlannedAction) -> str:
@@ -95,6 +97,7 @@ class AccountPass:
         folders: Sequence[str] = ("INBOX",),
         batch_size: int = 250,
         apply_every: int = 2000,
+        write_every: int = 10_000,
         page_size: int = 5000,
         draft_grace: float = 1.0,
         keep_messages: int = 200,
@@ -110,12 +113,22 @@ class AccountPass:
         self.folders = list(folders)
         self.batch_size = batch_size
         self.apply_every = max(apply_every, batch_size)
+        self.write_every = max(write_every, self.apply_every)
         self.page_size = max(page_size, batch_size)
         self.keep_messages = keep_messages
         self.progress = progress
         self.reader = reader
         self.report = AccountReport(client=client.id, account=self.account)
-        self.applier = Applier(store, connector, rules, client, assistant, self.report, draft_grace=draft_grace)
+        self.applier = Applier(
+            store,
+            connector,
+            rules,
+            client,
+            assistant,
+            self.report,
+            draft_grace=draft_grace,
+            write_every=self.apply_every,
+        )
 
     # -- the pass ------------------------------------------------------------
 
@@ -165,9 +178,13 @@ class AccountPass:
                 changes = self.reader.changes(folder, cursor, limit=self.page_size)
             else:
                 changes = self.applier.call(partial(self.connector.changes, folder, cursor, limit=self.page_size))
+            if changes.folder_size is not None:
+                # Each write command costs a server about a rescan of the folder, and held
+                # writes wait for the end of the pass: hold a fifth of a large folder.
+                self.applier.write_every = min(max(changes.folder_size // 5, self.apply_every), self.write_every)
             self._sync_page(folder, changes)
-            # Moves are held over pages (one MOVE per destination), up to a bound.
-            self.applier.flush(moves=self.applier.held_moves >= _MAX_HELD_MOVES or not changes.more)
+            # Changes and moves are held over pages (few large write commands), up to ``write_every``.
+            self.applier.flush(final=not changes.more)
             # Stored by the writer thread after the page's records: never ahead of what is recorded.
             self.applier.enqueue(partial(self.store.set_cursor, self.account, changes.cursor))
             cursor = changes.cursor
@@ -187,7 +204,7 @@ class AccountPass:
             # Group commit: flush when the writer is free (and enough is staged to be worth a
             # round of commands), or when the stage is full.
             if unapplied >= self.apply_every or (unapplied >= self.apply_every // 4 and self.applier.idle):
-                self.applier.flush(moves=False)
+                self.applier.flush()
                 unapplied = 0
             if self.progress:
                 self.progress(size)
@@ -209,7 +226,6 @@ class AccountPass:
         keys = [m.key for _, m in parsed]
         known = self.store.known_keys(self.account, keys) | self.applier.recording(keys)
         rows: list[MessageRow] = []
-        pending: list[list[PendingAction]] = []
         originals: dict[str, Message] = {}
         relocated: list[tuple[str, str, str]] = []
         for ref, msg in parsed:
@@ -221,29 +237,7 @@ class AccountPass:
             row = self._plan(ref, msg)
             rows.append(row)
             originals[msg.key] = msg
-            # message_id is filled in by the writer thread once the row is inserted.
-            pending.append(
-                [
-                    PendingAction(
-                        a.key,
-                        0,
-                        row.key,
-                        row.folder,
-                        row.locator,
-                        row.subject,
-                        a.seq,
-                        a.rule,
-                        a.kind,
-                        a.params,
-                        a.status,
-                        a.params_json,
-                    )
-                    for a in row.actions
-                    if a.status == "planned"
-                ]
-            )
-        self.applier.record(rows, pending, relocated)
-        self.applier.stage([a for actions in pending for a in actions], originals)
+        self.applier.add(rows, relocated, originals)
 
     def _plan(self, ref: MessageRef, msg: Message) -> MessageRow:
         """Classify and evaluate one message; a failure quarantines it with the reason."""

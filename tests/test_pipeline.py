@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,9 @@ from sqlalchemy import select
 
 from connectors.maildir import MaildirConnector
 from mailflow.drafting import Person
-from mailflow.errors import StoreError, TransientError
+from mailflow.errors import ConnectorError, StoreError, TransientError
 from mailflow.message import Message
-from mailflow.model import MessageRef
+from mailflow.model import ChangeSet, MessageRef, SyncCursor, Update
 from mailflow.pipeline import AccountPass
 from mailflow.rules import load_rules
 from mailflow.store import MessageRow, Store, open_store
@@ -235,3 +236,87 @@ def test_batches_are_recorded_together_up_to_record_every_and_always_before_thei
     assert without_drafts(snapshot(mailbox)) == without_drafts(snapshot(twin))
     with store.engine.connect() as conn:
         assert conn.execute(select(actions.c.status).where(actions.c.status != "done")).all() == []
+
+
+class CountsUpdates(MaildirConnector):
+    """A mailbox that remembers how many messages each ``update_many`` call changed.
+
+    ``folder_size`` makes it report a folder that size when listed, as an
+    IMAP server reports EXISTS.
+    """
+
+    def __init__(self, root: Path, account: str, folder_size: int | None = None) -> None:
+        super().__init__(root, account)
+        self.folder_size = folder_size
+        self.calls: list[int] = []
+
+    def changes(self, folder: str, cursor: SyncCursor | None, limit: int | None = None) -> ChangeSet:
+        listed = super().changes(folder, cursor, limit)
+        return replace(listed, folder_size=self.folder_size or listed.folder_size)
+
+    def update_many(self, updates: Sequence[Update]) -> list[ConnectorError | None]:
+        self.calls.append(len({r.locator for u in updates for r in u.refs}))
+        return super().update_many(updates)
+
+
+def test_in_a_large_folder_changes_are_held_up_to_write_every_and_written_together(
+    mailbox: Path, store: Store, rules_path: Path, twin: Path, tmp_path: Path
+) -> None:
+    small = tmp_path / "small"
+    shutil.copytree(mailbox, small)
+    large = CountsUpdates(mailbox, "dana", folder_size=50_000)
+    AccountPass(store, large, load_rules(rules_path), DANA, SAM, batch_size=2, apply_every=2).run()
+    assert large.calls == [4], "the four messages that get keywords or flags are written in one call, at the end"
+    assert without_drafts(snapshot(mailbox)) == without_drafts(snapshot(twin))
+
+    rounds = CountsUpdates(small, "dana", folder_size=50_000)
+    step = AccountPass(
+        open_store(f"sqlite:///{tmp_path / 'small.db'}"),
+        rounds,
+        load_rules(rules_path),
+        DANA,
+        SAM,
+        batch_size=2,
+        apply_every=2,
+        write_every=2,
+    )
+    step.run()
+    assert len(rounds.calls) >= 2 and sum(rounds.calls) == 4, "with write_every=2 they are written in rounds"
+    assert without_drafts(snapshot(small)) == without_drafts(snapshot(twin))
+
+
+class RefusesUrgent(MaildirConnector):
+    """A mailbox that refuses to set the Urgent label (as a server refuses a keyword it cannot store)."""
+
+    def update_many(self, updates: Sequence[Update]) -> list[ConnectorError | None]:
+        ok = [u for u in updates if "Urgent" not in u.add_labels]
+        answers = iter(super().update_many(ok))
+        refused = ConnectorError("keyword Urgent not permitted")
+        return [next(answers) if "Urgent" not in u.add_labels else refused for u in updates]
+
+
+def test_a_refused_change_fails_that_messages_changes_with_the_reason_and_nothing_else(
+    mailbox: Path, store: Store, rules_path: Path
+) -> None:
+    step = AccountPass(store, RefusesUrgent(mailbox, "dana"), load_rules(rules_path), DANA, SAM, batch_size=2)
+    step.run()
+    failed = [r for r in store.audit_rows("dana") if r["outcome"] == "failed"]
+    assert {(r["kind"], r["detail"]) for r in failed} == {
+        ("label", "ConnectorError: keyword Urgent not permitted"),
+        ("flag", "ConnectorError: keyword Urgent not permitted"),
+    }
+    assert step.report.failed == len(failed)
+    with store.engine.connect() as conn:
+        statuses = dict(conn.execute(select(actions.c.key, actions.c.status)).all())
+        quarantined = set(conn.execute(select(messages.c.key).where(messages.c.status == "quarantined")).scalars())
+        in_place = set(
+            conn.execute(
+                select(actions.c.key)
+                .join(messages, messages.c.id == actions.c.message_id)
+                .where(messages.c.key.in_(quarantined), actions.c.kind.in_(("label", "flag", "mark_read")))
+            ).scalars()
+        )
+    assert quarantined == {"mid:<p1@example.com>", "mid:<p5@example.com>"}, "the two VIP messages"
+    assert {r["action_key"] for r in failed} == {k for k, s in statuses.items() if s == "failed"} == in_place
+    done = [r for r in store.audit_rows("dana") if r["outcome"] == "done"]
+    assert {r["kind"] for r in done} >= {"label", "move", "mark_read", "draft_reply", "log_time"}

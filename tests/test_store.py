@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from mailflow.errors import StoreError
 from mailflow.model import SyncCursor
-from mailflow.store import ActionRow, MessageRow, Outcome, Store, TimeRow, open_store
+from mailflow.store import ActionRow, MessageRow, Outcome, Settled, Store, TimeRow, open_store
 from mailflow.store.engine import HEAD, current_revision, normalise_url
-from mailflow.store.tables import messages
+from mailflow.store.tables import actions, messages
 
 
 @pytest.fixture
@@ -144,6 +144,49 @@ def test_a_failed_action_quarantines_its_message_with_the_reason(store: Store) -
     store.complete("dana", "dana", [Outcome(pending, "failed", "NotFound: no such folder")])
     [q] = store.quarantined()
     assert q["reason"] == "label failed: NotFound: no such folder"
+
+
+def test_settled_messages_get_every_open_action_of_the_kinds_marked_with_audit_rows_from_the_ledger(
+    store: Store,
+) -> None:
+    rows = [row(n, actions=2) for n in range(3)]
+    for r in rows:
+        r.actions.append(ActionRow(f"k{r.key}-move", 2, "file it", "move", {"folder": "Archive/2026"}))
+    rows[2].actions[0].status = "skipped"  # not open: left alone
+    store.record(rows)
+    ids = [r.id or 0 for r in rows]
+    settled = Settled(("label", "flag", "mark_read"), done=[ids[0], ids[2]], failed={ids[1]: "NotFound: gone"})
+    completed = store.complete("dana", "dana", [], [settled])
+
+    assert completed.done == {"label": 3} and completed.failed == 2
+    with store.engine.connect() as conn:
+        status = dict(conn.execute(select(actions.c.key, actions.c.status)).all())
+    assert status["k0-0"] == status["k0-1"] == status["k2-1"] == "done"
+    assert status["k1-0"] == status["k1-1"] == "failed"
+    assert status["k2-0"] == "skipped"
+    assert {k: v for k, v in status.items() if k.endswith("-move")} == dict.fromkeys(
+        (f"kmid:<{n}@x>-move" for n in range(3)), "planned"
+    ), "moves are another kind: untouched"
+    audit = {r["action_key"]: r for r in store.audit_rows("dana")}
+    assert set(audit) == {"k0-0", "k0-1", "k1-0", "k1-1", "k2-1"}
+    one = audit["k1-0"]
+    assert (one["message_key"], one["subject"], one["rule"], one["kind"], one["params"]) == (
+        "mid:<1@x>",
+        "subject 1",
+        "rule",
+        "label",
+        {"labels": ["A"]},
+    )
+    assert (one["outcome"], one["detail"], audit["k0-0"]["detail"]) == ("failed", "NotFound: gone", None)
+    assert one["at"].tzinfo is not None
+    with store.engine.connect() as conn:
+        finished = dict(conn.execute(select(messages.c.key, messages.c.status)).all())
+    assert finished == dict.fromkeys(("mid:<0@x>", "mid:<1@x>", "mid:<2@x>"), "planned"), "their moves are open"
+
+    store.complete("dana", "dana", [], [Settled(("move", "archive"), done=ids)])
+    with store.engine.connect() as conn:
+        finished = dict(conn.execute(select(messages.c.key, messages.c.status)).all())
+    assert finished == {"mid:<0@x>": "done", "mid:<1@x>": "quarantined", "mid:<2@x>": "done"}
 
 
 def test_a_plain_postgresql_url_gets_the_psycopg_driver() -> None:

@@ -7,6 +7,7 @@ time entry and its audit row.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
@@ -19,13 +20,15 @@ from sqlalchemy import (
     bindparam,
     func,
     insert,
+    literal,
+    null,
     select,
     update,
 )
 
 from ..model import SyncCursor
 from .bulk import Bulk
-from .tables import actions, audit, cursors, messages, time_entries
+from .tables import UTCDateTime, actions, audit, cursors, messages, time_entries
 
 _CHUNK = 500  # values per IN (...) list: well under every backend's parameter limit
 T = TypeVar("T")
@@ -107,6 +110,29 @@ class Outcome:
     status: str  # done | failed | skipped
     detail: str | None = None
     time: TimeRow | None = None
+
+
+@dataclass(slots=True)
+class Settled:
+    """How the planned actions of some kinds went on some messages, decided per message.
+
+    A message's keywords, flag and read state are written together, as is
+    its move: the outcome is the message's, for all its planned actions of
+    ``kinds``. The store finds those actions itself, so the pass need not
+    hold them in memory until the write.
+    """
+
+    kinds: tuple[str, ...]
+    done: list[int] = field(default_factory=list)  # message ids
+    failed: dict[int, str] = field(default_factory=dict)  # message id -> what went wrong
+
+
+@dataclass(slots=True)
+class Completed:
+    """What ``Store.complete`` recorded for settled messages: actions done by kind, and failed."""
+
+    done: Counter[str] = field(default_factory=Counter)
+    failed: int = 0
 
 
 class Store:
@@ -294,47 +320,112 @@ class Store:
                     .values(status="applying", updated_at=_now())
                 )
 
-    def complete(self, client: str, account: str, outcomes: Sequence[Outcome]) -> None:
-        """Record outcomes, their time entries and audit rows, and finish messages, in one transaction."""
-        if not outcomes:
-            return
+    def complete(
+        self, client: str, account: str, outcomes: Sequence[Outcome], settled: Sequence[Settled] = ()
+    ) -> Completed:
+        """Record outcomes, their time entries and audit rows, and finish messages, in one transaction.
+
+        ``outcomes`` are single actions; ``settled`` are messages whose
+        planned actions of some kinds all went one way (their audit rows are
+        made from the ledger, by the database).
+        """
+        completed = Completed()
+        if not outcomes and not any(s.done or s.failed for s in settled):
+            return completed
         now = _now()
         with self.engine.begin() as conn:
-            b = self._bulk(actions)
-            at = b.processor("updated_at")(now)
-            by_status: dict[tuple[str, str | None], list[str]] = {}
-            for o in outcomes:
-                by_status.setdefault((o.status, o.detail), []).append(o.action.key)
-            for (status, detail), keys in by_status.items():
-                b.update_in(conn, {"status": status, "result": detail, "updated_at": at}, "key", keys)
-            times = [o.time for o in outcomes if o.time is not None and o.status == "done"]
-            if times:
-                b = self._bulk(time_entries)
-                when = b.processor("at")
-                b.insert(conn, _TIME_FIELDS, [tuple(_time_values(t, when)) for t in times])
-            b = self._bulk(audit)
-            params, at = b.processor("params"), b.processor("at")(now)
-            b.insert(
-                conn,
-                _AUDIT_COLUMNS,
-                [
-                    (
-                        at,
-                        client,
-                        account,
-                        o.action.message_key,
-                        (o.action.subject or "")[:1000],
-                        o.action.rule,
-                        o.action.key,
-                        o.action.kind,
-                        o.action.params_json or params(o.action.params),
-                        o.status,
-                        o.detail,
+            finished: set[int] = {o.action.message_id for o in outcomes}
+            if outcomes:
+                self._complete_outcomes(conn, client, account, outcomes, now)
+            for s in settled:
+                self._settle(conn, client, account, s, now, completed)
+                finished.update(s.done)
+                finished.update(s.failed)
+            self._finish_messages(conn, sorted(finished), now)
+        return completed
+
+    def _complete_outcomes(
+        self, conn: Connection, client: str, account: str, outcomes: Sequence[Outcome], now: datetime
+    ) -> None:
+        b = self._bulk(actions)
+        at = b.processor("updated_at")(now)
+        by_status: dict[tuple[str, str | None], list[str]] = {}
+        for o in outcomes:
+            by_status.setdefault((o.status, o.detail), []).append(o.action.key)
+        for (status, detail), keys in by_status.items():
+            b.update_in(conn, {"status": status, "result": detail, "updated_at": at}, "key", keys)
+        times = [o.time for o in outcomes if o.time is not None and o.status == "done"]
+        if times:
+            b = self._bulk(time_entries)
+            when = b.processor("at")
+            b.insert(conn, _TIME_FIELDS, [tuple(_time_values(t, when)) for t in times])
+        b = self._bulk(audit)
+        params, at = b.processor("params"), b.processor("at")(now)
+        b.insert(
+            conn,
+            _AUDIT_COLUMNS,
+            [
+                (
+                    at,
+                    client,
+                    account,
+                    o.action.message_key,
+                    (o.action.subject or "")[:1000],
+                    o.action.rule,
+                    o.action.key,
+                    o.action.kind,
+                    o.action.params_json or params(o.action.params),
+                    o.status,
+                    o.detail,
+                )
+                for o in outcomes
+            ],
+        )
+
+    def _settle(
+        self, conn: Connection, client: str, account: str, s: Settled, now: datetime, completed: Completed
+    ) -> None:
+        """Mark the open actions of ``s.kinds`` on these messages done or failed, each with its audit row."""
+        by_detail: dict[str, list[int]] = {}
+        for mid, why in s.failed.items():
+            by_detail.setdefault(why, []).append(mid)
+        groups: list[tuple[str, str | None, list[int]]] = [("done", None, s.done)]
+        groups += [("failed", why, ids) for why, ids in by_detail.items()]
+        for status, detail, ids in groups:
+            for chunk in _chunks(ids):
+                where = (
+                    actions.c.message_id.in_(chunk),
+                    actions.c.kind.in_(s.kinds),
+                    actions.c.status.in_(("planned", "applying")),
+                )
+                for kind, count in conn.execute(
+                    select(actions.c.kind, func.count()).where(*where).group_by(actions.c.kind)
+                ):
+                    if status == "done":
+                        completed.done[kind] += count
+                    else:
+                        completed.failed += count
+                conn.execute(
+                    insert(audit).from_select(
+                        _AUDIT_COLUMNS,
+                        select(
+                            literal(now, UTCDateTime()),
+                            literal(client),
+                            literal(account),
+                            messages.c.key,
+                            messages.c.subject,
+                            actions.c.rule,
+                            actions.c.key,
+                            actions.c.kind,
+                            actions.c.params,
+                            literal(status),
+                            literal(detail) if detail is not None else null(),
+                        )
+                        .select_from(actions.join(messages, messages.c.id == actions.c.message_id))
+                        .where(*where),
                     )
-                    for o in outcomes
-                ],
-            )
-            self._finish_messages(conn, sorted({o.action.message_id for o in outcomes}), now)
+                )
+                conn.execute(update(actions).where(*where).values(status=status, result=detail, updated_at=now))
 
     def _bulk(self, table: Table) -> Bulk:
         bulk = self._bulks.get(table.name)
