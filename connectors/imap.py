@@ -388,6 +388,7 @@ class ImapConnector(ImapSession):
                         return
                     if self._moves():
                         client.move(uid_set(wanted), dest)  # UIDs already gone are ignored by the server
+                        _drop_expunges(client)
                         return
                     # Only what is still here (and not already moved by COPY+\Deleted).
                     present = cast(list[int], client.search(["UID", uid_set(wanted), "UNDELETED"]))
@@ -398,6 +399,7 @@ class ImapConnector(ImapSession):
                     client.add_flags(uid_set(uids), [DELETED], silent=True)
                     if "UIDPLUS" in self._capabilities:
                         client.uid_expunge(uid_set(uids))
+                        _drop_expunges(client)
                     # Without UIDPLUS a plain EXPUNGE would also remove messages the
                     # user deleted; the moved ones stay \Deleted (hidden by clients).
 
@@ -502,6 +504,11 @@ def _store_items(owner: int, refs: Sequence[MessageRef], add: list[bytes], remov
                 if flags:
                     items.append(_StoreItem(owner, folder, chunk, verb + b" (" + b" ".join(flags) + b")"))
     return items
+
+
+def _drop_expunges(client: Any) -> None:
+    """Forget the ``* N EXPUNGE`` responses of a move: imaplib keeps every one (50,000 moves: about 2 MB)."""
+    client._imap.untagged_responses.pop("EXPUNGE", None)
 
 
 def _expand_uid_set(text: str) -> list[int]:

@@ -473,8 +473,13 @@ class Applier:
         if not groups:
             return
         changes = list(groups.items())
+        refs: dict[int, MessageRef] = {}  # one per message, shared by the groups it is in
+        for group in groups.values():
+            for h in group:
+                if h.message_id not in refs:
+                    refs[h.message_id] = self._ref(h)
         errors = self.connector.update_many(
-            [Update([self._ref(h) for h in group], c.add_labels, c.flagged, c.read) for c, group in changes]
+            [Update([refs[h.message_id] for h in group], c.add_labels, c.flagged, c.read) for c, group in changes]
         )  # a TransientError stops the pass; the actions stay planned and are redone next time
         failed: dict[int, str] = {}
         involved: set[int] = set()

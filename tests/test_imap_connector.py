@@ -289,6 +289,8 @@ def test_move_to_a_new_folder_creates_it_and_a_repeated_move_is_a_no_op(
     assert len(uids_in(dovecot_server, imap_user, "INBOX")) == 1
     with dovecot_server.imap_client(imap_user) as client:
         assert "Clients/Acme" in [name for _flags, _sep, name in client.list_sub_folders()]
+    # imaplib keeps every untagged response it is not asked for: a long pass would hoard the EXPUNGEs.
+    assert "EXPUNGE" not in connector._client._imap.untagged_responses
 
 
 def test_archive_goes_to_the_special_use_archive_folder(

@@ -78,7 +78,7 @@ class Bulk:
             return
         per = max(1, min(_ROWS_PER_STATEMENT, self._max_params // len(columns)))
         start = 0
-        for size in _sizes(len(rows), per):
+        for size in statement_sizes(len(rows), per):
             chunk = rows[start : start + size]
             start += size
             conn.exec_driver_sql(self.insert_sql(columns, size), tuple(v for row in chunk for v in row))
@@ -89,7 +89,7 @@ class Bulk:
         per = max(1, min(_ROWS_PER_STATEMENT, self._max_params - len(names)))
         sets = ", ".join(f"{self._quote(c)} = {self._mark}" for c in names)
         start = 0
-        for size in _sizes(len(keys), per):
+        for size in statement_sizes(len(keys), per):
             chunk = keys[start : start + size]
             start += size
             marks = ", ".join(self._mark for _ in chunk)
@@ -97,7 +97,7 @@ class Bulk:
             conn.exec_driver_sql(sql, (*values.values(), *chunk))
 
 
-def _sizes(total: int, per: int) -> list[int]:
+def statement_sizes(total: int, per: int) -> list[int]:
     """Statement sizes covering ``total`` rows: full ones of ``per``, then powers of two.
 
     The driver keeps prepared statements by their text; a handful of sizes keeps
