@@ -128,6 +128,7 @@ class Applier:
         draft_grace: float = 1.0,
         in_flight: int = 3,
         record_every: int = 1000,
+        min_round: int = 2000,
         write_every: int = 10_000,
         move_every: int = 10_000,
     ) -> None:
@@ -145,8 +146,10 @@ class Applier:
         self._recording: set[str] = set()  # message keys whose record job has not been harvested
         self._unrecorded: list[tuple[Sequence[MessageRow], Sequence[_Filled], Relocations]] = []
         self.record_every = record_every
+        self.min_round = min(min_round, write_every)
         self.write_every = write_every
         self.move_every = move_every
+        self.round = self.min_round  # held changes per write round, for the folder being synced
         self._staged = _Staged()
         self._held_in_place: list[_Held] = []
         self._held_moves: list[_Held] = []
@@ -269,7 +272,7 @@ class Applier:
             by_message.setdefault(a.message_id, []).append(a)
         for mid, actions in by_message.items():
             self._hold(actions, mid, actions[0].folder, actions[0].locator)
-        self._stage_others([a for a in pending if a.kind not in IN_PLACE and a.kind not in MOVES], None)
+        self._stage_others(pending, None)
         self.flush(final=True)
 
     def _hold(self, actions: Sequence[_Planned], message_id: int, folder: str, locator: str) -> list[_Held]:
@@ -300,6 +303,8 @@ class Applier:
     def _stage_others(self, pending: Sequence[PendingAction], originals: Mapping[str, Message] | None) -> None:
         """Stage time entries and drafts (built now, while the originals are at hand) for the next flush.
 
+        Other kinds are ignored: ``_hold`` holds them.
+
         ``originals`` maps message keys to their parsed messages; a draft whose
         original is missing there is fetched again.
         """
@@ -318,8 +323,8 @@ class Applier:
     def flush(self, *, final: bool = False) -> None:
         """Queue the staged drafts and outcomes as one group of writes, with the held writes when due.
 
-        Held changes go when ``final`` or once ``write_every`` messages' are
-        held (the pass sets it from the folder's size), held moves when
+        Held changes go when ``final`` or once ``round`` messages' are held
+        (see ``fit_rounds``), held moves when
         ``final`` or once ``move_every`` are held, each time with the held
         changes (so a message's keywords are always set before it moves). On
         a Maildir server a write command costs about a rescan of the folder
@@ -333,12 +338,22 @@ class Applier:
         moves: dict[str, list[_Held]] = {}
         if final or len(self._held_moves) >= self.move_every:
             moves, self._held_moves = self._moves(self._held_moves), []
-        if final or moves or len(self._held_in_place) >= self.write_every:
+        if final or moves or len(self._held_in_place) >= self.round:
             in_place, self._held_in_place = self._in_place(self._held_in_place), []
             self._changes.clear()
         if not (in_place or staged.drafts or staged.ready or moves):
             return
         self._enqueue(partial(self._write, _Writes(in_place, staged.drafts, moves, staged.ready)))
+
+    def fit_rounds(self, folder_size: int) -> None:
+        """Size the write rounds for a folder of ``folder_size`` messages: a fifth of it, within bounds.
+
+        Each write command costs a Maildir server about a rescan of the
+        folder, and what is held waits for the end of the pass: a large
+        folder gets rounds of up to ``write_every``, a small one of
+        ``min_round``.
+        """
+        self.round = min(max(folder_size // 5, self.min_round), self.write_every)
 
     def harvest(self, *, block: bool = False) -> None:
         """Take the results of finished jobs (of all of them with ``block``); re-raise a job's failure."""
@@ -420,28 +435,20 @@ class Applier:
     def _ref(self, item: _Held | PendingAction) -> MessageRef:
         return MessageRef(self.account, item.folder, item.locator)
 
-    def _group(self, outcomes: list[Outcome], group: Sequence[PendingAction], call: Callable[[], object]) -> None:
+    @staticmethod
+    def _group(outcomes: list[Outcome], group: Sequence[PendingAction], call: Callable[[], object]) -> None:
         """Run one connector call for a group of actions and record the outcome of each."""
-        try:
-            call()
-        except TransientError:
-            raise  # the pass stops; the actions stay planned and are redone next time
-        except ConnectorError as exc:
-            outcomes.extend(Outcome(a, "failed", f"{type(exc).__name__}: {exc}") for a in group)
-            return
-        outcomes.extend(Outcome(a, "done") for a in group)
+        why = _attempt(call)
+        outcomes.extend(Outcome(a, "done") if why is None else Outcome(a, "failed", why) for a in group)
 
     @staticmethod
     def _settle_group(settled: Settled, group: Sequence[_Held], call: Callable[[], object]) -> None:
         """Run one connector call for a group of held writes and note each message's outcome."""
-        try:
-            call()
-        except TransientError:
-            raise  # the pass stops; the actions stay planned and are redone next time
-        except ConnectorError as exc:
-            settled.failed.update((h.message_id, f"{type(exc).__name__}: {exc}") for h in group)
-            return
-        settled.done.extend(h.message_id for h in group)
+        why = _attempt(call)
+        if why is None:
+            settled.done.extend(h.message_id for h in group)
+        else:
+            settled.failed.update((h.message_id, why) for h in group)
 
     # -- grouping --------------------------------------------------------------
 
@@ -482,14 +489,12 @@ class Applier:
             [Update([refs[h.message_id] for h in group], c.add_labels, c.flagged, c.read) for c, group in changes]
         )  # a TransientError stops the pass; the actions stay planned and are redone next time
         failed: dict[int, str] = {}
-        involved: set[int] = set()
         for (_change, group), error in zip(changes, errors, strict=True):
-            for h in group:
-                if error is not None:
-                    failed.setdefault(h.message_id, f"{type(error).__name__}: {error}")
-                involved.add(h.message_id)
+            if error is not None:
+                for h in group:
+                    failed.setdefault(h.message_id, _describe(error))
         settled.failed.update(failed)
-        settled.done.extend(mid for mid in involved if mid not in failed)
+        settled.done.extend(mid for mid in refs if mid not in failed)
 
     @staticmethod
     def _moves(held: Sequence[_Held]) -> dict[str, list[_Held]]:
@@ -527,10 +532,10 @@ class Applier:
                     include_quote=bool(a.params.get("quote", True)),
                 )
             except MailflowError as exc:
-                outcomes.append(Outcome(a, "failed", f"{type(exc).__name__}: {exc}"))
+                outcomes.append(Outcome(a, "failed", _describe(exc)))
                 continue
             except Exception as exc:  # a broken original must not stop the others
-                outcomes.append(Outcome(a, "failed", f"cannot build the reply: {type(exc).__name__}: {exc}"))
+                outcomes.append(Outcome(a, "failed", f"cannot build the reply: {_describe(exc)}"))
                 continue
             built.append((a, draft))
         return built
@@ -569,6 +574,25 @@ class Applier:
             rule=a.rule,
         )
         return Outcome(a, "done", time=entry)
+
+
+def _attempt(call: Callable[[], object]) -> str | None:
+    """Run one connector call; what went wrong, or None. A ``TransientError`` stops the pass instead.
+
+    The actions stay planned and are redone next time.
+    """
+    try:
+        call()
+    except TransientError:
+        raise
+    except ConnectorError as exc:
+        return _describe(exc)
+    return None
+
+
+def _describe(exc: BaseException) -> str:
+    """An error as an action's outcome shows it."""
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _pending(row: MessageRow, a: ActionRow) -> PendingAction:

@@ -113,7 +113,6 @@ class AccountPass:
         self.folders = list(folders)
         self.batch_size = batch_size
         self.apply_every = max(apply_every, batch_size)
-        self.write_every = max(write_every, self.apply_every)
         self.page_size = max(page_size, batch_size)
         self.keep_messages = keep_messages
         self.progress = progress
@@ -127,7 +126,8 @@ class AccountPass:
             assistant,
             self.report,
             draft_grace=draft_grace,
-            write_every=self.apply_every,
+            min_round=self.apply_every,
+            write_every=max(write_every, self.apply_every),
         )
 
     # -- the pass ------------------------------------------------------------
@@ -179,11 +179,9 @@ class AccountPass:
             else:
                 changes = self.applier.call(partial(self.connector.changes, folder, cursor, limit=self.page_size))
             if changes.folder_size is not None:
-                # Each write command costs a server about a rescan of the folder, and held
-                # writes wait for the end of the pass: hold a fifth of a large folder.
-                self.applier.write_every = min(max(changes.folder_size // 5, self.apply_every), self.write_every)
+                self.applier.fit_rounds(changes.folder_size)
             self._sync_page(folder, changes)
-            # Changes and moves are held over pages (few large write commands), up to ``write_every``.
+            # Changes and moves are held over pages (few large write commands): see Applier.flush.
             self.applier.flush(final=not changes.more)
             # Stored by the writer thread after the page's records: never ahead of what is recorded.
             self.applier.enqueue(partial(self.store.set_cursor, self.account, changes.cursor))

@@ -22,17 +22,18 @@ PostgreSQL's driver pipelines ``executemany`` and gets it as it is.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Table
 from sqlalchemy.engine import Dialect
 
 from ..errors import StoreError
 
-__all__ = ["Bulk"]
+__all__ = ["Bulk", "statement_chunks"]
 
 _ROWS_PER_STATEMENT = 64
+T = TypeVar("T")
 
 
 def _placeholder(dialect: Dialect) -> str:
@@ -77,31 +78,34 @@ class Bulk:
             conn.exec_driver_sql(self.insert_sql(columns), list(rows))
             return
         per = max(1, min(_ROWS_PER_STATEMENT, self._max_params // len(columns)))
-        start = 0
-        for size in statement_sizes(len(rows), per):
-            chunk = rows[start : start + size]
-            start += size
-            conn.exec_driver_sql(self.insert_sql(columns, size), tuple(v for row in chunk for v in row))
+        for chunk in statement_chunks(rows, per):
+            conn.exec_driver_sql(self.insert_sql(columns, len(chunk)), tuple(v for row in chunk for v in row))
 
     def update_in(self, conn: Connection, values: Mapping[str, Any], key: str, keys: Sequence[Any]) -> None:
         """``UPDATE ... SET values WHERE key IN keys``, in lists the backend accepts."""
         names = list(values)
         per = max(1, min(_ROWS_PER_STATEMENT, self._max_params - len(names)))
         sets = ", ".join(f"{self._quote(c)} = {self._mark}" for c in names)
-        start = 0
-        for size in statement_sizes(len(keys), per):
-            chunk = keys[start : start + size]
-            start += size
+        for chunk in statement_chunks(keys, per):
             marks = ", ".join(self._mark for _ in chunk)
             sql = f"UPDATE {self._quote(self.table.name)} SET {sets} WHERE {self._quote(key)} IN ({marks})"
             conn.exec_driver_sql(sql, (*values.values(), *chunk))
 
 
+def statement_chunks(items: Sequence[T], per: int) -> Iterator[Sequence[T]]:
+    """``items`` in consecutive slices of the ``statement_sizes`` lengths."""
+    start = 0
+    for size in statement_sizes(len(items), per):
+        yield items[start : start + size]
+        start += size
+
+
 def statement_sizes(total: int, per: int) -> list[int]:
     """Statement sizes covering ``total`` rows: full ones of ``per``, then powers of two.
 
-    The driver keeps prepared statements by their text; a handful of sizes keeps
-    that cache (and its memory: a prepared 64-row INSERT is tens of KB) small.
+    The driver keeps prepared statements by their text (SQLite's keeps 128); a
+    handful of sizes keeps that cache (and its memory: a prepared 64-row INSERT,
+    or an ``IN`` list of hundreds of values, is tens of KB) small.
     """
     sizes = [per] * (total // per)
     rest = total % per

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 
 from ..model import SyncCursor
-from .bulk import Bulk, statement_sizes
+from .bulk import Bulk, statement_chunks
 from .tables import UTCDateTime, actions, audit, cursors, messages, time_entries
 
 _CHUNK = 500  # values per IN (...) list: well under every backend's parameter limit
@@ -35,16 +35,8 @@ T = TypeVar("T")
 
 
 def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
-    """``items`` in lists of ``_CHUNK``, then of powers of two.
-
-    SQLite's driver keeps up to 128 prepared statements by their text, and a
-    statement with an ``IN`` list of a few hundred values is large: a handful
-    of list lengths keeps that cache from filling with one of each length.
-    """
-    start = 0
-    for size in statement_sizes(len(items), _CHUNK):
-        yield items[start : start + size]
-        start += size
+    """``items`` in ``IN`` lists of ``_CHUNK``, then of powers of two (few statement texts: see ``bulk``)."""
+    return statement_chunks(items, _CHUNK)
 
 
 def _now() -> datetime:
