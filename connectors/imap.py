@@ -30,10 +30,13 @@ never logged nor put in a message.
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import logging
 import re
 import ssl
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from typing import Any, NamedTuple, cast
@@ -49,7 +52,7 @@ from mailflow.errors import (
 from mailflow.model import ChangeSet, Draft, FetchedMessage, Flag, MessageRef, SyncCursor, Update
 
 from .base import group_by_folder
-from .imap_session import ImapSession, T, _is_missing_folder, _text
+from .imap_session import _CONNECTION_ERRORS, ImapSession, T, _is_missing_folder, _text
 from .imap_wire import fetch_bodies, run_pipelined
 
 __all__ = ["DRAFT_KEY_HEADER", "ImapConnector", "keyword_for", "make_locator", "parse_locator", "uid_set"]
@@ -161,6 +164,56 @@ class ImapConnector(ImapSession):
         return self.use_move is not False and "MOVE" in self._capabilities
 
     # -- listing -----------------------------------------------------------
+
+    # -- IDLE ----------------------------------------------------------------
+
+    def idle_wait(
+        self,
+        folder: str,
+        seconds: float,
+        stop: threading.Event | None = None,
+        started: threading.Event | None = None,
+    ) -> bool:
+        """Wait in IDLE (RFC 2177) on ``folder`` for up to ``seconds``: True as soon as new mail is reported.
+
+        Returns False when the time is up (the caller re-issues it: servers may
+        drop an IDLE after 30 minutes) or when ``stop`` is set, which is looked
+        at every second. ``started`` is set each time the IDLE command is
+        accepted. After a ``BYE`` (the server closing the connection) or a
+        dropped connection it reconnects and returns True (mail may have come
+        meanwhile); if it cannot, ``TransientError``. A server without IDLE
+        raises ``PermanentError``.
+        """
+        if "IDLE" not in self.capabilities:
+            raise PermanentError(f"{self._where()}: the server does not offer IDLE")
+
+        calls = 0
+
+        def op(client: Any) -> bool:
+            nonlocal calls
+            calls += 1
+            if calls > 1:
+                return True  # reconnected: mail may have come while the connection was down
+            self._select(client, folder, readonly=True)
+            deadline = time.monotonic() + seconds
+            client.idle()
+            if started is not None:
+                started.set()
+            try:
+                while True:
+                    left = deadline - time.monotonic()
+                    if left <= 0 or (stop is not None and stop.is_set()):
+                        return False
+                    for response in client.idle_check(timeout=min(1.0, left)):
+                        if response and response[0] == b"BYE":
+                            raise imaplib.IMAP4.abort(f"the server ended the session: {_text(response)}")
+                        if len(response) > 1 and response[1] in (b"EXISTS", b"RECENT"):
+                            return True
+            finally:
+                with contextlib.suppress(*_CONNECTION_ERRORS):
+                    client.idle_done()
+
+        return self._run("IDLE", op)
 
     def changes(self, folder: str, cursor: SyncCursor | None, limit: int | None = None) -> ChangeSet:
         """New messages in ``folder`` since ``cursor``; every message (``reset``) if UIDVALIDITY changed."""

@@ -44,6 +44,8 @@ class Runtime:
 
     run_pass: Callable[..., Any]
     run_forever: Callable[..., None]
+    work: Callable[..., None]
+    queue_status: Callable[[Settings], list[str]] | None = None
 
 
 def _fail(code: int, lines: list[str] | str) -> NoReturn:
@@ -130,8 +132,9 @@ def init(demo: str | None, force: bool) -> None:
         maildir = base / "maildir"
         if maildir.exists():
             shutil.rmtree(maildir)
-        for suffix in ("", "-wal", "-shm"):  # a fresh mailbox gets a fresh ledger
-            (base / f"mailflow.db{suffix}").unlink(missing_ok=True)
+        for name in ("mailflow.db", "mailflow-queue.db"):  # a fresh mailbox gets a fresh ledger and queue
+            for suffix in ("", "-wal", "-shm"):
+                (base / f"{name}{suffix}").unlink(missing_ok=True)
         shutil.copytree(sample / "maildir", maildir)
         config_file.write_text((sample / "demo-config.toml").read_text("utf-8"), "utf-8")
         click.echo(f"Demo ready in {base}/: config.toml, rules/dana.toml and maildir/ (the sample mailbox).")
@@ -188,45 +191,119 @@ def _print_pass(result: Any, verbose: bool) -> None:
 @click.option(
     "--interval",
     type=click.FloatRange(min=1),
-    default=60.0,
-    show_default=True,
-    help="Seconds between passes when running as a daemon.",
+    default=None,
+    help="Seconds between two syncs of an account (default: [workers] interval, 60).",
+)
+@click.option(
+    "--workers",
+    "threads",
+    type=click.IntRange(min=0, max=64),
+    default=None,
+    help="Worker threads in this process (default: [workers] threads with the embedded broker; "
+    "0 with Redis or RabbitMQ, whose `mailflow worker` processes do the work).",
+)
+@click.option(
+    "--metrics",
+    "metrics",
+    default=None,
+    metavar="HOST:PORT",
+    help="Serve Prometheus metrics on http://HOST:PORT/metrics (default: [workers] metrics; none).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Only the per-account summary, not a line per message.")
 @click.pass_context
-def run(ctx: click.Context, once: bool, interval: float, quiet: bool) -> None:
+def run(
+    ctx: click.Context, once: bool, interval: float | None, threads: int | None, metrics: str | None, quiet: bool
+) -> None:
     """Run the daemon: sync every account, apply each client's rules, log time.
+
+    Work goes through the broker: with the embedded one, this process also
+    runs the workers; with Redis or RabbitMQ, `mailflow worker` processes
+    (on this machine or others) do it. --once returns when every account's
+    sync is done, whoever did it.
 
     Exit codes: 0 all went well; 2 bad config; 3 some client or account could
     not be processed (the others were); 4 the database cannot be opened.
     """
-    runtime = ctx.obj.get("runtime")
-    if not isinstance(runtime, Runtime):
-        raise RuntimeError("mailflow run needs the runtime: start it with the `mailflow` command")
+    runtime = _runtime(ctx)
     settings = _settings(ctx)
-    if settings.broker != "embedded":
-        _fail(
-            EX_CONFIG,
-            f"broker = {settings.broker!r}: only the embedded broker is available in this "
-            'version; set broker = "embedded"',
-        )
     store = _store(settings)
     if once:
-        result = runtime.run_pass(settings, store)
+        result = runtime.run_pass(settings, store, threads=threads, notice=click.echo)
         _print_pass(result, verbose=not quiet)
         store.close()
         sys.exit(EX_OK if result.ok else EX_PARTIAL)
     stop = threading.Event()
 
     def _stop(signum: int, _frame: FrameType | None) -> None:
-        logging.getLogger("mailflow").info("signal %d: stopping after the current pass", signum)
+        logging.getLogger("mailflow").info("signal %d: stopping; work in flight finishes or is requeued", signum)
         stop.set()
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    click.echo(f"mailflow running: {len(settings.clients)} clients, a pass every {interval:g}s; Ctrl-C to stop")
-    runtime.run_forever(settings, store, interval, stop, on_pass=lambda r: _print_pass(r, verbose=not quiet))
+    every = interval or settings.workers.interval
+    click.echo(
+        f"mailflow running: {len(settings.clients)} clients, each account synced every {every:g}s; Ctrl-C to stop"
+    )
+    runtime.run_forever(
+        settings,
+        store,
+        interval,
+        stop,
+        on_pass=lambda r: _print_pass(r, verbose=not quiet),
+        threads=threads,
+        metrics=metrics or settings.workers.metrics,
+    )
     store.close()
+
+
+def _runtime(ctx: click.Context) -> Runtime:
+    runtime = ctx.obj.get("runtime")
+    if not isinstance(runtime, Runtime):
+        raise RuntimeError("this command needs the runtime: start it with the `mailflow` command")
+    return runtime
+
+
+@cli.command()
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1, max=64),
+    default=None,
+    help="Worker processes (default: [workers] processes).",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1, max=64),
+    default=None,
+    help="Threads per process (default: [workers] threads).",
+)
+@click.pass_context
+def worker(ctx: click.Context, processes: int | None, threads: int | None) -> None:
+    """Run worker processes for the configured broker until SIGTERM or Ctrl-C.
+
+    With Redis or RabbitMQ and a PostgreSQL database, run as many as you like
+    on as many machines as you like: they share the work, and no account is
+    worked on by two at once. A process that dies is started again; what it
+    held goes back to the queue.
+    """
+    runtime = _runtime(ctx)
+    settings = _settings(ctx)
+    _store(settings).close()  # migrate once here, before the processes start
+    runtime.work(ctx.obj.get("config"), processes, threads, ctx.obj.get("log_format", "text"))
+
+
+@cli.command()
+@click.argument("account")
+@click.pass_context
+def resume(ctx: click.Context, account: str) -> None:
+    """Take a parked ACCOUNT back into the schedule (after fixing what `mailflow status` said)."""
+    settings = _settings(ctx)
+    owner = next((c for c in settings.clients if any(a.id == account for a in c.accounts)), None)
+    if owner is None:
+        _fail(EX_CONFIG, f"no account {account!r} in the config")
+    store = _store(settings)
+    store.set_health(owner.id, account, "ok", "resumed by the assistant")
+    store.close()
+    click.echo(f"{account}: back in the schedule; the running daemon syncs it within its interval")
 
 
 # -- rules -----------------------------------------------------------------------
@@ -381,10 +458,31 @@ def time_report(ctx: click.Context, client_id: str, month: str, fmt: str) -> Non
 # -- status ----------------------------------------------------------------------
 
 
+def _health_line(account: str, row: dict[str, Any] | None) -> str | None:
+    """What the assistant reads about an account's last syncs, with what to do when it is failing."""
+    if row is None:
+        return None
+    since = row["since"].astimezone().strftime("%Y-%m-%d %H:%M")
+    if row["state"] == "ok":
+        return f"    healthy since {since}"
+    if row["state"] == "parked":
+        return (
+            f"    PARKED since {since}: {row['detail']}\n"
+            f"    nothing is synced for this account until you fix that, then run `mailflow resume {account}`"
+        )
+    return (
+        f"    failing since {since} ({row['failures']} syncs in a row): {row['detail']}\n"
+        "    retried automatically, less often each time (up to [workers] max_backoff)"
+    )
+
+
 @cli.command()
 @click.pass_context
 def status(ctx: click.Context) -> None:
-    """Per-account health: last sync, messages handled, quarantined, rules files."""
+    """Per-account health: last sync, messages handled, quarantined, rules files, the queue.
+
+    Exit code 3 when a rules file is broken or an account is failing or parked.
+    """
     from .rules import check_rules
 
     settings = _settings(ctx)
@@ -392,6 +490,7 @@ def status(ctx: click.Context) -> None:
     counts: dict[tuple[str, str], dict[str, int]] = {}
     for client_id, account_id, state, n in store.counts():
         counts.setdefault((client_id, account_id), {})[state] = n
+    health = store.health()
     synced: dict[str, datetime] = {}
     for cursor_account, _folder, _state, at in store.cursors():
         synced[cursor_account] = max(at, synced.get(cursor_account, at))
@@ -412,6 +511,14 @@ def status(ctx: click.Context) -> None:
                 f"  {account.id} [{account.kind}]: last sync {when}; {c.get('done', 0)} handled, "
                 f"{c.get('planned', 0)} in progress, {c.get('quarantined', 0)} quarantined"
             )
+            line = _health_line(account.id, health.get(account.id))
+            if line:
+                click.echo(line)
+                problems += 0 if "healthy" in line else 1
+    runtime = ctx.obj.get("runtime")
+    if isinstance(runtime, Runtime) and runtime.queue_status is not None:
+        for line in runtime.queue_status(settings):
+            click.echo(line)
     quarantined = store.quarantined()
     if quarantined:
         click.echo("quarantined (newest first):")

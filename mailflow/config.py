@@ -61,6 +61,7 @@ class ImapAccount(_Secret):
     archive_folder: str | None = None
     timeout: float = Field(default=30.0, gt=0)
     batch_size: int | None = Field(default=None, ge=1, le=5000)  # None: the top-level batch_size
+    idle: bool = True  # watch the first folder with IMAP IDLE while the daemon runs (when the server offers it)
 
     @model_validator(mode="after")
     def _needs_a_password(self) -> ImapAccount:
@@ -127,6 +128,17 @@ def _toml_source(path: Path) -> dict[str, Any]:
         raise ConfigError([f"{path}: not valid TOML: {exc}"]) from None
 
 
+class Workers(_Strict):
+    """How the queued workers run (``[workers]``)."""
+
+    threads: int = Field(default=2, ge=1, le=64)  # worker threads in each process
+    processes: int = Field(default=1, ge=1, le=64)  # processes started by `mailflow worker`
+    lease: float = Field(default=30.0, ge=1, le=3600)  # seconds a dead worker's work stays locked
+    interval: float = Field(default=60.0, ge=1)  # seconds between two syncs of an account (with jitter)
+    max_backoff: float = Field(default=3600.0, ge=1)  # longest wait after repeated temporary failures
+    metrics: str | None = Field(default=None, pattern=r"^[\w.\-\[\]:]*:\d{1,5}$")  # host:port for /metrics
+
+
 class Settings(BaseSettings):
     """Everything mailflow needs to run; see ``config.example.toml``."""
 
@@ -137,6 +149,7 @@ class Settings(BaseSettings):
     rules_dir: Path = Path("rules")
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     batch_size: int = Field(default=250, ge=1, le=5000)
+    workers: Workers = Field(default_factory=Workers)
     assistant: Assistant
     clients: list[ClientConfig] = Field(default_factory=list)
 

@@ -88,6 +88,21 @@ class StoreError(MailflowError):
     """Raised when the database cannot be opened or migrated."""
 
 
+class StoreUnavailable(StoreError):
+    """Raised when the database stopped answering mid-pass (restarted, unreachable): worth retrying later.
+
+    What was committed stays committed; the pass is redone from the ledger.
+    """
+
+
+class Interrupted(MailflowError):
+    """Raised inside a pass asked to stop (a worker shutting down, a lease lost).
+
+    What the pass recorded stays recorded; the next pass over the account
+    finishes the rest, so stopping loses nothing and does nothing twice.
+    """
+
+
 class ConnectorError(MailflowError):
     """Base class of errors talking to a mailbox or calendar."""
 

@@ -40,6 +40,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -48,8 +49,9 @@ from functools import partial
 from .applying import MOVES, Applier
 from .connector import MailConnector
 from .drafting import Person
+from .errors import Interrupted
 from .message import Message
-from .model import ChangeSet, FetchedMessage, MessageRef
+from .model import ChangeSet, FetchedMessage, MessageRef, SyncCursor
 from .report import AccountReport, MessageReport, describe
 from .rules import MatchContext, PlannedAction, RuleSet
 from .store import ActionRow, MessageRow, Store
@@ -103,6 +105,7 @@ class AccountPass:
         keep_messages: int = 200,
         progress: Callable[[int], None] | None = None,
         reader: MailConnector | None = None,
+        stop: threading.Event | None = None,
     ) -> None:
         self.store = store
         self.connector = connector
@@ -117,6 +120,7 @@ class AccountPass:
         self.keep_messages = keep_messages
         self.progress = progress
         self.reader = reader
+        self.stop = stop
         self.report = AccountReport(client=client.id, account=self.account)
         self.applier = Applier(
             store,
@@ -132,7 +136,14 @@ class AccountPass:
 
     # -- the pass ------------------------------------------------------------
 
-    def run(self) -> AccountReport:
+    def run(self, only: tuple[str, Sequence[str]] | None = None) -> AccountReport:
+        """The pass: an interrupted run's leftovers first, then each folder's new mail.
+
+        With ``only`` (a folder and locators: what a push notification named),
+        just those messages, whether or not the folder's cursor has reached
+        them; the cursor stays where it is, and the next sync skips them as
+        already recorded.
+        """
         self.connector.open()
         try:
             if self.reader is not None:
@@ -145,8 +156,14 @@ class AccountPass:
                     "resuming %d actions left by an interrupted run", len(leftover), extra={"account": self.account}
                 )
                 self.applier.submit(leftover)
-            for folder in self.folders:
-                self._sync_folder(folder)
+            if only is None:
+                for folder in self.folders:
+                    self._sync_folder(folder)
+            else:
+                folder, locators = only
+                refs = [MessageRef(self.account, folder, loc) for loc in dict.fromkeys(locators)]
+                self._sync_page(folder, ChangeSet(refs, SyncCursor(folder, {})))
+                self.applier.flush(final=True)
             self.applier.wait()
         finally:
             self.applier.close()
@@ -155,9 +172,14 @@ class AccountPass:
             self.connector.close()
         return self.report
 
+    def _check_stop(self) -> None:
+        if self.stop is not None and self.stop.is_set():
+            raise Interrupted(f"{self.account}: the pass was asked to stop; the next one finishes its work")
+
     def _batches(self, folder: str, refs: Sequence[MessageRef]) -> Iterator[tuple[int, list[MessageRef]]]:
-        """Each batch's size and the refs in it that the store has not seen."""
+        """Each batch's size and the refs in it that the store has not seen (checking for a stop before each)."""
         for start in range(0, len(refs), self.batch_size):
+            self._check_stop()
             chunk = refs[start : start + self.batch_size]
             known = self.store.known_locators(self.account, folder, [r.locator for r in chunk])
             yield len(chunk), [r for r in chunk if r.locator not in known]
@@ -173,6 +195,7 @@ class AccountPass:
         """The folder's new mail, a page at a time; the cursor advances once a page is recorded."""
         cursor = self.store.get_cursor(self.account, folder)
         while True:
+            self._check_stop()
             # The reader is idle between pages; without one, the writer thread owns the connection.
             if self.reader is not None:
                 changes = self.reader.changes(folder, cursor, limit=self.page_size)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 __all__ = ["AccountReport", "MessageReport", "describe"]
@@ -36,6 +36,21 @@ class AccountReport:
     seconds_logged: int = 0
     messages: list[MessageReport] = field(default_factory=list)
     error: str | None = None
+    failure: str | None = None  # what ended the pass early: temporary, permanent or unexpected
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as plain JSON values (a worker stores it; ``run --once`` reads it back)."""
+        data = asdict(self)
+        data["actions"] = dict(self.actions)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AccountReport:
+        values = dict(data)
+        values["actions"] = Counter(values.get("actions") or {})
+        values["messages"] = [MessageReport(**m) for m in values.get("messages") or []]
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in known})
 
 
 def describe(kind: str, params: dict[str, Any]) -> str:

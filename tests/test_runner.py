@@ -93,3 +93,19 @@ def test_an_unexpected_failure_in_one_account_does_not_stop_the_others(tmp_path:
     by_client = {r.client: r for r in result.reports}
     assert by_client["dana"].error is not None
     assert by_client["lee"].error is None and by_client["lee"].new == 13
+
+
+def test_a_database_that_stops_answering_is_raised_for_a_retry_not_reported_as_the_accounts_failure(
+    tmp_path: Path,
+) -> None:
+    import pytest
+
+    from mailflow.errors import StoreUnavailable
+    from workers.runner import run_account
+
+    settings = load_settings(setup(tmp_path))
+    gone = open_store("postgresql://postgres@127.0.0.1:1/nothing", migrate=False)  # nothing listens on port 1
+    rules, _ = RulesCache().get(settings.rules_file("dana"))
+    assert rules is not None
+    with pytest.raises(StoreUnavailable, match="the database stopped answering"):
+        run_account(settings, gone, settings.clients[0], 0, rules)

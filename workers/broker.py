@@ -76,3 +76,18 @@ def make_broker(url: str, database: str, *, lease: float = 30.0) -> Broker:
     raise ConfigError(
         [f'broker: {describe(url)!r} is not a broker URL; use "embedded", "redis://host:6379/0" or "amqp://host:5672/"']
     )
+
+
+def queue_depth(broker: Broker, queue: str) -> int | None:
+    """Messages waiting in ``queue`` (delayed ones included) on any of the three brokers; None if unknown."""
+    if isinstance(broker, SQLiteBroker):
+        return broker.depth(queue)
+    client = getattr(broker, "client", None)
+    if client is not None and hasattr(client, "llen"):  # Redis
+        namespace = getattr(broker, "namespace", "dramatiq")
+        return int(client.llen(f"{namespace}:{queue}")) + int(client.llen(f"{namespace}:{queue}.DQ"))
+    counts = getattr(broker, "get_queue_message_counts", None)
+    if counts is not None:  # RabbitMQ: ready, delayed, dead-lettered
+        ready, delayed, _dead = counts(queue)
+        return int(ready) + int(delayed)
+    return None

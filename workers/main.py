@@ -8,9 +8,14 @@ from __future__ import annotations
 
 from mailflow.cli import Runtime, cli
 
-from . import runner
+from . import service
 
-RUNTIME = Runtime(run_pass=runner.run_pass, run_forever=runner.run_forever)
+RUNTIME = Runtime(
+    run_pass=service.queued_pass,
+    run_forever=service.serve,
+    work=service.work,
+    queue_status=service.queue_status,
+)
 
 
 def main() -> None:

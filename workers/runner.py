@@ -16,14 +16,26 @@ import random
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from connectors import connector_for
 from mailflow.config import ClientConfig, Settings
 from mailflow.drafting import people
-from mailflow.errors import AuthError, MailflowError, RulesError, TransientError
+from mailflow.errors import (
+    AuthError,
+    Interrupted,
+    MailflowError,
+    NotFound,
+    PermanentError,
+    RateLimited,
+    RulesError,
+    StoreUnavailable,
+    TransientError,
+)
 from mailflow.pipeline import AccountPass
 from mailflow.report import AccountReport
 from mailflow.rules import RuleSet, load_rules
@@ -126,8 +138,19 @@ def run_account(
     account_index: int,
     rules: RuleSet,
     progress: Callable[[int], None] | None = None,
+    stop: threading.Event | None = None,
+    only: tuple[str, Sequence[str]] | None = None,
 ) -> AccountReport:
-    """One pass over one account, retrying transient failures with backoff and jitter."""
+    """One pass over one account, retrying transient failures with backoff and jitter.
+
+    With ``only`` (a folder and locators), over just those messages: see
+    ``AccountPass.run``.
+
+    The report's ``failure`` says what kind of error ended it, if one did:
+    ``temporary`` (retries spent), ``permanent`` (credentials refused, the
+    mailbox gone: the account should be parked) or ``unexpected``. A set
+    ``stop`` ends the pass at the next batch with ``Interrupted``.
+    """
     tune_interpreter()
     account = client.accounts[account_index]
     executive, assistant = people(settings, client)
@@ -146,20 +169,50 @@ def run_account(
             batch_size=batch,
             progress=progress,
             reader=reader,
+            stop=stop,
         )
         try:
-            return _merge(last, step.run())
+            return _merge(last, step.run(only))
+        except Interrupted:
+            raise
         except TransientError as exc:
             last = _merge(last, step.report)
             last.error = f"temporary failure: {exc}"
+            last.failure = "temporary"
             log.warning("account %s: %s (attempt %d of %d)", account.id, exc, attempt, RETRIES)
             if attempt < RETRIES:
-                time.sleep(min(30.0, 2.0 ** (attempt - 1)) * (0.5 + random.random()))
+                pause = min(30.0, 2.0 ** (attempt - 1)) * (0.5 + random.random())
+                if isinstance(exc, RateLimited) and exc.retry_after:
+                    pause = max(pause, exc.retry_after)  # the provider's Retry-After comes first
+                if stop is not None:
+                    if stop.wait(pause):
+                        raise Interrupted(f"{account.id}: asked to stop while waiting to retry") from exc
+                else:
+                    time.sleep(pause)
+        except (OperationalError, InterfaceError) as exc:
+            # The database went away (a restart, the network): the caller retries the whole pass
+            # later (dramatiq's backoff); reporting it as this account's failure would be wrong.
+            raise StoreUnavailable(f"the database stopped answering: {exc.orig}") from exc
         except Exception as exc:  # anything else ends this account's pass, never the others'
             last = _merge(last, step.report)
             last.error = _failure(account.id, exc)
+            last.failure = "permanent" if isinstance(exc, AuthError | PermanentError | NotFound) else "unexpected"
             return last
     return last
+
+
+def run_refs(
+    settings: Settings,
+    store: Store,
+    client: ClientConfig,
+    account_index: int,
+    rules: RuleSet,
+    folder: str,
+    locators: Sequence[str],
+    stop: threading.Event | None = None,
+) -> AccountReport:
+    """The pipeline over the messages a push notification named (``folder`` and their locators)."""
+    return run_account(settings, store, client, account_index, rules, stop=stop, only=(folder, locators))
 
 
 def _failure(account_id: str, exc: Exception) -> str:
@@ -184,6 +237,7 @@ def _merge(a: AccountReport, b: AccountReport) -> AccountReport:
         merged.actions.update(r.actions)
         merged.messages.extend(r.messages)
     merged.error = b.error
+    merged.failure = b.failure
     return merged
 
 

@@ -134,3 +134,42 @@ audit = Table(
     Column("detail", Text),
     Index("ix_audit_client_at", "client", "at"),
 )
+
+# Who is working on an account now. A worker holds the lease while it syncs the account and
+# renews it; a worker that dies stops renewing, and the lease is free once expires_at passes.
+account_leases = Table(
+    "account_leases",
+    metadata,
+    Column("account", String(200), primary_key=True),
+    Column("owner", String(100), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+)
+
+# One row per account per requested pass (``mailflow run`` asks, a worker answers): how
+# ``run --once`` learns, whatever process did the work, that its pass is done and what it did.
+sync_runs = Table(
+    "sync_runs",
+    metadata,
+    Column("pass_id", String(40), primary_key=True),
+    Column("account", String(200), primary_key=True),
+    Column("client", String(100), nullable=False),
+    Column("requested_at", UTCDateTime(), nullable=False),
+    Column("finished_at", UTCDateTime()),
+    Column("report", JSON),
+    Index("ix_sync_runs_requested", "requested_at"),
+)
+
+# Each account's health as its last sync left it. state: ok, retrying (a temporary failure,
+# retried with backoff), parked (a permanent failure: no more syncs until the assistant acts).
+account_health = Table(
+    "account_health",
+    metadata,
+    Column("account", String(200), primary_key=True),
+    Column("client", String(100), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("detail", Text),
+    Column("failures", Integer, nullable=False),
+    Column("since", UTCDateTime(), nullable=False),
+    Column("last_ok", UTCDateTime()),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)

@@ -1,0 +1,229 @@
+"""When each account is synced: IMAP IDLE, push notifications, polling with jitter.
+
+``Scheduler.tick`` (called by the daemon's loop a few times a second) asks
+for a sync of every account that is due, and collects the syncs that
+finished. An account is due ``[workers] interval`` seconds (with 10% jitter)
+after its last sync finished; after temporary failures in a row it waits
+twice as long each time, up to ``max_backoff``; a parked account is tried
+once an hour. At most one sync per account is out at a time: a wake-up
+that comes while one is out makes the next one start as soon as it ends.
+
+``Scheduler.notify`` is the one entry point for push: an ``IdleWatcher``
+(IMAP IDLE on its own connection) calls it when the server reports new
+mail, and the Gmail and Outlook connectors' notifications will too. With
+message ids it runs ``process_message`` over just those; without, a sync.
+
+``IdleWatcher`` keeps IDLE open on the account's first folder, re-issues it
+every 25 minutes (servers may end an IDLE after 30, RFC 2177), and after a
+dropped connection reconnects with exponential backoff and jitter. A server
+without IDLE leaves the account to polling.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from mailflow.config import ImapAccount, Settings
+from mailflow.errors import AuthError, PermanentError
+from mailflow.report import AccountReport
+from mailflow.store import Store
+
+from .runner import PassResult
+
+if TYPE_CHECKING:
+    from .service import Runtime
+
+
+def resend_after(settings: Settings) -> float:
+    """Seconds after which a sync asked for and not finished, with no worker on its account, is asked again."""
+    return max(10.0, 4 * settings.workers.lease)
+
+
+log = logging.getLogger("mailflow.scheduler")
+
+PARKED_RETRY = 3600.0  # seconds: a parked account is tried again this seldom
+IDLE_RENEW = 25 * 60.0  # seconds: IDLE is re-issued before the 29 minutes RFC 2177 allows
+IDLE_MAX_BACKOFF = 300.0
+
+
+class Scheduler:
+    """When each account is next synced, and which requested syncs are still out."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        runtime: Runtime,
+        interval: float,
+        on_finish: Callable[[AccountReport, float, str], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.on_finish = on_finish  # (report, seconds since it was asked for, trigger)
+        self.store = store
+        self.runtime = runtime
+        self.interval = interval
+        self.due: dict[str, float] = {}
+        self.out: dict[str, tuple[str, float]] = {}  # account -> (pass id, when asked)
+        self.trigger: dict[str, str] = {}  # account -> what asked for its sync: poll, idle
+        self.again: set[str] = set()  # woken while a sync was out: sync again as soon as it ends
+        self.reported_rules: dict[str, str] = {}
+        self.woken = threading.Event()
+        self._lock = threading.Lock()
+        self._wakes: set[str] = set()
+        self._clients = {a.id: c.id for c in settings.clients for a in c.accounts}
+
+    # -- push ------------------------------------------------------------------
+
+    def notify(self, account: str, folder: str | None = None, locators: Sequence[str] = ()) -> None:
+        """New mail in ``account`` (thread-safe): a sync soon, or ``process_message`` over ``locators``."""
+        client = self._clients.get(account)
+        if client is None:
+            log.warning("a notification for unknown account %r; ignored", account)
+            return
+        if folder is not None and locators:
+            self.runtime.actors.process_message.send(client, account, folder, list(locators))
+            return
+        with self._lock:
+            self._wakes.add(account)
+        self.woken.set()
+
+    # -- the loop --------------------------------------------------------------
+
+    def _wait_after(self, health: dict[str, Any] | None) -> float:
+        """Seconds until an account's next sync: the interval, longer after each failure in a row."""
+        jitter = 0.9 + 0.2 * random.random()
+        if health is None or health.get("state") == "ok":
+            return self.interval * jitter
+        if health.get("state") == "parked":
+            return PARKED_RETRY * jitter
+        failures = int(health.get("failures") or 1)
+        return min(self.settings.workers.max_backoff, self.interval * 2.0 ** min(failures, 20)) * jitter
+
+    def tick(self) -> PassResult:
+        """Collect finished syncs, then ask for the ones that are due; returns what finished."""
+        now = time.monotonic()
+        self.woken.clear()
+        with self._lock:
+            wakes, self._wakes = self._wakes, set()
+        finished = PassResult()
+        health = self.store.health()
+        for account, (pass_id, asked) in list(self.out.items()):
+            runs = self.store.runs(pass_id)
+            if runs and runs[0]["finished_at"] is not None:
+                report = AccountReport.from_json(runs[0]["report"])
+                finished.reports.append(report)
+                del self.out[account]
+                if self.on_finish:
+                    self.on_finish(report, now - asked, self.trigger.pop(account, "poll"))
+                health = self.store.health()
+                if account in self.again:
+                    self.due[account] = now
+                    self.trigger[account] = "idle"
+                    self.again.discard(account)
+                else:
+                    self.due[account] = now + self._wait_after(health.get(account))
+            elif now - asked > resend_after(self.settings):
+                client_id = self._clients.get(account)
+                if client_id and self.runtime.resend(pass_id, client_id, account):
+                    self.out[account] = (pass_id, now)
+        for account in wakes:
+            if account in self.out:
+                self.again.add(account)
+            else:
+                self.due[account] = now
+                self.trigger[account] = "idle"
+        result = PassResult()
+        wanted = runnable(self.settings, self.runtime, result)
+        for client_id, problem in result.rule_errors.items():
+            if self.reported_rules.get(client_id) != problem:
+                finished.rule_errors[client_id] = problem
+        self.reported_rules = dict(result.rule_errors)
+        for client_id, account in wanted:
+            if account in self.out or self.due.get(account, 0.0) > now:
+                continue
+            state = health.get(account)
+            if state and state.get("state") == "parked" and account not in self.due:
+                # Parked before this daemon started: wait a while before trying it again.
+                self.due[account] = now + self._wait_after(state)
+                continue
+            pass_id = self.runtime.request([(client_id, account)])
+            self.out[account] = (pass_id, now)
+        self.store.forget_runs(datetime.now(UTC) - timedelta(days=1))
+        return finished
+
+
+def runnable(settings: Settings, runtime: Runtime, result: PassResult) -> list[tuple[str, str]]:
+    """The accounts of every client whose rules load (the others' problems go in ``result``)."""
+    # (the rules are cached by file modification time: a changed file is checked again)
+    accounts: list[tuple[str, str]] = []
+    for client in settings.clients:
+        rules, problem = runtime.actors.ctx.rules.get(settings.rules_file(client.id))
+        if problem:
+            result.rule_errors[client.id] = problem
+            log.error("rules for %s: %s", client.id, problem)
+        if rules is not None:
+            accounts.extend((client.id, a.id) for a in client.accounts)
+    return accounts
+
+
+class IdleWatcher(threading.Thread):
+    """IMAP IDLE on one account's first folder, on a connection of its own, calling ``on_mail`` on new mail."""
+
+    def __init__(
+        self,
+        account: ImapAccount,
+        on_mail: Callable[[], None],
+        stop: threading.Event,
+        renew: float = IDLE_RENEW,
+        connect: Callable[[ImapAccount], Any] | None = None,
+    ) -> None:
+        super().__init__(name=f"mailflow-idle-{account.id}", daemon=True)
+        self.account = account
+        self.folder = account.folders[0]
+        self.on_mail = on_mail
+        self.stop = stop
+        self.renew = renew
+        self._connect = connect
+        self.watching = threading.Event()  # set while an IDLE is open (for tests and status)
+
+    def _connector(self) -> Any:
+        if self._connect is not None:
+            return self._connect(self.account)
+        from connectors.imap import ImapConnector
+
+        return ImapConnector(self.account)
+
+    def run(self) -> None:
+        backoff = 1.0
+        reconnect = False
+        while not self.stop.is_set():
+            conn = self._connector()
+            try:
+                conn.open()
+                if "IDLE" not in conn.capabilities:
+                    log.info("account %s: the server has no IDLE; polling only", self.account.id)
+                    return
+                backoff = 1.0
+                if reconnect:
+                    self.on_mail()  # what came while the connection was down
+                reconnect = True
+                while not self.stop.is_set():
+                    if conn.idle_wait(self.folder, self.renew, self.stop, self.watching):
+                        self.on_mail()
+            except (AuthError, PermanentError) as exc:
+                log.warning("account %s: IDLE stopped: %s; polling goes on", self.account.id, exc)
+                self.stop.wait(PARKED_RETRY)
+            except Exception as exc:  # a dropped connection: back off and reconnect
+                pause = backoff * (0.5 + random.random())
+                log.info("account %s: IDLE connection lost (%s); reconnecting in %.1f s", self.account.id, exc, pause)
+                self.stop.wait(pause)
+                backoff = min(IDLE_MAX_BACKOFF, backoff * 2)
+            finally:
+                self.watching.clear()
+                conn.close()
