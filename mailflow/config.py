@@ -150,6 +150,7 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     batch_size: int = Field(default=250, ge=1, le=5000)
     workers: Workers = Field(default_factory=Workers)
+    home: Path = Path(".")  # the config file's folder: where the embedded queue goes beside a non-SQLite database
     assistant: Assistant
     clients: list[ClientConfig] = Field(default_factory=list)
 
@@ -204,11 +205,13 @@ def _format_loc(loc: tuple[int | str, ...]) -> str:
 
 def _resolve(base: Path, data: dict[str, Any]) -> dict[str, Any]:
     """Make relative paths in the file relative to the file's folder."""
-    db = data.get("database")
-    if isinstance(db, str) and db.startswith("sqlite:///") and not db.startswith("sqlite:////"):
-        rel = db[len("sqlite:///") :]
-        if rel and rel != ":memory:":
-            data["database"] = "sqlite:///" + str((base / rel).resolve())
+    for key in ("database", "broker"):
+        url = data.get(key)
+        if isinstance(url, str) and url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+            rel = url[len("sqlite:///") :]
+            if rel and rel != ":memory:":
+                data[key] = "sqlite:///" + str((base / rel).resolve())
+    data.setdefault("home", str(base))
     rules_dir = data.get("rules_dir", "rules")
     if isinstance(rules_dir, str):
         data["rules_dir"] = str((base / rules_dir).resolve())

@@ -117,7 +117,9 @@ def test_failures_are_retried_then_dead_lettered(app: App, workers: Workers, tmp
     assert len(runs(record, "twice")) == 3
     assert len(runs(record, "always")) == 4
     if isinstance(app.broker, SQLiteBroker):
-        dead = app.broker.dead_letters(app.flaky.queue_name)
+        broker = app.broker
+        wait_for(lambda: bool(broker.dead_letters(app.flaky.queue_name)), "the dead letter")
+        dead = broker.dead_letters(app.flaky.queue_name)
         why = "RuntimeError: always: failing on purpose"
         assert [(list(m.args), reason) for m, reason in dead] == [(["always", 99], why)]
 

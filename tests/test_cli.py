@@ -71,6 +71,7 @@ def test_a_bad_month_and_an_unknown_client_are_config_errors(demo: Path) -> None
     assert code == EX_CONFIG and "no client 'zed'" in out
 
 
+@pytest.mark.own_database  # its bad `database` is one of the problems
 def test_a_broken_config_exits_2_with_one_line_per_problem(tmp_path: Path) -> None:
     bad = tmp_path / "config.toml"
     bad.write_text('database = 5\nflavour = "x"\n[assistant]\nname = "Sam"\n')
@@ -160,6 +161,7 @@ def test_a_draft_that_cannot_be_rendered_is_quarantined_with_its_reason_and_show
     )
 
 
+@pytest.mark.own_database  # the demo's ledger is the SQLite file it deletes
 def test_making_the_demo_again_starts_it_afresh(demo: Path) -> None:
     invoke("--config", str(demo), "run", "--once")
     code, _ = invoke("init", "--demo", str(demo.parent), "--force")

@@ -157,7 +157,7 @@ def test_sigterm_stops_the_daemon_mid_pass_and_the_rest_is_done_once_later(tmp_p
         stderr=subprocess.STDOUT,
         text=True,
     )
-    database = f"sqlite:///{tmp_path / 'mf.db'}"
+    database = load_settings(config).database
     deadline = time.monotonic() + 120
     while sum(done(database).values()) < 250 and time.monotonic() < deadline:
         time.sleep(0.05)

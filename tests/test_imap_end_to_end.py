@@ -11,17 +11,22 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from email.parser import BytesHeaderParser
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from bench import corpus
+from mailflow.config import load_settings
+from mailflow.store import open_store
 from tests.servers.dovecot import DovecotServer, DovecotUser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,14 +45,14 @@ def fill(server: DovecotServer, user: DovecotUser) -> int:
     return len(raws)
 
 
-def write_config(tmp: Path, user: DovecotUser, batch_size: int = 500) -> Path:
+def write_config(tmp: Path, user: DovecotUser, batch_size: int = 500, database: str = "sqlite:///mailflow.db") -> Path:
     tmp.mkdir(parents=True, exist_ok=True)
     (tmp / "rules").mkdir(exist_ok=True)
     (tmp / "rules" / "dana.toml").write_text(RULES.read_text())
     config = tmp / "config.toml"
     config.write_text(
         f"""
-database = "sqlite:///mailflow.db"
+database = "{database}"
 batch_size = {batch_size}
 
 [assistant]
@@ -126,15 +131,25 @@ def assert_same_state(got: dict[str, Counter[tuple[str, ...]]], want: dict[str, 
     assert not problems, "\n".join(problems)
 
 
+def query(config: Path, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of ``sql`` in the database the config names (SQLite, or PostgreSQL when the suite runs there).
+
+    Never migrates: a run in another process may be creating the tables this moment.
+    """
+    store = open_store(load_settings(config).database, migrate=False)
+    try:
+        with store.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(sql))]
+    finally:
+        store.close()
+
+
 def time_log(config: Path) -> Counter[tuple[str, str, int]]:
-    with sqlite3.connect(config.parent / "mailflow.db") as db:
-        rows = db.execute("select message_key, activity, seconds from time_entries").fetchall()
-    return Counter((k, a, s) for k, a, s in rows)
+    return Counter((k, a, s) for k, a, s in query(config, "select message_key, activity, seconds from time_entries"))
 
 
 def statuses(config: Path) -> Counter[str]:
-    with sqlite3.connect(config.parent / "mailflow.db") as db:
-        return Counter(r[0] for r in db.execute("select status from messages"))
+    return Counter(r[0] for r in query(config, "select status from messages"))
 
 
 def test_a_mixed_mailbox_is_fully_handled_and_a_second_run_changes_nothing(
@@ -165,12 +180,13 @@ def test_a_mixed_mailbox_is_fully_handled_and_a_second_run_changes_nothing(
     assert time_log(config) == logged
 
 
+@pytest.mark.own_database  # a database per run (each on PostgreSQL in PostgreSQL mode)
 def test_a_run_killed_midway_then_run_again_ends_as_an_uninterrupted_run(
-    dovecot_server: DovecotServer, tmp_path: Path
+    dovecot_server: DovecotServer, tmp_path: Path, new_database: Callable[[Path], str]
 ) -> None:
     clean = dovecot_server.add_user("clean-" + str(os.getpid()), "pw-clean")
     fill(dovecot_server, clean)
-    clean_config = write_config(tmp_path / "clean", clean, batch_size=10)
+    clean_config = write_config(tmp_path / "clean", clean, batch_size=10, database=new_database(tmp_path / "clean"))
     run_once(clean_config, clean)
     expected = server_state(dovecot_server, clean)
     expected_log = time_log(clean_config)
@@ -179,12 +195,13 @@ def test_a_run_killed_midway_then_run_again_ends_as_an_uninterrupted_run(
     for attempt in range(4):
         user = dovecot_server.add_user(f"killed-{os.getpid()}-{attempt}", "pw-killed")
         fill(dovecot_server, user)
-        config = write_config(tmp_path / f"killed{attempt}", user, batch_size=10)
+        home = tmp_path / f"killed{attempt}"
+        config = write_config(home, user, batch_size=10, database=new_database(home))
         proc = mailflow(config, user, "run", "--once", "--quiet")
         # Wait until the run has recorded some messages, then kill it without warning.
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and proc.poll() is None:
-            if (config.parent / "mailflow.db").exists() and _recorded(config) >= 20 + 40 * attempt:
+            if _recorded(config) >= 20 + 40 * attempt:
                 break
             time.sleep(0.005)
         if proc.poll() is None:
@@ -206,9 +223,8 @@ def test_a_run_killed_midway_then_run_again_ends_as_an_uninterrupted_run(
 
 def _recorded(config: Path) -> int:
     try:
-        with sqlite3.connect(config.parent / "mailflow.db", timeout=0.1) as db:
-            return int(db.execute("select count(*) from messages").fetchone()[0])
-    except sqlite3.Error:
+        return int(query(config, "select count(*) from messages")[0][0])
+    except SQLAlchemyError:  # not created yet, or busy
         return 0
 
 
@@ -247,8 +263,6 @@ def test_a_uidvalidity_reset_does_not_reprocess_anything(
 def test_a_connection_dropped_mid_sync_is_reopened_and_the_pass_completes(
     dovecot_server: DovecotServer, imap_user: DovecotUser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mailflow.config import load_settings
-    from mailflow.store import open_store
     from workers.runner import run_pass
 
     total = fill(dovecot_server, imap_user)
@@ -279,7 +293,6 @@ def test_a_folder_listed_in_small_pages_ends_as_one_listed_at_once(
     from mailflow.drafting import Person
     from mailflow.pipeline import AccountPass
     from mailflow.rules import load_rules
-    from mailflow.store import open_store
 
     states = []
     for size in (10, 5000):

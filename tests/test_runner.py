@@ -7,9 +7,9 @@ import shutil
 import time
 from pathlib import Path
 
-from mailflow.config import load_settings
+from mailflow.config import Settings, load_settings
 from mailflow.store import open_store
-from workers.runner import RulesCache, run_pass
+from workers.runner import PassResult, RulesCache, run_pass
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "mailflow" / "sample" / "maildir"
@@ -48,11 +48,19 @@ path = "lee"
     return config
 
 
+def one_pass(settings: Settings, cache: RulesCache | None = None) -> PassResult:
+    store = open_store(settings.database)
+    try:
+        return run_pass(settings, store, cache)
+    finally:
+        store.close()
+
+
 def test_a_broken_rules_file_is_reported_and_the_other_clients_still_run(tmp_path: Path) -> None:
     config = setup(tmp_path)
     (tmp_path / "rules" / "dana.toml").write_text("version = 1\n[[rule]]\nname = 'x'\nthen = [ { flg = true } ]\n")
     settings = load_settings(config)
-    result = run_pass(settings, open_store(settings.database))
+    result = one_pass(settings)
     assert not result.ok
     assert "dana.toml:4" in result.rule_errors["dana"]
     assert [r.client for r in result.reports] == ["lee"]
@@ -72,7 +80,7 @@ def test_a_client_keeps_its_last_good_rules_when_the_file_breaks(tmp_path: Path)
     kept, problem = cache.get(path)
     assert kept is good
     assert problem is not None and "keeping the last good rules" in problem and "dana.toml:4" in problem
-    result = run_pass(settings, open_store(settings.database), cache)
+    result = one_pass(settings, cache)
     assert {r.client for r in result.reports} == {"dana", "lee"}, "dana ran on her last good rules"
 
 
@@ -80,7 +88,7 @@ def test_a_missing_rules_file_says_what_to_write(tmp_path: Path) -> None:
     config = setup(tmp_path)
     (tmp_path / "rules" / "lee.toml").unlink()
     settings = load_settings(config)
-    result = run_pass(settings, open_store(settings.database))
+    result = one_pass(settings)
     assert "no rules file for this client" in result.rule_errors["lee"]
 
 
@@ -89,7 +97,7 @@ def test_an_unexpected_failure_in_one_account_does_not_stop_the_others(tmp_path:
     shutil.rmtree(tmp_path / "dana" / "cur")  # no longer a Maildir
     (tmp_path / "dana" / "cur").write_text("not a folder")
     settings = load_settings(config)
-    result = run_pass(settings, open_store(settings.database))
+    result = one_pass(settings)
     by_client = {r.client: r for r in result.reports}
     assert by_client["dana"].error is not None
     assert by_client["lee"].error is None and by_client["lee"].new == 13
@@ -107,5 +115,8 @@ def test_a_database_that_stops_answering_is_raised_for_a_retry_not_reported_as_t
     gone = open_store("postgresql://postgres@127.0.0.1:1/nothing", migrate=False)  # nothing listens on port 1
     rules, _ = RulesCache().get(settings.rules_file("dana"))
     assert rules is not None
-    with pytest.raises(StoreUnavailable, match="the database stopped answering"):
-        run_account(settings, gone, settings.clients[0], 0, rules)
+    try:
+        with pytest.raises(StoreUnavailable, match="the database stopped answering"):
+            run_account(settings, gone, settings.clients[0], 0, rules)
+    finally:
+        gone.close()

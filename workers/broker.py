@@ -1,8 +1,8 @@
 """The dramatiq broker named by the config's ``broker`` URL.
 
 * ``embedded`` (the default): ``SQLiteBroker`` (``workers.embedded``), in
-  the file ``mailflow-queue.db`` beside a SQLite database (or in the working
-  directory when the database is PostgreSQL); ``sqlite:///path/queue.db``
+  the file ``mailflow-queue.db`` beside a SQLite database (or beside the
+  config file when the database is PostgreSQL); ``sqlite:///path/queue.db``
   names the file.
 * ``redis://host:port/db``: dramatiq's ``RedisBroker``. A worker that dies
   stops its heartbeat; after ``lease`` seconds another worker takes back what
@@ -45,21 +45,21 @@ def describe(url: str) -> str:
     return url
 
 
-def queue_file(url: str, database: str) -> Path:
-    """Where the embedded broker keeps its queue."""
+def queue_file(url: str, database: str, home: Path | None = None) -> Path:
+    """Where the embedded broker keeps its queue: beside a SQLite database, else in ``home`` (the config's folder)."""
     if url.startswith("sqlite:///"):
         return Path(url.removeprefix("sqlite:///"))
     if database.startswith("sqlite:///") and database != "sqlite:///:memory:":
         return Path(database.removeprefix("sqlite:///")).parent / QUEUE_FILE
-    return Path(QUEUE_FILE)
+    return (home or Path(".")) / QUEUE_FILE
 
 
-def make_broker(url: str, database: str, *, lease: float = 30.0) -> Broker:
+def make_broker(url: str, database: str, *, lease: float = 30.0, home: Path | None = None) -> Broker:
     """The broker for ``url``; raises ``ConfigError`` naming the key when it is not one mailflow knows."""
     middleware: list[Middleware] = [m() for m in default_middleware]
     scheme = urlsplit(url).scheme
     if url == "embedded" or scheme == "sqlite":
-        return SQLiteBroker(queue_file(url, database), middleware=middleware, lease=lease)
+        return SQLiteBroker(queue_file(url, database, home), middleware=middleware, lease=lease)
     if scheme in ("redis", "rediss"):
         from dramatiq.brokers.redis import RedisBroker
 

@@ -52,7 +52,7 @@ TICK = 0.25  # seconds between two looks at what finished and what is due (a pus
 
 
 def open_broker(settings: Settings) -> Broker:
-    return make_broker(settings.broker, settings.database, lease=settings.workers.lease)
+    return make_broker(settings.broker, settings.database, lease=settings.workers.lease, home=settings.home)
 
 
 @dataclass
@@ -250,6 +250,7 @@ def work(
     if processes == 1:
         _worker_process(config, threads, log_format)
         return
+    open_broker(settings).close()  # the embedded queue file is made once, before the processes start
     spawn = multiprocessing.get_context("spawn")
     stopping = threading.Event()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +26,23 @@ def normalise_url(url: str) -> str:
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    # WAL stays set in the file; switching takes an exclusive lock that SQLite may refuse at once,
+    # without waiting, while another process opens the same new file (several workers starting).
+    for attempt in range(100):
+        try:
+            cur.execute("PRAGMA journal_mode")
+            if str(cur.fetchone()[0]).lower() != "wal":
+                cur.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 99:
+                raise
+            time.sleep(0.05)
     cur.execute("PRAGMA synchronous=NORMAL")
     # Checkpoint the WAL every ~40 MB instead of every 4 MB: a pass writes in bursts, and each
     # checkpoint costs two fsyncs (measured: a fifth of the ledger's write time at the default).
     cur.execute("PRAGMA wal_autocheckpoint=10000")
-    cur.execute("PRAGMA busy_timeout=10000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
 

@@ -29,11 +29,17 @@ def runs(record: Path, tag: str | None = None) -> list[tuple[str, str, int]]:
         return list(db.execute(sql, (tag,) if tag else ()))
 
 
-def note(record: Path, tag: str, what: str) -> int:
-    """Record a run; returns how many times this tag has been recorded with ``what`` (this one included)."""
+def prepare(record: Path) -> None:
+    """Create the record file (WAL) before any worker writes to it: two workers creating it at once
+    can get "database is locked" from SQLite (switching to WAL takes an exclusive lock)."""
     with sqlite3.connect(record, timeout=30, isolation_level=None) as db:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY, tag TEXT, what TEXT, pid INTEGER)")
+
+
+def note(record: Path, tag: str, what: str) -> int:
+    """Record a run; returns how many times this tag has been recorded with ``what`` (this one included)."""
+    with sqlite3.connect(record, timeout=30, isolation_level=None) as db:
         db.execute("INSERT INTO runs (tag, what, pid) VALUES (?, ?, ?)", (tag, what, os.getpid()))
         return int(db.execute("SELECT count(*) FROM runs WHERE tag = ? AND what = ?", (tag, what)).fetchone()[0])
 
@@ -47,6 +53,7 @@ class App:
 
 
 def build(url: str, queue: str, record: Path, lease: float = 2.0) -> App:
+    prepare(record)
     broker = make_broker(url, "sqlite:///unused.db", lease=lease)
 
     def _record(tag: str) -> None:

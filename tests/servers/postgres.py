@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -66,3 +66,45 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     with psycopg.connect(base, autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
     return f"{base}?options=-csearch_path%3D{schema}"
+
+
+# -- the whole suite on PostgreSQL ------------------------------------------------
+#
+# MAILFLOW_TEST_DATABASE=postgresql runs every test that uses a database on PostgreSQL instead
+# of SQLite: each such test gets a schema of its own in the session's database, through
+# MAILFLOW_DATABASE (which every config, in this process and in the mailflow processes the test
+# starts, obeys) and through ``new_database``. scripts/test runs the suite both ways.
+
+PG_MODE = os.environ.get("MAILFLOW_TEST_DATABASE") == "postgresql"
+# Modules that choose their databases themselves (both backends, or none).
+_OWN_DATABASES = {"test_store", "test_pipeline", "test_crash", "test_brokers", "test_config", "test_corpus"}
+
+
+def _schema_url(base: str) -> str:
+    import psycopg
+
+    schema = "t_" + uuid.uuid4().hex[:10]
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    return f"{base}?options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture
+def new_database(request: pytest.FixtureRequest) -> Callable[[Path], str]:
+    """Make an empty database for this test: a SQLite file in ``dir``, or a PostgreSQL schema in PG mode."""
+
+    def make(directory: Path, name: str = "mailflow") -> str:
+        if not PG_MODE:
+            return f"sqlite:///{directory / f'{name}.db'}"
+        return _schema_url(request.getfixturevalue("postgres_url"))
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _every_database_on_postgresql(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not PG_MODE or request.node.get_closest_marker("own_database"):
+        return
+    if request.module.__name__.rsplit(".", 1)[-1] in _OWN_DATABASES:
+        return
+    monkeypatch.setenv("MAILFLOW_DATABASE", _schema_url(request.getfixturevalue("postgres_url")))
