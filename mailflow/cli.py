@@ -318,10 +318,10 @@ def rules() -> None:
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.pass_context
 def rules_check(ctx: click.Context, files: tuple[str, ...]) -> None:
-    """Validate rules files; without FILES, every client's file from the config.
+    """Validate rules files and run their [[test]] tables; without FILES, every client's file from the config.
 
-    Prints every problem as file:line: rule: key: message and exits 1 when
-    there is any.
+    Prints every problem as file:line: rule: key: message (a failing test with
+    the actions wanted and got) and exits 1 when there is any.
     """
     from .rules import check_rules
 
@@ -347,14 +347,19 @@ def rules_check(ctx: click.Context, files: tuple[str, ...]) -> None:
 
 @rules.command("test")
 @click.argument("client")
-@click.argument("messages", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("messages", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @click.pass_context
 def rules_test(ctx: click.Context, client: str, messages: tuple[str, ...]) -> None:
-    """Show what CLIENT's rules would do to each .eml file; changes nothing."""
+    """Run the [[test]] tables of CLIENT's rules file, or show what the rules do to MESSAGES (.eml files).
+
+    Without MESSAGES: each test's result, and for a failing one the actions
+    wanted and got; exit 1 when any fails. With MESSAGES: what the rules would
+    do to each, drafts included. Either way nothing is changed anywhere.
+    """
     from .drafting import build_reply, people, template_context
     from .message import Message
     from .report import describe
-    from .rules import MatchContext, load_rules
+    from .rules import MatchContext, format_result, load_rules, run_tests
     from .rules.templates import render
     from .triage import classify
 
@@ -368,6 +373,16 @@ def rules_test(ctx: click.Context, client: str, messages: tuple[str, ...]) -> No
     except RulesError as exc:
         _fail(EX_RULES, [str(p) for p in exc.problems])
     who, assistant = people(settings, conf)
+    if not messages:
+        results = run_tests(ruleset, who, assistant)
+        if not results:
+            click.echo(f"{ruleset.path}: no [[test]] tables; add some (see the README's Rules files: tests)")
+        for result in results:
+            click.echo(format_result(result, ruleset.path))
+        failed = sum(not r.ok for r in results)
+        if results:
+            click.echo(f"{len(results) - failed} passed, {failed} failed")
+        sys.exit(EX_RULES if failed else EX_OK)
     for name in messages:
         msg = Message(Path(name).read_bytes())
         category = classify(msg)

@@ -149,7 +149,8 @@ def test_every_command_has_help_and_is_documented_in_the_readme(command: str) ->
 
 def test_a_draft_that_cannot_be_rendered_is_quarantined_with_its_reason_and_shown_by_status(demo: Path) -> None:
     rules = demo.parent / "rules" / "dana.toml"
-    rules.write_text(rules.read_text().replace("{{ sender.first_name }}", "{{ sender.nickname }}"))
+    untested = rules.read_text().split("\n[[test]]")[0]  # without its tests, which would catch this first
+    rules.write_text(untested.replace("{{ sender.first_name }}", "{{ sender.nickname }}"))
     code, out = invoke("--config", str(demo), "run", "--once")
     assert code == EX_OK, out
     assert "2 actions failed" in out
@@ -159,6 +160,17 @@ def test_a_draft_that_cannot_be_rendered_is_quarantined_with_its_reason_and_show
     assert not (demo.parent / "maildir" / ".Drafts").exists() or not list(
         (demo.parent / "maildir" / ".Drafts" / "cur").iterdir()
     )
+
+
+def test_a_draft_that_cannot_be_rendered_is_caught_by_the_files_own_tests_before_any_mail(demo: Path) -> None:
+    rules = demo.parent / "rules" / "dana.toml"
+    rules.write_text(rules.read_text().replace("{{ sender.first_name }}", "{{ sender.nickname }}"))
+    code, out = invoke("--config", str(demo), "run", "--once")
+    assert code == 3, out
+    assert "rules not loaded" in out and "test 'an invoice is filed, acknowledged and logged': FAILED" in out
+    assert "does not render" in out and "nickname" in out
+    code, out = invoke("--config", str(demo), "status")
+    assert "0 handled" in out, "nothing was done with rules whose tests fail"
 
 
 @pytest.mark.own_database  # the demo's ledger is the SQLite file it deletes

@@ -38,7 +38,7 @@ from mailflow.errors import (
 )
 from mailflow.pipeline import AccountPass
 from mailflow.report import AccountReport
-from mailflow.rules import RuleSet, load_rules
+from mailflow.rules import RuleSet, load_rules, test_problems
 from mailflow.store import Store
 
 log = logging.getLogger("mailflow.runner")
@@ -124,6 +124,9 @@ class RulesCache:
             return current.rules, None
         try:
             rules = load_rules(path)
+            failing = test_problems(rules)
+            if failing:
+                raise RulesError(failing)  # a file whose own tests fail is not loaded
         except RulesError as exc:
             kept = " (keeping the last good rules)" if current else ""
             return (current.rules if current else None), f"{exc}{kept}"

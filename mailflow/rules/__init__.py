@@ -37,6 +37,11 @@ Semantics
   planned as whole seconds, ``{"seconds": int, "activity": str}``.
 * Conflicting actions (two moves, say) are all planned; the pipeline decides.
 
+A file can carry ``[[test]]`` tables (a message and the actions it must
+get); see :mod:`mailflow.rules.filetests`. Loading validates them with the
+rest; :func:`run_tests` runs them and the daemon refuses a file whose tests
+fail (:func:`test_problems`).
+
 Loading validates everything (unknown keys, types, regexes, list and template
 references, template syntax) and reports every problem of the file at once as
 :class:`mailflow.errors.RulesSchemaError`, each a
@@ -45,7 +50,8 @@ references, template syntax) and reports every problem of the file at once as
 
 from __future__ import annotations
 
-from .loader import check_rules, load_rules
+from .filetests import TestResult, format_result, run_tests
+from .loader import check_rules, load_rules, test_problems
 from .ruleset import ACTION_KINDS, MatchContext, PlannedAction, Rule, RuleSet
 from .templates import compile_template, render
 
@@ -55,8 +61,12 @@ __all__ = [
     "PlannedAction",
     "Rule",
     "RuleSet",
+    "TestResult",
     "check_rules",
     "compile_template",
+    "format_result",
     "load_rules",
     "render",
+    "run_tests",
+    "test_problems",
 ]

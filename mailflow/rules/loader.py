@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import Problem, RulesError, RulesSchemaError, RulesSyntaxError
@@ -36,15 +37,34 @@ def load_rules(path: Path) -> RuleSet:
         line = source.line(("rule", spec.index))
         uses = uses_body(spec.when)
         rules.append(Rule(spec.index, spec.name, line, spec.actions, spec.stop, uses, predicate, guard(spec.when)))
-    return RuleSet(Path(path), doc.version, doc.lists, doc.templates, rules, doc.inline_templates)
+    tests = [replace(t, line=source.line(("test", t.index))) for t in doc.tests]
+    return RuleSet(Path(path), doc.version, doc.lists, doc.templates, rules, doc.inline_templates, tests)
 
 
-def check_rules(path: Path) -> list[Problem]:
-    """Every problem in the rules file at ``path``, in line order; ``[]`` if it is fine. Never raises for a bad file."""
+def check_rules(path: Path, *, run_tests: bool = True) -> list[Problem]:
+    """Every problem in the rules file at ``path``, in line order; ``[]`` if it is fine. Never raises for a bad file.
+
+    A file that is otherwise valid has its ``[[test]]`` tables run too
+    (unless ``run_tests`` is false): each failing test is a problem.
+    """
     try:
         _doc, _source, problems = _read(path)
     except RulesError as exc:
         return list(exc.problems)
+    if problems or not run_tests:
+        return problems
+    return test_problems(load_rules(path))
+
+
+def test_problems(rules: RuleSet) -> list[Problem]:
+    """The file's failing ``[[test]]`` tables, as problems (want and got in the message)."""
+    from .filetests import format_result, run_tests
+
+    problems = []
+    for result in run_tests(rules):
+        if not result.ok:
+            text = format_result(result, rules.path).split(": ", 1)[1]  # without the file:line part
+            problems.append(Problem(str(rules.path), result.spec.line, text))
     return problems
 
 
@@ -65,7 +85,7 @@ def _read(path: Path) -> tuple[Document | None, SourceMap | None, list[Problem]]
         raise RulesSyntaxError([_syntax_problem(file, text, exc)]) from exc
     report = Report()
     source = SourceMap(text)
-    doc = validate(data, report)
+    doc = validate(data, report, Path(path).parent)
     return doc, source, report.problems(file, source)
 
 

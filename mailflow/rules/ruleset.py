@@ -13,6 +13,7 @@ from ..message import Message
 from .addresses import AddressList
 from .compiler import Predicate
 from .facts import Facts
+from .filetests import TestSpec
 from .index import Key, RuleIndex
 from .nodes import ActionSpec
 from .templates import compile_template
@@ -115,6 +116,7 @@ class RuleSet:
     templates: dict[str, jinja2.Template]
     rules: list[Rule]
     inline_templates: dict[str, jinja2.Template] = field(default_factory=dict, repr=False)
+    tests: list[TestSpec] = field(default_factory=list, repr=False)  # the file's [[test]] tables
     _index: RuleIndex[Rule] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

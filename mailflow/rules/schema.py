@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -18,10 +19,11 @@ from .actions import ActionParser, check_template
 from .addresses import AddressList, entry_problem
 from .conditions import ConditionParser
 from .diagnostics import Report, check_keys, describe, expect_text
+from .filetests import TestSpec, parse_tests
 from .nodes import ActionSpec, Condition
 
 SUPPORTED_VERSION = 1
-TOP_KEYS = ("version", "lists", "templates", "rule")
+TOP_KEYS = ("version", "lists", "templates", "rule", "test")
 RULE_KEYS = ("name", "when", "then")
 
 
@@ -43,10 +45,14 @@ class Document:
     templates: dict[str, jinja2.Template] = field(default_factory=dict)
     inline_templates: dict[str, jinja2.Template] = field(default_factory=dict)
     rules: list[RuleSpec] = field(default_factory=list)
+    tests: list[TestSpec] = field(default_factory=list)
 
 
-def validate(data: Mapping[str, Any], report: Report) -> Document:
-    """Check ``data`` (as tomllib returned it), recording every problem in ``report``."""
+def validate(data: Mapping[str, Any], report: Report, base: Path | None = None) -> Document:
+    """Check ``data`` (as tomllib returned it), recording every problem in ``report``.
+
+    ``base`` is the rules file's folder: tests' ``eml`` paths are relative to it.
+    """
     doc = Document()
     check_keys(report, data, TOP_KEYS, ())
     _version(data, report)
@@ -65,6 +71,8 @@ def validate(data: Mapping[str, Any], report: Report) -> Document:
         spec = _rule(i, rule, report, conditions, actions)
         if spec is not None:
             doc.rules.append(spec)
+    if "test" in data:
+        doc.tests = parse_tests(data["test"], report, actions, base)
     doc.inline_templates = actions.inline
     return doc
 
