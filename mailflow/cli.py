@@ -518,6 +518,10 @@ def status(ctx: click.Context) -> None:
         click.echo(f"{client.id} ({client.name}): rules {path}: {rules_state}")
         for p in found or []:
             click.echo(f"    {p}")
+        kept = store.accepted_rules(client.id)
+        if rules_state != "ok" and kept is not None:
+            when = kept["accepted_at"].astimezone().strftime("%Y-%m-%d %H:%M")
+            click.echo(f"    in use meanwhile: the version accepted at {when} (fix the file and it is used at once)")
         for account in client.accounts:
             c = counts.get((client.id, account.id), {})
             last = synced.get(account.id)

@@ -226,3 +226,65 @@ def test_the_daemon_keeps_the_last_good_rules_when_a_saved_files_tests_fail(tmp_
     assert kept is good, "the file whose tests fail is not used"
     assert problem is not None and "test 'the CEO': FAILED" in problem and "keeping the last good rules" in problem
     assert f"{path}:" in problem
+
+
+def test_a_worker_starting_while_the_file_is_broken_uses_the_version_accepted_before(tmp_path: Path) -> None:
+    from mailflow.store import open_store
+
+    store = open_store(f"sqlite:///{tmp_path / 'mf.db'}")
+    path = write(tmp_path, "")
+    first, problem = RulesCache(store).get(path, "dana")
+    assert first is not None and problem is None
+    path.write_text(path.read_text().replace('name = "VIP"', 'name = "VIP"\nwhen2 = 1'))
+    later = time.time() + 5
+    os.utime(path, (later, later))
+    fresh = RulesCache(store)  # another process, after a restart: nothing in memory
+    kept, problem = fresh.get(path, "dana")
+    assert kept is not None and [r.name for r in kept.rules] == ["VIP", "Contracts get a reply"]
+    assert problem is not None and "unknown key 'when2'" in problem and "keeping the version accepted at" in problem
+    assert fresh.get(path, "dana")[0] is kept, "the broken file is not parsed again until it changes"
+    store.close()
+
+
+def test_the_daemon_swaps_in_a_saved_file_and_refuses_a_broken_one(tmp_path: Path) -> None:
+    import shutil
+    import threading
+
+    from mailflow.config import load_settings
+    from mailflow.store import open_store
+    from workers.service import PassResult, serve
+
+    shutil.copytree(ROOT / "mailflow" / "sample" / "maildir", tmp_path / "dana")
+    (tmp_path / "rules").mkdir()
+    rules = tmp_path / "rules" / "dana.toml"
+    rules.write_text(EXAMPLE.read_text())
+    config = tmp_path / "config.toml"
+    config.write_text(
+        'database = "sqlite:///mf.db"\n[workers]\ninterval = 3600\n'
+        '[assistant]\nname = "Sam"\nemail = "sam@x.example"\n'
+        '[[clients]]\nid = "dana"\nname = "Dana Whitfield"\nemail = "dana@acme.example"\n'
+        '[[clients.accounts]]\nkind = "maildir"\npath = "dana"\n'
+    )
+    settings = load_settings(config)
+    store = open_store(settings.database)
+    stop = threading.Event()
+    passes: list[PassResult] = []
+    daemon = threading.Thread(target=serve, args=(settings, store, None, stop, passes.append))
+    daemon.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not any(p.reports for p in passes) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        rules.write_text(rules.read_text().replace('label = "Urgent"', 'lable = "Urgent"'))
+        later = time.time() + 5
+        os.utime(rules, (later, later))
+        while not any(p.rule_errors for p in passes) and time.monotonic() < deadline:
+            time.sleep(0.05)  # no sync is due for an hour: only the file's check can report this
+    finally:
+        stop.set()
+        daemon.join()
+    (problem,) = [p.rule_errors["dana"] for p in passes if p.rule_errors]
+    assert f"{rules}:" in problem and "unknown key 'lable'" in problem and "keeping the last good rules" in problem
+    code, out = invoke("--config", str(config), "status")
+    assert code == 3 and "in use meanwhile: the version accepted at" in out, out
+    store.close()

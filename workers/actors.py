@@ -98,8 +98,10 @@ class WorkerContext:
     lease: float = 30.0
     stop: threading.Event = field(default_factory=threading.Event)
     owner: str = field(default_factory=worker_id)
-    rules: RulesCache = field(default_factory=RulesCache)
-    _rules_lock: threading.Lock = field(default_factory=threading.Lock)
+    rules: RulesCache = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rules = RulesCache(self.store)
 
     def account(self, client_id: str, account_id: str) -> tuple[ClientConfig, int] | None:
         for client in self.settings.clients:
@@ -224,16 +226,13 @@ def _under_lease(
             return
     try:
         with _LeaseKeeper(ctx, account_id, owner) as keeper:
-            with ctx._rules_lock:
-                rules, problem = ctx.rules.get(ctx.settings.rules_file(client_id))
+            rules, problem = ctx.rules.get(ctx.settings.rules_file(client_id), client_id)
             if rules is None:
                 report = AccountReport(client=client_id, account=account_id)
                 report.error = f"rules not loaded: {problem}"
                 report.failure = "unexpected"
                 _finish(ctx, pass_id, report)
                 return
-            if problem:
-                log.error("rules for %s: %s", client_id, problem)
             try:
                 if refs is None:
                     report = run_account(ctx.settings, ctx.store, client, index, rules, stop=keeper.stop)

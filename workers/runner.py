@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import hashlib
 import logging
 import platform
 import random
@@ -108,30 +109,84 @@ class PassResult:
 
 
 class RulesCache:
-    """The last good rules of each client, reloaded when the file changes."""
+    """The rules each client uses: its file when the file loads and its tests pass, else the last good version.
 
-    def __init__(self) -> None:
+    The last good version is kept in memory and, with a store, in the
+    database (``rules_versions``), so a worker process that starts while a
+    file is broken uses the version last accepted by any process. A file is
+    read again only when its modification time changes, and a broken one is
+    not re-parsed until it changes. Thread-safe.
+    """
+
+    def __init__(self, store: Store | None = None) -> None:
+        self.store = store
         self._loaded: dict[Path, LoadedRules] = {}
+        self._failed: dict[Path, tuple[float, str]] = {}
+        self._lock = threading.Lock()
 
-    def get(self, path: Path) -> tuple[RuleSet | None, str | None]:
-        """The rules to use and, when the file on disk is broken, why."""
+    def get(self, path: Path, client: str | None = None) -> tuple[RuleSet | None, str | None]:
+        """The rules to use for ``client`` (whose file is ``path``) and, when the file is broken, why."""
+        with self._lock:
+            return self._get(path, client)
+
+    def _get(self, path: Path, client: str | None) -> tuple[RuleSet | None, str | None]:
+        current = self._loaded.get(path)
         try:
             mtime = path.stat().st_mtime
         except FileNotFoundError:
-            return None, f"{path}: no rules file for this client; write one (see rules/dana.toml)"
-        current = self._loaded.get(path)
+            return self._fallback(
+                path, client, current, f"{path}: no rules file for this client; write one (see rules/dana.toml)"
+            )
         if current and current.mtime == mtime:
             return current.rules, None
+        failed = self._failed.get(path)
+        if failed and failed[0] == mtime:
+            return self._fallback(path, client, current, failed[1])
         try:
             rules = load_rules(path)
             failing = test_problems(rules)
             if failing:
-                raise RulesError(failing)  # a file whose own tests fail is not loaded
+                raise RulesError(failing)  # a file whose own tests fail is not used
         except RulesError as exc:
-            kept = " (keeping the last good rules)" if current else ""
-            return (current.rules if current else None), f"{exc}{kept}"
+            self._failed[path] = (mtime, str(exc))
+            log.error("rules for %s: %s", client or path, exc)
+            return self._fallback(path, client, current, str(exc))
+        self._failed.pop(path, None)
         self._loaded[path] = LoadedRules(rules, mtime)
+        log.info(
+            "rules for %s: loaded %s (%d rules, %d tests pass)",
+            client or path,
+            path,
+            len(rules.rules),
+            len(rules.tests),
+        )
+        if self.store is not None and client is not None:
+            text = path.read_bytes().decode("utf-8-sig", "replace")
+            try:
+                self.store.accept_rules(client, hashlib.sha256(text.encode()).hexdigest(), text)
+            except Exception as exc:  # the file is good; remembering it can wait for the next change
+                log.warning("rules for %s: cannot record the accepted version: %s", client, exc)
         return rules, None
+
+    def _fallback(
+        self, path: Path, client: str | None, current: LoadedRules | None, problem: str
+    ) -> tuple[RuleSet | None, str | None]:
+        """The rules to keep using while the file is broken: this process's last good, else the store's."""
+        if current is not None:
+            return current.rules, f"{problem} (keeping the last good rules)"
+        if self.store is None or client is None:
+            return None, problem
+        try:
+            kept = self.store.accepted_rules(client)
+            rules = load_rules(path, kept["text"]) if kept else None
+        except Exception as exc:  # the database away, or a kept version that no longer loads
+            log.warning("rules for %s: cannot use the last accepted version: %s", client, exc)
+            return None, problem
+        if rules is None or kept is None:
+            return None, problem
+        self._loaded[path] = LoadedRules(rules, -1.0)  # until the file changes
+        when = kept["accepted_at"].astimezone().strftime("%Y-%m-%d %H:%M")
+        return rules, f"{problem} (keeping the version accepted at {when})"
 
 
 def run_account(
@@ -251,13 +306,12 @@ def run_pass(
     progress: Callable[[int], None] | None = None,
 ) -> PassResult:
     """One pass over every account of every client."""
-    cache = cache or RulesCache()
+    cache = cache or RulesCache(store)
     result = PassResult()
     for client in settings.clients:
-        rules, problem = cache.get(settings.rules_file(client.id))
+        rules, problem = cache.get(settings.rules_file(client.id), client.id)
         if problem:
             result.rule_errors[client.id] = problem
-            log.error("rules for %s: %s", client.id, problem)
         if rules is None:
             continue
         for index in range(len(client.accounts)):
@@ -273,7 +327,7 @@ def run_forever(
     on_pass: Callable[[PassResult], None] | None = None,
 ) -> None:
     """Repeat passes until ``stop`` is set, sleeping ``interval`` seconds (with jitter) between them."""
-    cache = RulesCache()
+    cache = RulesCache(store)
     while not stop.is_set():
         try:
             result = run_pass(settings, store, cache)

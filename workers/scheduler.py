@@ -160,13 +160,13 @@ class Scheduler:
 
 def runnable(settings: Settings, runtime: Runtime, result: PassResult) -> list[tuple[str, str]]:
     """The accounts of every client whose rules load (the others' problems go in ``result``)."""
-    # (the rules are cached by file modification time: a changed file is checked again)
+    # The rules are cached by the file's modification time: the scheduler calls this four times a
+    # second, so a saved file is checked (its tests too) and, if good, used within a second.
     accounts: list[tuple[str, str]] = []
     for client in settings.clients:
-        rules, problem = runtime.actors.ctx.rules.get(settings.rules_file(client.id))
+        rules, problem = runtime.actors.ctx.rules.get(settings.rules_file(client.id), client.id)
         if problem:
-            result.rule_errors[client.id] = problem
-            log.error("rules for %s: %s", client.id, problem)
+            result.rule_errors[client.id] = problem  # logged by the cache, once per version of the file
         if rules is not None:
             accounts.extend((client.id, a.id) for a in client.accounts)
     return accounts

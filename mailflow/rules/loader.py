@@ -19,15 +19,16 @@ _AT_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)\s*$")
 _AT_END = re.compile(r"\s*\(at end of document\)\s*$")
 
 
-def load_rules(path: Path) -> RuleSet:
+def load_rules(path: Path, text: str | None = None) -> RuleSet:
     """Load, validate and compile the rules file at ``path``.
 
     Raises :class:`~mailflow.errors.RulesSyntaxError` if it is not TOML (or
     not UTF-8), :class:`~mailflow.errors.RulesSchemaError` with every problem
     found if it is not a valid rules file, and :class:`~mailflow.errors.RulesError`
-    if it cannot be read.
+    if it cannot be read. With ``text``, that is the file's content (a version
+    kept in the store) and ``path`` only names it and resolves test files.
     """
-    doc, source, problems = _read(path)
+    doc, source, problems = _read(path, text)
     if problems:
         raise RulesSchemaError(problems)
     assert doc is not None and source is not None
@@ -68,10 +69,10 @@ def test_problems(rules: RuleSet) -> list[Problem]:
     return problems
 
 
-def _read(path: Path) -> tuple[Document | None, SourceMap | None, list[Problem]]:
+def _read(path: Path, content: str | None = None) -> tuple[Document | None, SourceMap | None, list[Problem]]:
     file = str(path)
     try:
-        raw = Path(path).read_bytes()
+        raw = Path(path).read_bytes() if content is None else content.encode("utf-8")
     except OSError as exc:
         raise RulesError([Problem(file, None, f"cannot read the rules file: {exc.strerror or exc}")]) from exc
     try:

@@ -37,6 +37,7 @@ from .tables import (
     audit,
     cursors,
     messages,
+    rules_versions,
     sync_runs,
     time_entries,
 )
@@ -645,6 +646,27 @@ class Store:
         """Every account's health row, by account."""
         with self.engine.connect() as conn:
             return {r.account: r._asdict() for r in conn.execute(select(account_health))}
+
+    # -- rules versions ------------------------------------------------------
+
+    def accept_rules(self, client: str, digest: str, text: str) -> None:
+        """Record a rules file version that loaded and passed its tests, unless it is the latest already."""
+        latest = self.accepted_rules(client)
+        if latest is not None and latest["digest"] == digest:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(insert(rules_versions).values(client=client, digest=digest, text=text, accepted_at=_now()))
+
+    def accepted_rules(self, client: str) -> dict[str, Any] | None:
+        """The latest accepted rules version of ``client``: digest, text, accepted_at; None if there is none."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(rules_versions.c.digest, rules_versions.c.text, rules_versions.c.accepted_at)
+                .where(rules_versions.c.client == client)
+                .order_by(rules_versions.c.id.desc())
+                .limit(1)
+            ).first()
+        return row._asdict() if row else None
 
     def close(self) -> None:
         self.engine.dispose()

@@ -173,3 +173,16 @@ account_health = Table(
     Column("last_ok", UTCDateTime()),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
+
+# Every rules file version a daemon accepted (it loaded and its tests passed), per client: what
+# a worker falls back to when the file on disk is broken, in any process, after any restart.
+rules_versions = Table(
+    "rules_versions",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("client", String(100), nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("accepted_at", UTCDateTime(), nullable=False),
+    Index("ix_rules_versions_client", "client", "id"),
+)
