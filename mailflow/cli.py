@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import logging
+import re
 import shutil
 import signal
 import sys
@@ -46,6 +47,7 @@ class Runtime:
     run_forever: Callable[..., None]
     work: Callable[..., None]
     queue_status: Callable[[Settings], list[str]] | None = None
+    plan: Callable[..., Any] | None = None
 
 
 def _fail(code: int, lines: list[str] | str) -> NoReturn:
@@ -396,6 +398,89 @@ def rules_test(ctx: click.Context, client: str, messages: tuple[str, ...]) -> No
                 text = render(ruleset.draft_template(a), template_context(msg, who, assistant))
                 raw = build_reply(msg, text, who, "preview", include_quote=False).raw.decode("utf-8", "replace")
                 click.echo("    " + raw.replace("\r\n", "\n").rstrip().replace("\n", "\n    "))
+
+
+def _since(text: str) -> datetime:
+    """``30d``, ``12h``, ``2w`` (ago) or a date ``YYYY-MM-DD``, as an aware datetime."""
+    from datetime import UTC, timedelta
+
+    match = re.fullmatch(r"(\d+)\s*([hdw])", text.strip())
+    if match:
+        n, unit = int(match.group(1)), match.group(2)
+        hours = {"h": 1, "d": 24, "w": 24 * 7}[unit] * n
+        return datetime.now(UTC) - timedelta(hours=hours)
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        _fail(EX_CONFIG, f"--since {text!r}: expected a time ago like 30d, 12h or 2w, or a date YYYY-MM-DD")
+
+
+@rules.command("plan")
+@click.argument("client")
+@click.option("--account", "account_id", default=None, help="Only this account (default: all of the client's).")
+@click.option("--folder", default=None, help="Only this folder (default: each account's folders).")
+@click.option("--since", "since", default=None, help="Only mail dated after this: 30d, 12h, 2w or YYYY-MM-DD.")
+@click.option("--last", type=click.IntRange(min=1), default=None, help="Only the newest N messages of each folder.")
+@click.option("-v", "--verbose", is_flag=True, help="Also a line per message (the first 50 of each folder).")
+@click.pass_context
+def rules_plan(
+    ctx: click.Context,
+    client: str,
+    account_id: str | None,
+    folder: str | None,
+    since: str | None,
+    last: int | None,
+    verbose: bool,
+) -> None:
+    """What CLIENT's rules would do to the mail already in the mailbox; changes nothing.
+
+    Reads with IMAP EXAMINE and BODY.PEEK: no flag changes, not even \\Seen,
+    and nothing is recorded. Prints, per folder, how many messages each rule
+    matches and what it would do, and the totals per action.
+    """
+    from .rules import load_rules
+
+    runtime = _runtime(ctx)
+    settings = _settings(ctx)
+    try:
+        conf = settings.client(client)
+    except ConfigError as exc:
+        _fail(EX_CONFIG, exc.problems)
+    if account_id is not None and account_id not in {a.id for a in conf.accounts}:
+        _fail(EX_CONFIG, f"--account {account_id!r}: {client} has accounts {', '.join(a.id for a in conf.accounts)}")
+    try:
+        ruleset = load_rules(settings.rules_file(client))
+    except RulesError as exc:
+        _fail(EX_RULES, [str(p) for p in exc.problems])
+    assert runtime.plan is not None
+    start = _since(since) if since else None
+    plans = runtime.plan(settings, conf, ruleset, account_id=account_id, folder=folder, since=start, last=last)
+    totals: dict[str, int] = {}
+    for plan in plans:
+        scope = f"the newest {last} of {plan.listed}" if last and last < plan.listed else f"all {plan.listed}"
+        click.echo(f"[{client}/{plan.account}] {plan.folder}: {plan.examined} messages planned ({scope})")
+        if plan.too_old:
+            click.echo(f"  {plan.too_old} older than --since, left out")
+        if plan.undated:
+            click.echo(f"  {plan.undated} without a readable Date header, planned anyway")
+        if plan.unreadable:
+            click.echo(f"  {plan.unreadable} could not be read (they would be quarantined)")
+        for rule in ruleset.rules:
+            if rule.name in plan.matched:
+                acts = ", ".join(f"{text} x{n}" for text, n in plan.by_rule[rule.name].items())
+                click.echo(f"  {plan.matched[rule.name]:>6}  {rule.name}: {acts}")
+        click.echo(f"  {plan.unmatched:>6}  (no rule matches)")
+        if verbose:
+            for sender, subject, actions in plan.samples:
+                subject = (subject[:48] + "…") if len(subject) > 49 else subject
+                click.echo(f"    {sender[:30]:<30} {subject:<50} {'; '.join(actions) or '-'}")
+        for kind, n in plan.by_kind.items():
+            totals[kind] = totals.get(kind, 0) + n
+    if totals:
+        words = {"draft_reply": "drafts", "log_time": "time entries", "mark_read": "read-state changes"}
+        words |= {"label": "label changes", "flag": "flag changes", "move": "moves", "archive": "archives"}
+        click.echo("it would make: " + ", ".join(f"{n} {words.get(k, k)}" for k, n in sorted(totals.items())))
+    click.echo("nothing was changed: a plan only reads (no flag, not even \\Seen, and nothing recorded)")
 
 
 # -- time ------------------------------------------------------------------------

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from mailflow.cli import Runtime, cli
 
-from . import service
+from . import planner, service
 
 RUNTIME = Runtime(
     run_pass=service.queued_pass,
     run_forever=service.serve,
     work=service.work,
     queue_status=service.queue_status,
+    plan=planner.plan_client,
 )
 
 
