@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from .config import Settings, load_settings
-from .errors import ConfigError, RulesError, StoreError
+from .errors import ConfigError, MailflowError, RulesError, StoreError
 from .logs import setup_logging
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ class Runtime:
     work: Callable[..., None]
     queue_status: Callable[[Settings], list[str]] | None = None
     plan: Callable[..., Any] | None = None
+    apply: Callable[..., Any] | None = None
 
 
 def _fail(code: int, lines: list[str] | str) -> NoReturn:
@@ -165,7 +166,11 @@ _DONE = {
 def _print_pass(result: Any, verbose: bool) -> None:
     for client, problem in result.rule_errors.items():
         click.echo(f"[{client}] rules not loaded:\n  " + problem.replace("\n", "\n  "))
-    for r in result.reports:
+    _print_reports(result.reports, verbose)
+
+
+def _print_reports(reports: list[Any], verbose: bool) -> None:
+    for r in reports:
         if verbose:
             for m in r.messages:
                 what = "; ".join(m.actions) if m.actions else "no rule matched"
@@ -415,6 +420,35 @@ def _since(text: str) -> datetime:
         _fail(EX_CONFIG, f"--since {text!r}: expected a time ago like 30d, 12h or 2w, or a date YYYY-MM-DD")
 
 
+def _print_plans(client: str, ruleset: Any, plans: list[Any], last: int | None, verbose: bool) -> None:
+    """Per folder: messages planned, per rule the messages it matches and its actions; then the totals."""
+    totals: dict[str, int] = {}
+    for plan in plans:
+        scope = f"the newest {last} of {plan.listed}" if last and last < plan.listed else f"all {plan.listed}"
+        click.echo(f"[{client}/{plan.account}] {plan.folder}: {plan.examined} messages planned ({scope})")
+        if plan.too_old:
+            click.echo(f"  {plan.too_old} older than --since, left out")
+        if plan.undated:
+            click.echo(f"  {plan.undated} without a readable Date header, planned anyway")
+        if plan.unreadable:
+            click.echo(f"  {plan.unreadable} could not be read (they would be quarantined)")
+        for rule in ruleset.rules:
+            if rule.name in plan.matched:
+                acts = ", ".join(f"{text} x{n}" for text, n in plan.by_rule[rule.name].items())
+                click.echo(f"  {plan.matched[rule.name]:>6}  {rule.name}: {acts}")
+        click.echo(f"  {plan.unmatched:>6}  (no rule matches)")
+        if verbose:
+            for sender, subject, actions in plan.samples:
+                subject = (subject[:48] + "…") if len(subject) > 49 else subject
+                click.echo(f"    {sender[:30]:<30} {subject:<50} {'; '.join(actions) or '-'}")
+        for kind, n in plan.by_kind.items():
+            totals[kind] = totals.get(kind, 0) + n
+    if totals:
+        words = {"draft_reply": "drafts", "log_time": "time entries", "mark_read": "read-state changes"}
+        words |= {"label": "label changes", "flag": "flag changes", "move": "moves", "archive": "archives"}
+        click.echo("the rules plan: " + ", ".join(f"{n} {words.get(k, k)}" for k, n in sorted(totals.items())))
+
+
 @rules.command("plan")
 @click.argument("client")
 @click.option("--account", "account_id", default=None, help="Only this account (default: all of the client's).")
@@ -455,32 +489,72 @@ def rules_plan(
     assert runtime.plan is not None
     start = _since(since) if since else None
     plans = runtime.plan(settings, conf, ruleset, account_id=account_id, folder=folder, since=start, last=last)
-    totals: dict[str, int] = {}
-    for plan in plans:
-        scope = f"the newest {last} of {plan.listed}" if last and last < plan.listed else f"all {plan.listed}"
-        click.echo(f"[{client}/{plan.account}] {plan.folder}: {plan.examined} messages planned ({scope})")
-        if plan.too_old:
-            click.echo(f"  {plan.too_old} older than --since, left out")
-        if plan.undated:
-            click.echo(f"  {plan.undated} without a readable Date header, planned anyway")
-        if plan.unreadable:
-            click.echo(f"  {plan.unreadable} could not be read (they would be quarantined)")
-        for rule in ruleset.rules:
-            if rule.name in plan.matched:
-                acts = ", ".join(f"{text} x{n}" for text, n in plan.by_rule[rule.name].items())
-                click.echo(f"  {plan.matched[rule.name]:>6}  {rule.name}: {acts}")
-        click.echo(f"  {plan.unmatched:>6}  (no rule matches)")
-        if verbose:
-            for sender, subject, actions in plan.samples:
-                subject = (subject[:48] + "…") if len(subject) > 49 else subject
-                click.echo(f"    {sender[:30]:<30} {subject:<50} {'; '.join(actions) or '-'}")
-        for kind, n in plan.by_kind.items():
-            totals[kind] = totals.get(kind, 0) + n
-    if totals:
-        words = {"draft_reply": "drafts", "log_time": "time entries", "mark_read": "read-state changes"}
-        words |= {"label": "label changes", "flag": "flag changes", "move": "moves", "archive": "archives"}
-        click.echo("it would make: " + ", ".join(f"{n} {words.get(k, k)}" for k, n in sorted(totals.items())))
+    _print_plans(client, ruleset, plans, last, verbose)
     click.echo("nothing was changed: a plan only reads (no flag, not even \\Seen, and nothing recorded)")
+
+
+@rules.command("apply")
+@click.argument("client")
+@click.option("--account", "account_id", default=None, help="Only this account (default: all of the client's).")
+@click.option("--folder", default=None, help="Only this folder (default: each account's folders).")
+@click.option("--since", "since", default=None, help="Only mail dated after this: 30d, 12h, 2w or YYYY-MM-DD.")
+@click.option("--last", type=click.IntRange(min=1), default=None, help="Only the newest N messages of each folder.")
+@click.pass_context
+def rules_apply(
+    ctx: click.Context, client: str, account_id: str | None, folder: str | None, since: str | None, last: int | None
+) -> None:
+    """Apply CLIENT's rules to the mail already in the mailbox (see `rules plan` for what they would do).
+
+    Idempotent: an action a message already got (from `mailflow run` or an
+    earlier apply) is not done again, so applying twice changes nothing the
+    second time; an interrupted apply is finished by the next apply or run.
+    Exit 3 when an account could not be processed.
+    """
+    from .rules import load_rules
+
+    runtime = _runtime(ctx)
+    settings = _settings(ctx)
+    try:
+        conf = settings.client(client)
+    except ConfigError as exc:
+        _fail(EX_CONFIG, exc.problems)
+    if account_id is not None and account_id not in {a.id for a in conf.accounts}:
+        _fail(EX_CONFIG, f"--account {account_id!r}: {client} has accounts {', '.join(a.id for a in conf.accounts)}")
+    try:
+        ruleset = load_rules(settings.rules_file(client))
+    except RulesError as exc:
+        _fail(EX_RULES, [str(p) for p in exc.problems])
+    store = _store(settings)
+    done = 0
+
+    def progress(n: int) -> None:
+        nonlocal done
+        done += n
+        if sys.stderr.isatty():
+            click.echo(f"\r{done} messages planned and recorded", nl=False, err=True)
+
+    assert runtime.apply is not None
+    try:
+        plans, reports = runtime.apply(
+            settings,
+            store,
+            conf,
+            ruleset,
+            account_id=account_id,
+            folder=folder,
+            since=_since(since) if since else None,
+            last=last,
+            progress=progress,
+        )
+    except MailflowError as exc:
+        store.close()
+        _fail(EX_PARTIAL, str(exc))
+    if sys.stderr.isatty():
+        click.echo("", err=True)
+    _print_plans(client, ruleset, plans, last, verbose=False)
+    _print_reports(reports, verbose=False)
+    store.close()
+    sys.exit(EX_PARTIAL if any(r.error for r in reports) else EX_OK)
 
 
 # -- time ------------------------------------------------------------------------

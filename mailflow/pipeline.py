@@ -153,7 +153,9 @@ class AccountPass:
             if leftover:
                 self.report.resumed = len({a.message_id for a in leftover})
                 log.info(
-                    "resuming %d actions left by an interrupted run", len(leftover), extra={"account": self.account}
+                    "applying %d recorded actions not done yet (an interrupted run's, or planned by rules apply)",
+                    len(leftover),
+                    extra={"account": self.account},
                 )
                 self.applier.submit(leftover)
             if only is None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,7 +13,7 @@ from click.testing import CliRunner
 
 from mailflow.cli import cli
 from tests.servers.dovecot import DovecotServer, DovecotUser
-from tests.test_imap_end_to_end import fill, server_state, statuses, write_config
+from tests.test_imap_end_to_end import fill, server_state, statuses, time_log, write_config
 from workers.main import RUNTIME
 
 pytestmark = pytest.mark.dovecot
@@ -65,3 +68,42 @@ def test_a_plan_changes_nothing_and_counts_what_a_run_then_does(
     after = server_state(dovecot_server, imap_user)
     assert sum(after.get("Drafts", {}).values()) == drafts
     assert sum(after.get("Newsletters", {}).values()) == planned["Newsletters leave the inbox"]
+
+
+@pytest.mark.own_database  # two configs, a database each
+def test_apply_does_what_the_plan_said_once_and_ends_as_a_run_would(
+    dovecot_server: DovecotServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    new_database: Callable[[Path], str],
+) -> None:
+    # The same mail in two mailboxes: one handled by `run --once`, one by `rules apply`.
+    by_run = dovecot_server.add_user(f"byrun-{os.getpid()}", "pw-run")
+    by_apply = dovecot_server.add_user(f"byapply-{os.getpid()}", "pw-apply")
+    total = fill(dovecot_server, by_run)
+    fill(dovecot_server, by_apply)
+    run_config = write_config(tmp_path / "run", by_run, database=new_database(tmp_path / "run"))
+    apply_config = write_config(tmp_path / "apply", by_apply, database=new_database(tmp_path / "apply"))
+    monkeypatch.setenv("DANA_IMAP_PASSWORD", by_run.password)
+    code, out = invoke("--config", str(run_config), "run", "--once", "--quiet")
+    assert code == 0, out
+    want = server_state(dovecot_server, by_run)
+    want_log = time_log(run_config)
+
+    monkeypatch.setenv("DANA_IMAP_PASSWORD", by_apply.password)
+    code, plan = invoke("--config", str(apply_config), "rules", "plan", "dana")
+    assert code == 0, plan
+    code, out = invoke("--config", str(apply_config), "rules", "apply", "dana")
+    assert code == 0, out
+    planned = re.search(r"the rules plan: (.*)", plan).group(1)  # type: ignore[union-attr]
+    assert f"the rules plan: {planned}" in out
+    assert server_state(dovecot_server, by_apply) == want, "apply ends as a run over the same mail"
+    assert Counter(time_log(apply_config).values()) == Counter(want_log.values())
+    assert sum(statuses(apply_config).values()) == total and statuses(apply_config)["planned"] == 0
+
+    code, out = invoke("--config", str(apply_config), "rules", "apply", "dana")
+    assert code == 0 and "actions: none" in out, "applying again does nothing"
+    code, out = invoke("--config", str(apply_config), "run", "--once", "--quiet")
+    assert code == 0 and "0 new" in out and "actions: none" in out, out
+    assert server_state(dovecot_server, by_apply) == want
+    assert Counter(time_log(apply_config).values()) == Counter(want_log.values())

@@ -16,6 +16,7 @@ RUNTIME = Runtime(
     work=service.work,
     queue_status=service.queue_status,
     plan=planner.plan_client,
+    apply=planner.apply_client,
 )
 
 

@@ -10,6 +10,9 @@ and per action kind the totals.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,14 +20,22 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 from connectors import connector_for
+from mailflow.applying import MOVES
 from mailflow.config import ClientConfig, Settings
+from mailflow.connector import MailConnector
+from mailflow.errors import MailflowError
 from mailflow.message import Message
 from mailflow.model import MessageRef
-from mailflow.report import describe
-from mailflow.rules import MatchContext, RuleSet
+from mailflow.pipeline import encode_params
+from mailflow.report import AccountReport, describe
+from mailflow.rules import MatchContext, PlannedAction, RuleSet
+from mailflow.store import ActionRow, MessageRow, Store
 from mailflow.triage import classify
 
+from .runner import run_account
+
 PAGE = 5000
+Found = list[tuple[MessageRef, Message, list[PlannedAction]]]  # a batch: where each is, it, what it gets
 
 
 @dataclass
@@ -84,7 +95,7 @@ def plan_client(
 
 
 def _plan_folder(
-    connector: object,
+    connector: MailConnector,
     account: str,
     folder: str,
     rules: RuleSet,
@@ -93,18 +104,8 @@ def _plan_folder(
     keep: int,
     progress: Callable[[int], None] | None,
 ) -> FolderPlan:
-    from mailflow.connector import MailConnector
-
-    assert isinstance(connector, MailConnector)
     plan = FolderPlan(account, folder)
-    refs: list[MessageRef] = []
-    cursor = None
-    while True:
-        changes = connector.changes(folder, cursor, limit=PAGE)
-        refs.extend(changes.refs)
-        cursor = changes.cursor
-        if not changes.more:
-            break
+    refs = _list(connector, folder)
     plan.listed = len(refs)
     if last is not None:
         refs = refs[-last:]
@@ -117,20 +118,23 @@ def _plan_folder(
     return plan
 
 
-def _plan_one(plan: FolderPlan, rules: RuleSet, msg: Message, since: datetime | None, keep: int) -> None:
+def _plan_one(
+    plan: FolderPlan, rules: RuleSet, msg: Message, since: datetime | None, keep: int
+) -> list[PlannedAction] | None:
+    """Count what the rules plan for one message; returns the plan (None when left out or unreadable)."""
     if since is not None:
         when = _date(msg)
         if when is None:
             plan.undated += 1
         elif when < since:
             plan.too_old += 1
-            return
+            return None
     try:
         category = classify(msg)
         planned = rules.evaluate(MatchContext(msg, category, plan.account, plan.folder))
     except Exception:  # as the pipeline would quarantine it
         plan.unreadable += 1
-        return
+        return None
     plan.examined += 1
     if not planned:
         plan.unmatched += 1
@@ -147,3 +151,144 @@ def _plan_one(plan: FolderPlan, rules: RuleSet, msg: Message, since: datetime | 
     if len(plan.samples) < keep:
         sender = msg.sender.email if msg.sender else "?"
         plan.samples.append((sender, msg.subject or "", actions))
+    return planned
+
+
+# -- mailflow rules apply ----------------------------------------------------------
+
+
+def apply_key(account: str, message_key: str, action: PlannedAction, params: str) -> str:
+    """The idempotency key of an action ``rules apply`` plans: the same every time for the same action.
+
+    Applying the same rules to the same message twice therefore plans nothing
+    new the second time, and an interrupted apply resumes where it stopped.
+    """
+    text = "\\x1f".join(("apply", account, message_key, action.rule, action.kind, params))
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def apply_client(
+    settings: Settings,
+    store: Store,
+    client: ClientConfig,
+    rules: RuleSet,
+    *,
+    account_id: str | None = None,
+    folder: str | None = None,
+    since: datetime | None = None,
+    last: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    lease: float = 3600.0,
+) -> tuple[list[FolderPlan], list[AccountReport]]:
+    """Apply the rules to the mail already in the box: plan as ``plan_client`` does, record, then apply.
+
+    Each message's actions are recorded under keys that depend only on the
+    message and the action (``apply_key``), and an action the message already
+    got (by ``mailflow run`` or an earlier apply: same rule, kind and
+    parameters) is not planned again: applying twice does nothing the second
+    time, and an interrupted apply is finished by the next apply or run. The
+    account is leased for the duration, so a running daemon does not work on
+    it at the same time.
+    """
+    plans: list[FolderPlan] = []
+    reports: list[AccountReport] = []
+    owner = f"apply|{os.getpid()}|{uuid.uuid4().hex[:8]}"
+    for index, account in enumerate(client.accounts):
+        if account_id is not None and account.id != account_id:
+            continue
+        if not store.take_lease(account.id, owner, lease):
+            raise MailflowError(f"{account.id}: a worker is syncing this account now; try again in a moment")
+        try:
+            connector = connector_for(account)
+            connector.open()
+            try:
+                for name in [folder] if folder else account.folders:
+                    plans.append(
+                        _record_folder(store, connector, client.id, account.id, name, rules, since, last, progress)
+                    )
+            finally:
+                connector.close()
+            # Everything recorded is pending: the pass applies it (and nothing else: no new mail listed).
+            report = run_account(settings, store, client, index, rules, only=(plans[-1].folder, []))
+            report.resumed = 0  # what it applied is this apply's own plan, not an interrupted run's
+            reports.append(report)
+        finally:
+            store.release_lease(account.id, owner)
+    return plans, reports
+
+
+def _record_folder(
+    store: Store,
+    connector: MailConnector,
+    client: str,
+    account: str,
+    folder: str,
+    rules: RuleSet,
+    since: datetime | None,
+    last: int | None,
+    progress: Callable[[int], None] | None,
+) -> FolderPlan:
+    plan = FolderPlan(account, folder)
+    refs = _list(connector, folder)
+    plan.listed = len(refs)
+    if last is not None:
+        refs = refs[-last:]
+    for start in range(0, len(refs), 250):
+        batch = refs[start : start + 250]
+        found: Found = []
+        for fetched in connector.fetch(batch):
+            msg = Message(fetched.raw)
+            planned = _plan_one(plan, rules, msg, since, 0)
+            if planned is not None:
+                found.append((fetched.ref, msg, planned))
+        _record(store, client, account, found)
+        if progress:
+            progress(len(batch))
+    return plan
+
+
+def _record(
+    store: Store, client: str, account: str, found: list[tuple[MessageRef, Message, list[PlannedAction]]]
+) -> None:
+    known = store.planned_for(account, [m.key for _r, m, _p in found])
+    new_rows: list[MessageRow] = []
+    additions: list[tuple[int, list[ActionRow]]] = []
+    relocated: list[tuple[str, str, str]] = []
+    for ref, msg, planned in found:
+        mid, had = known.get(msg.key, (None, set()))
+        rows: list[ActionRow] = []
+        moved = any(kind in MOVES for _rule, kind, _params in had)
+        for seq, action in enumerate(planned):
+            params = encode_params(action)
+            if (action.rule, action.kind, params) in had:
+                continue  # it got this already
+            status = "planned"
+            if action.kind in MOVES:
+                status = "skipped" if moved else status
+                moved = True
+            key = apply_key(account, msg.key, action, params)
+            rows.append(ActionRow(key, 1000 + seq, action.rule, action.kind, dict(action.params), status, params))
+        if mid is None:
+            row = MessageRow(client, account, msg.key, ref.folder, ref.locator, "planned", classify(msg), msg.subject)
+            row.sender = msg.sender.email if msg.sender else None
+            row.actions = rows
+            if not any(a.status == "planned" for a in rows):
+                row.status = "done"
+            new_rows.append(row)
+        else:
+            relocated.append((msg.key, ref.folder, ref.locator))  # where the actions will find it now
+            additions.append((mid, rows))
+    store.record(new_rows)
+    store.relocate(account, relocated)
+    store.add_actions(client, account, additions)
+
+
+def _list(connector: MailConnector, folder: str) -> list[MessageRef]:
+    refs: list[MessageRef] = []
+    cursor = None
+    while True:
+        changes = connector.changes(folder, cursor, limit=PAGE)
+        refs.extend(changes.refs)
+        cursor = changes.cursor
+        if not changes.more:
+            return refs

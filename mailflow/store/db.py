@@ -7,6 +7,7 @@ time entry and its audit row.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
@@ -646,6 +647,54 @@ class Store:
         """Every account's health row, by account."""
         with self.engine.connect() as conn:
             return {r.account: r._asdict() for r in conn.execute(select(account_health))}
+
+    # -- rules apply: actions added to messages already recorded ---------------
+
+    def planned_for(self, account: str, keys: Sequence[str]) -> dict[str, tuple[int, set[tuple[str, str, str]]]]:
+        """For each recorded message key: its id and its actions as (rule, kind, canonical params JSON)."""
+        out: dict[str, tuple[int, set[tuple[str, str, str]]]] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(list(keys)):
+                rows = conn.execute(
+                    select(messages.c.key, messages.c.id, actions.c.rule, actions.c.kind, actions.c.params)
+                    .select_from(messages.outerjoin(actions, actions.c.message_id == messages.c.id))
+                    .where(messages.c.account == account, messages.c.key.in_(chunk))
+                ).all()
+                for key, mid, rule, kind, params in rows:
+                    entry = out.setdefault(key, (int(mid), set()))
+                    if kind is not None:
+                        entry[1].add((rule, kind, json.dumps(params, sort_keys=True, default=str)))
+        return out
+
+    def add_actions(self, client: str, account: str, additions: Sequence[tuple[int, Sequence[ActionRow]]]) -> None:
+        """Plan more actions for recorded messages ((message id, actions) pairs): they become pending again."""
+        additions = [(mid, rows) for mid, rows in additions if rows]
+        if not additions:
+            return
+        now = _now()
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(actions),
+                [
+                    {
+                        "key": a.key,
+                        "message_id": mid,
+                        "client": client,
+                        "account": account,
+                        "seq": a.seq,
+                        "rule": a.rule,
+                        "kind": a.kind,
+                        "params": a.params,
+                        "status": a.status,
+                        "updated_at": now,
+                    }
+                    for mid, rows in additions
+                    for a in rows
+                ],
+            )
+            ids = [mid for mid, rows in additions if any(a.status == "planned" for a in rows)]
+            for chunk in _chunks(ids):
+                conn.execute(update(messages).where(messages.c.id.in_(chunk)).values(status="planned", done_at=null()))
 
     # -- rules versions ------------------------------------------------------
 
