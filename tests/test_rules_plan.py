@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections import Counter
@@ -107,3 +108,49 @@ def test_apply_does_what_the_plan_said_once_and_ends_as_a_run_would(
     assert code == 0 and "0 new" in out and "actions: none" in out, out
     assert server_state(dovecot_server, by_apply) == want
     assert Counter(time_log(apply_config).values()) == Counter(want_log.values())
+
+
+def raw_state(server: DovecotServer, user: DovecotUser) -> dict[str, list[tuple[int, tuple[str, ...], str]]]:
+    """Every folder's messages, byte for byte: (UID, flags, SHA-256 of the whole message), by folder."""
+    state: dict[str, list[tuple[int, tuple[str, ...], str]]] = {}
+    with server.imap_client(user) as client:
+        for _flags, _sep, name in client.list_folders():
+            client.select_folder(name, readonly=True)
+            uids = client.search("ALL")
+            data = client.fetch(uids, ["FLAGS", "BODY.PEEK[]"]) if uids else {}
+            state[name] = sorted(
+                (
+                    uid,
+                    tuple(sorted(str(f) for f in item[b"FLAGS"] if f != b"\\Recent")),
+                    hashlib.sha256(item[b"BODY[]"]).hexdigest(),
+                )
+                for uid, item in data.items()
+            )
+    return state
+
+
+def test_a_plan_over_1000_messages_leaves_the_server_byte_for_byte_unchanged_and_apply_does_what_it_said(
+    dovecot_server: DovecotServer, imap_user: DovecotUser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench import corpus
+
+    with dovecot_server.imap_client(imap_user) as client:
+        for raw in corpus.generate(1000, seed=21):
+            client.append("INBOX", raw)
+    config = write_config(tmp_path, imap_user)
+    monkeypatch.setenv("DANA_IMAP_PASSWORD", imap_user.password)
+    before = raw_state(dovecot_server, imap_user)
+    assert len(before["INBOX"]) == 1000
+    code, plan = invoke("--config", str(config), "rules", "plan", "dana")
+    assert code == 0, plan
+    assert raw_state(dovecot_server, imap_user) == before, "folders, message count, flags and bytes unchanged"
+    code, applied = invoke("--config", str(config), "rules", "apply", "dana")
+    assert code == 0, applied
+    summary = re.search(r"the rules plan: (.*)", plan).group(1)  # type: ignore[union-attr]
+    assert f"the rules plan: {summary}" in applied
+    done = re.search(r"actions: (.*?); [\d.]+ min logged", applied).group(1)  # type: ignore[union-attr]
+    words = {"drafts saved": "drafts", "labelled": "label changes", "moved": "moves"}
+    kinds = re.findall(r"(\d+) ([a-z -]+?)(?:,|$)", done)
+    assert len(kinds) >= 5, done
+    for n, what in kinds:
+        assert f"{n} {words.get(what, what)}" in summary, (what, done, summary)
