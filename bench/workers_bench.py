@@ -18,6 +18,10 @@ account; ``--idle-samples`` messages are delivered one at a time (APPEND)
 and the time from the APPEND's completion to the reply's draft being
 visible in Drafts (a second connection looks every 10 ms) is measured.
 
+Hot reload: with the daemon running, a rules file with one more rule is
+saved and a message for that rule delivered at once; the time until its
+draft is in Drafts is measured.
+
 SIGTERM: ``mailflow run`` is stopped with SIGTERM a fifth of the way into a
 pass over one account; the time until it exits is measured.
 
@@ -230,6 +234,68 @@ def idle_latency(boxes: Mailboxes, samples: int, workdir: Path) -> dict[str, Any
     return result
 
 
+def reload_latency(boxes: Mailboxes, samples: int, workdir: Path) -> dict[str, Any]:
+    """Seconds from saving a rules file with a new rule to that rule's draft being in Drafts for the next message.
+
+    ``mailflow run`` (embedded broker, IDLE) runs with rules that match nothing; each sample saves
+    a file with one more rule (answer subject "reload N"), then at once delivers such a message.
+    """
+    from imapclient import IMAPClient
+
+    empty = workdir / "empty-reload"
+    (empty / "new").mkdir(parents=True)
+    name, password = boxes.user_with(empty, 0, "reload")
+    database = f"sqlite:///{workdir / 'reload.db'}"
+    base = 'version = 1\n[templates]\nack = "Thanks."\n'
+    config = write_config(workdir, "reload", [(name, password)], boxes, database, "embedded", base)
+    rules_file = workdir / "reload" / "rules" / "exec0.toml"
+    rule = '[[rule]]\nname = "Answer {n}"\nwhen = {{ subject = {{ contains = "reload {n}" }} }}\n'
+    rule += 'then = [ {{ draft_reply = {{ template = "ack" }} }} ]\n'
+    daemon = mailflow(config, "run", "--quiet", "--interval", "3600")
+    latencies: list[float] = []
+    try:
+        wait_ready(daemon, "IDLE")
+        time.sleep(2.0)
+        text = base
+        with (
+            IMAPClient(boxes.server.host, port=boxes.server.port, ssl=False) as sender,
+            IMAPClient(boxes.server.host, port=boxes.server.port, ssl=False) as looker,
+        ):
+            sender.login(name, password)
+            looker.login(name, password)
+            for n in range(samples):
+                text += rule.format(n=n)
+                mid = f"<reload-{n}-{uuid.uuid4().hex[:8]}@bench.example>"
+                raw = (
+                    f"From: Pat Doe <pat@example.org>\r\nTo: dana@acme.example\r\nSubject: reload {n}\r\n"
+                    f"Message-ID: {mid}\r\nDate: Tue, 01 Dec 2026 10:00:00 +0000\r\n\r\nNew rule?\r\n"
+                ).encode()
+                saved = time.perf_counter()
+                rules_file.write_text(text)
+                sender.append("INBOX", raw)
+                while True:
+                    if looker.folder_exists("Drafts"):
+                        looker.select_folder("Drafts", readonly=True)
+                        if looker.search(["HEADER", "In-Reply-To", mid]):
+                            break
+                    if time.perf_counter() - saved > 60:
+                        raise RuntimeError(f"the new rule {n} did not act within 60 s")
+                    time.sleep(0.01)
+                latencies.append(time.perf_counter() - saved)
+                time.sleep(0.5)
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=60)
+    latencies.sort()
+    result = {
+        "samples": len(latencies),
+        "p50_s": round(statistics.median(latencies), 3),
+        "max_s": round(latencies[-1], 3),
+    }
+    log(f"hot reload: saved rule to its draft in Drafts, p50 {result['p50_s']}s, max {result['max_s']}s")
+    return result
+
+
 def sigterm_stop(boxes: Mailboxes, corpus: Path, per_account: int, samples: int, workdir: Path) -> dict[str, Any]:
     """Seconds from SIGTERM to exit of ``mailflow run`` in the middle of a pass (embedded broker)."""
     from mailflow.store import open_store
@@ -268,6 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         help="the database: auto is SQLite for the embedded broker, PostgreSQL for Redis and RabbitMQ",
     )
     parser.add_argument("--idle-samples", type=int, default=40, help="0 skips the IDLE latency")
+    parser.add_argument("--reload-samples", type=int, default=10, help="0 skips the hot-reload latency")
     parser.add_argument("--sigterm-samples", type=int, default=3, help="0 skips the SIGTERM stop time")
     parser.add_argument("--json", help="write the results here")
     args = parser.parse_args(argv)
@@ -289,6 +356,8 @@ def main(argv: list[str] | None = None) -> int:
                     )
             if args.idle_samples:
                 results["idle"] = idle_latency(boxes, args.idle_samples, workdir)
+            if args.reload_samples:
+                results["reload"] = reload_latency(boxes, args.reload_samples, workdir)
             if args.sigterm_samples:
                 results["sigterm"] = sigterm_stop(boxes, corpus, args.per_account, args.sigterm_samples, workdir)
         finally:
