@@ -629,6 +629,87 @@ def time_report(ctx: click.Context, client_id: str, month: str, fmt: str) -> Non
     store.close()
 
 
+# -- log -------------------------------------------------------------------------
+
+
+def _message_id(key: str | None) -> str | None:
+    """A message's Message-ID from its store key (``mid:<...>``), else the key itself (a digest)."""
+    return key[4:] if key and key.startswith("mid:") else key
+
+
+@cli.command("log")
+@click.option("--client", "client_id", default=None, help="Only this client's actions.")
+@click.option("--account", "account_id", default=None, help="Only this account's actions.")
+@click.option("--since", "since", default=None, help="Only actions after this: 2h, 30d, 2w or YYYY-MM-DD.")
+@click.option("--rule", "rule", default=None, help="Only the actions of the rule with this name.")
+@click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True, help="The newest N entries.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def audit_log(
+    ctx: click.Context,
+    client_id: str | None,
+    account_id: str | None,
+    since: str | None,
+    rule: str | None,
+    limit: int,
+    fmt: str,
+) -> None:
+    """What mailflow did, from the audit log: when, which client, account, message and rule, which action.
+
+    Oldest first, the newest --limit entries. Every action applied (or that
+    failed) is there, whichever process applied it.
+    """
+    settings = _settings(ctx)
+    if client_id is not None:
+        try:
+            settings.client(client_id)
+        except ConfigError as exc:
+            _fail(EX_CONFIG, exc.problems)
+    store = _store(settings)
+    rows = store.audit_rows(
+        client_id,
+        limit,
+        since=_since(since) if since else None,
+        rule=rule,
+        account=account_id,
+        newest=True,
+    )
+    store.close()
+    from .report import describe
+
+    entries = [
+        {
+            "id": r["id"],
+            "at": r["at"].astimezone().isoformat(timespec="seconds"),
+            "client": r["client"],
+            "account": r["account"],
+            "message_id": (r["message_key"] or "")[4:]
+            if (r["message_key"] or "").startswith("mid:")
+            else r["message_key"],
+            "subject": r["subject"],
+            "rule": r["rule"],
+            "action": r["kind"],
+            "what": describe(r["kind"], dict(r["params"] or {})),
+            "outcome": r["outcome"],
+            "detail": r["detail"],
+        }
+        for r in rows
+    ]
+    if fmt == "json":
+        click.echo(json.dumps(entries, indent=2, default=str))
+        return
+    if not entries:
+        click.echo("nothing in the audit log matches")
+        return
+    for e in entries:
+        subject = (e["subject"] or "")[:40]
+        outcome = "" if e["outcome"] == "done" else f" [{e['outcome']}: {e['detail'] or ''}]"
+        click.echo(
+            f"{e['id']:>7} {e['at'][:19].replace('T', ' ')} {e['client']}/{e['account']} "
+            f"{subject!r}: {e['rule']}: {e['what']}{outcome}"
+        )
+
+
 # -- status ----------------------------------------------------------------------
 
 

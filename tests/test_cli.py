@@ -180,3 +180,22 @@ def test_making_the_demo_again_starts_it_afresh(demo: Path) -> None:
     assert code == EX_OK
     code, out = invoke("--config", str(demo), "run", "--once", "--quiet")
     assert code == EX_OK and " 13 new," in out, out
+
+
+def test_the_audit_log_shows_every_action_filtered_by_client_rule_and_time(demo: Path) -> None:
+    invoke("--config", str(demo), "run", "--once")
+    code, out = invoke("--config", str(demo), "log")
+    assert code == EX_OK, out
+    lines = out.strip().splitlines()
+    assert len(lines) == 16, out  # the demo's 16 actions: labels, flags, moves, read states, drafts, time
+    assert any("VIP mail is urgent: flag" in line for line in lines)
+    code, out = invoke("--config", str(demo), "log", "--rule", "Newsletters leave the inbox", "--format", "json")
+    entries = json.loads(out)
+    assert {e["action"] for e in entries} == {"move", "mark_read"} and len(entries) == 4
+    assert all(e["outcome"] == "done" and e["client"] == "dana" and e["message_id"] for e in entries)
+    code, out = invoke("--config", str(demo), "log", "--since", "2999-01-01")
+    assert code == EX_OK and "nothing in the audit log matches" in out
+    code, out = invoke("--config", str(demo), "log", "--limit", "3")
+    assert len(out.strip().splitlines()) == 3
+    code, out = invoke("--config", str(demo), "log", "--client", "nobody")
+    assert code == EX_CONFIG

@@ -512,12 +512,29 @@ class Store:
             ).all()
         return [r._asdict() for r in rows]
 
-    def audit_rows(self, client: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
-        stmt = select(audit).order_by(audit.c.id).limit(limit)
+    def audit_rows(
+        self,
+        client: str | None = None,
+        limit: int = 1000,
+        *,
+        since: datetime | None = None,
+        rule: str | None = None,
+        account: str | None = None,
+        newest: bool = False,
+    ) -> list[dict[str, Any]]:
+        """Audit rows, oldest first (the newest ``limit`` of them with ``newest``), filtered as asked."""
+        stmt = select(audit).order_by(audit.c.id.desc() if newest else audit.c.id).limit(limit)
         if client:
             stmt = stmt.where(audit.c.client == client)
+        if since is not None:
+            stmt = stmt.where(audit.c.at >= since)
+        if rule:
+            stmt = stmt.where(audit.c.rule == rule)
+        if account:
+            stmt = stmt.where(audit.c.account == account)
         with self.engine.connect() as conn:
-            return [r._asdict() for r in conn.execute(stmt)]
+            rows = [r._asdict() for r in conn.execute(stmt)]
+        return rows[::-1] if newest else rows
 
     # -- workers: account leases ----------------------------------------------
 
