@@ -288,3 +288,16 @@ def test_the_daemon_swaps_in_a_saved_file_and_refuses_a_broken_one(tmp_path: Pat
     code, out = invoke("--config", str(config), "status")
     assert code == 3 and "in use meanwhile: the version accepted at" in out, out
     store.close()
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in (ROOT / "rules").glob("*.toml")))
+def test_every_example_client_in_rules_loads_and_its_tests_pass(name: str) -> None:
+    path = ROOT / "rules" / f"{name}.toml"
+    assert check_rules(path) == []
+    results = run_tests(load_rules(path))
+    assert len(results) >= 4, f"{path}: an example shows its tests"
+    assert all(r.ok for r in results)
+
+
+def test_there_are_three_example_clients_besides_dana() -> None:
+    assert {p.stem for p in (ROOT / "rules").glob("*.toml")} >= {"dana", "lee", "morgan", "ari"}
