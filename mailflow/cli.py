@@ -449,6 +449,24 @@ def _print_plans(client: str, ruleset: Any, plans: list[Any], last: int | None, 
         click.echo("the rules plan: " + ", ".join(f"{n} {words.get(k, k)}" for k, n in sorted(totals.items())))
 
 
+def _client_rules(ctx: click.Context, client: str, account_id: str | None) -> tuple[Settings, Any, Any]:
+    """The settings, the client's config (checking ``--account``) and its loaded rules; exits on a problem."""
+    from .rules import load_rules
+
+    settings = _settings(ctx)
+    try:
+        conf = settings.client(client)
+    except ConfigError as exc:
+        _fail(EX_CONFIG, exc.problems)
+    if account_id is not None and account_id not in {a.id for a in conf.accounts}:
+        _fail(EX_CONFIG, f"--account {account_id!r}: {client} has accounts {', '.join(a.id for a in conf.accounts)}")
+    try:
+        ruleset = load_rules(settings.rules_file(client))
+    except RulesError as exc:
+        _fail(EX_RULES, [str(p) for p in exc.problems])
+    return settings, conf, ruleset
+
+
 @rules.command("plan")
 @click.argument("client")
 @click.option("--account", "account_id", default=None, help="Only this account (default: all of the client's).")
@@ -472,20 +490,8 @@ def rules_plan(
     and nothing is recorded. Prints, per folder, how many messages each rule
     matches and what it would do, and the totals per action.
     """
-    from .rules import load_rules
-
     runtime = _runtime(ctx)
-    settings = _settings(ctx)
-    try:
-        conf = settings.client(client)
-    except ConfigError as exc:
-        _fail(EX_CONFIG, exc.problems)
-    if account_id is not None and account_id not in {a.id for a in conf.accounts}:
-        _fail(EX_CONFIG, f"--account {account_id!r}: {client} has accounts {', '.join(a.id for a in conf.accounts)}")
-    try:
-        ruleset = load_rules(settings.rules_file(client))
-    except RulesError as exc:
-        _fail(EX_RULES, [str(p) for p in exc.problems])
+    settings, conf, ruleset = _client_rules(ctx, client, account_id)
     assert runtime.plan is not None
     start = _since(since) if since else None
     plans = runtime.plan(settings, conf, ruleset, account_id=account_id, folder=folder, since=start, last=last)
@@ -510,20 +516,8 @@ def rules_apply(
     second time; an interrupted apply is finished by the next apply or run.
     Exit 3 when an account could not be processed.
     """
-    from .rules import load_rules
-
     runtime = _runtime(ctx)
-    settings = _settings(ctx)
-    try:
-        conf = settings.client(client)
-    except ConfigError as exc:
-        _fail(EX_CONFIG, exc.problems)
-    if account_id is not None and account_id not in {a.id for a in conf.accounts}:
-        _fail(EX_CONFIG, f"--account {account_id!r}: {client} has accounts {', '.join(a.id for a in conf.accounts)}")
-    try:
-        ruleset = load_rules(settings.rules_file(client))
-    except RulesError as exc:
-        _fail(EX_RULES, [str(p) for p in exc.problems])
+    settings, conf, ruleset = _client_rules(ctx, client, account_id)
     store = _store(settings)
     done = 0
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import partial
 
 from connectors import connector_for
 from mailflow.applying import MOVES
@@ -103,7 +104,10 @@ def _plan_folder(
     last: int | None,
     keep: int,
     progress: Callable[[int], None] | None,
+    on_batch: Callable[[Found], None] | None = None,
 ) -> FolderPlan:
+    """List ``folder`` (its newest ``last``), fetch it in batches and plan each message; ``on_batch`` gets each
+    batch's planned messages (``rules apply`` records them)."""
     plan = FolderPlan(account, folder)
     refs = _list(connector, folder)
     plan.listed = len(refs)
@@ -111,8 +115,14 @@ def _plan_folder(
         refs = refs[-last:]
     for start in range(0, len(refs), 250):
         batch = refs[start : start + 250]
+        found: Found = []
         for fetched in connector.fetch(batch):
-            _plan_one(plan, rules, Message(fetched.raw), since, keep)
+            msg = Message(fetched.raw)
+            planned = _plan_one(plan, rules, msg, since, keep)
+            if planned is not None:
+                found.append((fetched.ref, msg, planned))
+        if on_batch is not None:
+            on_batch(found)
         if progress:
             progress(len(batch))
     return plan
@@ -203,9 +213,8 @@ def apply_client(
             connector.open()
             try:
                 for name in [folder] if folder else account.folders:
-                    plans.append(
-                        _record_folder(store, connector, client.id, account.id, name, rules, since, last, progress)
-                    )
+                    record = partial(_record, store, client.id, account.id)
+                    plans.append(_plan_folder(connector, account.id, name, rules, since, last, 0, progress, record))
             finally:
                 connector.close()
             # Everything recorded is pending: the pass applies it (and nothing else: no new mail listed).
@@ -215,36 +224,6 @@ def apply_client(
         finally:
             store.release_lease(account.id, owner)
     return plans, reports
-
-
-def _record_folder(
-    store: Store,
-    connector: MailConnector,
-    client: str,
-    account: str,
-    folder: str,
-    rules: RuleSet,
-    since: datetime | None,
-    last: int | None,
-    progress: Callable[[int], None] | None,
-) -> FolderPlan:
-    plan = FolderPlan(account, folder)
-    refs = _list(connector, folder)
-    plan.listed = len(refs)
-    if last is not None:
-        refs = refs[-last:]
-    for start in range(0, len(refs), 250):
-        batch = refs[start : start + 250]
-        found: Found = []
-        for fetched in connector.fetch(batch):
-            msg = Message(fetched.raw)
-            planned = _plan_one(plan, rules, msg, since, 0)
-            if planned is not None:
-                found.append((fetched.ref, msg, planned))
-        _record(store, client, account, found)
-        if progress:
-            progress(len(batch))
-    return plan
 
 
 def _record(

@@ -112,16 +112,17 @@ class Scheduler:
         with self._lock:
             wakes, self._wakes = self._wakes, set()
         finished = PassResult()
+        # One query for every sync that is out, then the health its workers recorded before finishing.
+        runs = {(r["pass_id"], r["account"]): r for r in self.store.runs_of([p for p, _ in self.out.values()])}
         health = self.store.health()
         for account, (pass_id, asked) in list(self.out.items()):
-            runs = self.store.runs(pass_id)
-            if runs and runs[0]["finished_at"] is not None:
-                report = AccountReport.from_json(runs[0]["report"])
+            run = runs.get((pass_id, account))
+            if run is not None and run["finished_at"] is not None:
+                report = AccountReport.from_json(run["report"])
                 finished.reports.append(report)
                 del self.out[account]
                 if self.on_finish:
                     self.on_finish(report, now - asked, self.trigger.pop(account, "poll"))
-                health = self.store.health()
                 if account in self.again:
                     self.due[account] = now
                     self.trigger[account] = "idle"

@@ -618,9 +618,15 @@ class Store:
 
     def runs(self, pass_id: str) -> list[dict[str, Any]]:
         """Every sync a pass requested: client, account, finished_at (None while pending) and report."""
+        return self.runs_of([pass_id])
+
+    def runs_of(self, pass_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """Every sync these passes requested, in one query per ``IN`` list (the scheduler's per-tick look)."""
+        out: list[dict[str, Any]] = []
         with self.engine.connect() as conn:
-            rows = conn.execute(select(sync_runs).where(sync_runs.c.pass_id == pass_id)).all()
-        return [r._asdict() for r in rows]
+            for chunk in _chunks(list(pass_ids)):
+                out += [r._asdict() for r in conn.execute(select(sync_runs).where(sync_runs.c.pass_id.in_(chunk)))]
+        return out
 
     def forget_runs(self, before: datetime) -> None:
         """Drop finished pass records older than ``before`` (the daemon keeps a day)."""
