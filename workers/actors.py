@@ -112,7 +112,7 @@ class WorkerContext:
         return None
 
 
-class _LeaseKeeper:
+class LeaseKeeper:
     """Renews an account lease on its own thread; sets ``stop`` when the lease is lost or the worker stops."""
 
     def __init__(self, ctx: WorkerContext, account: str, owner: str) -> None:
@@ -123,7 +123,7 @@ class _LeaseKeeper:
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"mailflow-lease-{account}", daemon=True)
 
-    def __enter__(self) -> _LeaseKeeper:
+    def __enter__(self) -> LeaseKeeper:
         self._thread.start()
         return self
 
@@ -225,7 +225,7 @@ def _under_lease(
             actor.send_with_options(args=args, delay=delay)
             return
     try:
-        with _LeaseKeeper(ctx, account_id, owner) as keeper:
+        with LeaseKeeper(ctx, account_id, owner) as keeper:
             rules, problem = ctx.rules.get(ctx.settings.rules_file(client_id), client_id)
             if rules is None:
                 report = AccountReport(client=client_id, account=account_id)

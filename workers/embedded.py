@@ -45,6 +45,8 @@ from dramatiq.errors import QueueJoinTimeout, QueueNotFound
 from dramatiq.message import Message
 from dramatiq.middleware import Middleware
 
+from mailflow.store.engine import enable_wal
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS queue_messages (
     id INTEGER PRIMARY KEY,
@@ -66,20 +68,6 @@ CREATE TABLE IF NOT EXISTS dead_letters (
     reason TEXT NOT NULL
 );
 """
-
-
-def _wal(db: sqlite3.Connection) -> None:
-    """Put the file in WAL mode (it stays so). Switching takes an exclusive lock, and SQLite may
-    refuse it at once, without waiting, while another process opens the same new file: retry."""
-    for attempt in range(100):
-        try:
-            if str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
-                db.execute("PRAGMA journal_mode=WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or attempt == 99:
-                raise
-            time.sleep(0.05)
 
 
 def _millis() -> int:
@@ -122,7 +110,7 @@ class SQLiteBroker(Broker):
         if db is None:
             db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None, check_same_thread=False)
             db.execute("PRAGMA busy_timeout=60000")
-            _wal(db)
+            enable_wal(db)
             db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across a process kill
             self._local.db = db
         return db

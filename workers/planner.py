@@ -11,8 +11,6 @@ and per action kind the totals.
 from __future__ import annotations
 
 import hashlib
-import os
-import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +31,7 @@ from mailflow.rules import MatchContext, PlannedAction, RuleSet
 from mailflow.store import ActionRow, MessageRow, Store
 from mailflow.triage import classify
 
+from .actors import LeaseKeeper, WorkerContext
 from .runner import run_account
 
 PAGE = 5000
@@ -188,7 +187,7 @@ def apply_client(
     since: datetime | None = None,
     last: int | None = None,
     progress: Callable[[int], None] | None = None,
-    lease: float = 3600.0,
+    lease: float | None = None,
 ) -> tuple[list[FolderPlan], list[AccountReport]]:
     """Apply the rules to the mail already in the box: plan as ``plan_client`` does, record, then apply.
 
@@ -197,30 +196,35 @@ def apply_client(
     got (by ``mailflow run`` or an earlier apply: same rule, kind and
     parameters) is not planned again: applying twice does nothing the second
     time, and an interrupted apply is finished by the next apply or run. The
-    account is leased for the duration, so a running daemon does not work on
-    it at the same time.
+    account is leased as a worker leases it (renewed while apply works; a dead
+    apply's lease is taken over), so a running daemon does not work on it at
+    the same time.
     """
     plans: list[FolderPlan] = []
     reports: list[AccountReport] = []
-    owner = f"apply|{os.getpid()}|{uuid.uuid4().hex[:8]}"
+    # Leased as a worker leases it (actors): renewed while apply works, and an owner name that
+    # tells a worker on this machine when this process is gone.
+    ctx = WorkerContext(settings, store, lease=lease or settings.workers.lease)
+    owner = f"{ctx.owner}|apply"
     for index, account in enumerate(client.accounts):
         if account_id is not None and account.id != account_id:
             continue
-        if not store.take_lease(account.id, owner, lease):
+        if not store.take_lease(account.id, owner, ctx.lease):
             raise MailflowError(f"{account.id}: a worker is syncing this account now; try again in a moment")
         try:
-            connector = connector_for(account)
-            connector.open()
-            try:
-                for name in [folder] if folder else account.folders:
-                    record = partial(_record, store, client.id, account.id)
-                    plans.append(_plan_folder(connector, account.id, name, rules, since, last, 0, progress, record))
-            finally:
-                connector.close()
-            # Everything recorded is pending: the pass applies it (and nothing else: no new mail listed).
-            report = run_account(settings, store, client, index, rules, only=(plans[-1].folder, []))
-            report.resumed = 0  # what it applied is this apply's own plan, not an interrupted run's
-            reports.append(report)
+            with LeaseKeeper(ctx, account.id, owner):
+                connector = connector_for(account)
+                connector.open()
+                try:
+                    for name in [folder] if folder else account.folders:
+                        record = partial(_record, store, client.id, account.id)
+                        plans.append(_plan_folder(connector, account.id, name, rules, since, last, 0, progress, record))
+                finally:
+                    connector.close()
+                # Everything recorded is pending: the pass applies it (and nothing else: no new mail listed).
+                report = run_account(settings, store, client, index, rules, only=(plans[-1].folder, []))
+                report.resumed = 0  # what it applied is this apply's own plan, not an interrupted run's
+                reports.append(report)
         finally:
             store.release_lease(account.id, owner)
     return plans, reports

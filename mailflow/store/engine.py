@@ -14,7 +14,7 @@ from ..errors import StoreError
 from .db import Store
 from .tables import metadata
 
-__all__ = ["HEAD", "current_revision", "normalise_url", "open_store", "upgrade"]
+__all__ = ["HEAD", "current_revision", "enable_wal", "normalise_url", "open_store", "upgrade"]
 
 
 def normalise_url(url: str) -> str:
@@ -24,21 +24,28 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA busy_timeout=10000")
-    # WAL stays set in the file; switching takes an exclusive lock that SQLite may refuse at once,
-    # without waiting, while another process opens the same new file (several workers starting).
+def enable_wal(db: sqlite3.Connection) -> None:
+    """Put a SQLite file in WAL mode (it stays so), for the store and the embedded queue alike.
+
+    Switching takes an exclusive lock that SQLite may refuse at once, without
+    waiting, while another process opens the same new file (several workers
+    starting): it is retried.
+    """
     for attempt in range(100):
         try:
-            cur.execute("PRAGMA journal_mode")
-            if str(cur.fetchone()[0]).lower() != "wal":
-                cur.execute("PRAGMA journal_mode=WAL")
-            break
+            if str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                db.execute("PRAGMA journal_mode=WAL")
+            return
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) or attempt == 99:
                 raise
             time.sleep(0.05)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.execute("PRAGMA busy_timeout=10000")
+    enable_wal(dbapi_conn)
+    cur = dbapi_conn.cursor()
     cur.execute("PRAGMA synchronous=NORMAL")
     # Checkpoint the WAL every ~40 MB instead of every 4 MB: a pass writes in bursts, and each
     # checkpoint costs two fsyncs (measured: a fifth of the ledger's write time at the default).
