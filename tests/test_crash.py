@@ -103,6 +103,7 @@ batch_size = 25
 
 
 def mailflow(config: Path, *args: str) -> subprocess.Popen[str]:
+    """A mailflow process whose output the test reads to the end (``communicate``)."""
     return subprocess.Popen(
         [sys.executable, "-m", "mailflow", "--config", str(config), *args],
         cwd=ROOT,
@@ -110,6 +111,27 @@ def mailflow(config: Path, *args: str) -> subprocess.Popen[str]:
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def worker(config: Path, log: Path) -> subprocess.Popen[str]:
+    """A ``mailflow worker`` logging to a file.
+
+    Not to a pipe: nobody reads a worker's pipe while it runs, and once the
+    errors of an outage fill the pipe's 64 KB the worker blocks on its next
+    log line, which looks exactly like a hung worker.
+    """
+    with log.open("a") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "mailflow", "--config", str(config), "worker", "--processes", "1"],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+
+def tails(logs: list[Path]) -> str:
+    return "\n".join(f"--- {log.name} ---\n{log.read_text()[-4000:]}" for log in logs if log.exists())
 
 
 def time_log(database: str) -> dict[str, Counter[tuple[str, str, int]]]:
@@ -167,7 +189,8 @@ def test_workers_killed_at_random_moments_leave_every_message_done_exactly_once(
 
     waiter = mailflow(config, "run", "--once", "--quiet", "--workers", "0")
     second = waiter
-    workers = [mailflow(config, "worker", "--processes", "1") for _ in range(2)]
+    logs = [tmp_path / f"worker-{n}.log" for n in range(2)]
+    workers = [worker(config, log) for log in logs]
     rng = random.Random(4)
     total = PER_ACCOUNT * ACCOUNTS
     kills_during_work = 0
@@ -182,7 +205,7 @@ def test_workers_killed_at_random_moments_leave_every_message_done_exactly_once(
             workers[victim].communicate()
             if handled(store_url) < total and waiter.poll() is None:
                 kills_during_work += 1
-            workers[victim] = mailflow(config, "worker", "--processes", "1")
+            workers[victim] = worker(config, logs[victim])
         killing = time.monotonic() - started
         out, _ = waiter.communicate(timeout=600)
         out2, _ = second.communicate(timeout=600)
@@ -201,8 +224,8 @@ def test_workers_killed_at_random_moments_leave_every_message_done_exactly_once(
                 proc.kill()
                 proc.communicate()
 
-    assert waiter.returncode == 0, out
-    assert second.returncode == 0, out2
+    assert waiter.returncode == 0, out + tails(logs)
+    assert second.returncode == 0, out2 + tails(logs)
     assert kills_during_work >= KILLS // 2, (
         f"only {kills_during_work} of the kills came while work remained (the kills took {killing:.1f} s)"
     )
@@ -311,7 +334,8 @@ def test_a_server_restarted_during_a_run_loses_nothing(
         config = write_config(tmp_path, users, store_url, broker_url)
         open_store(store_url).close()
         waiter = mailflow(config, "run", "--once", "--quiet", "--workers", "0")
-        workers = [mailflow(config, "worker", "--processes", "1") for _ in range(2)]
+        logs = [tmp_path / f"worker-{n}.log" for n in range(2)]
+        workers = [worker(config, log) for log in logs]
         try:
             deadline = time.monotonic() + 120
             while handled(store_url) < 300 and time.monotonic() < deadline:
@@ -329,7 +353,7 @@ def test_a_server_restarted_during_a_run_loses_nothing(
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.communicate()
-        assert waiter.returncode == 0, out
+        assert waiter.returncode == 0, out + tails(logs)
         assert handled(store_url) == PER_ACCOUNT * ACCOUNTS
         for n, user in enumerate(users):
             assert_same_state(server_state(dovecot_server, user), want_states[n])

@@ -462,20 +462,28 @@ class DovecotServer:
     def kick(self, user: str | DovecotUser, wait: bool = True) -> None:
         """Drop every IMAP connection of the user (``doveadm kick``), as a flaky network would.
 
-        With ``wait``, returns once nobody is connected; a client that
-        reconnects at once (a background fetch) needs ``wait=False``.
+        With ``wait``, returns once the connections that were kicked are gone
+        (a client that reconnects at once opens a new one, with a new pid,
+        and that one is left alone).
         """
         name = self._user(user).name
+        before = self._connections(name)
         self.doveadm("kick", name, ok=(0, EX_NOUSER))  # 68: nobody was connected
         if not wait:
             return
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 10
+        left = before
         while time.monotonic() < deadline:
-            who = self.doveadm("who", "-1", name).stdout
-            if name not in who:
+            left = before & self._connections(name)
+            if not left:
                 return
             time.sleep(0.05)
-        raise RuntimeError(f"{name} still connected after doveadm kick:\n{who}")
+        raise RuntimeError(f"{name}: connections {sorted(left)} still open after doveadm kick")
+
+    def _connections(self, name: str) -> set[str]:
+        """The pids of the user's open IMAP connections, from ``doveadm who -1``."""
+        rows = self.doveadm("who", "-1", name, ok=(0, EX_NOUSER)).stdout.splitlines()
+        return {row.split()[2] for row in rows[1:] if row.split()[:1] == [name] and len(row.split()) > 2}
 
     def uidvalidity(self, user: str | DovecotUser, folder: str = "INBOX") -> int:
         """The folder's current UIDVALIDITY, as ``doveadm mailbox status`` reports it."""
