@@ -49,7 +49,8 @@ from mailflow.errors import (
     PermanentError,
     TransientError,
 )
-from mailflow.model import ChangeSet, Draft, FetchedMessage, Flag, MessageRef, SyncCursor, Update
+from mailflow.message import Message
+from mailflow.model import ChangeSet, Draft, FetchedMessage, Flag, MessageRef, SyncCursor, Update, label_keyword
 
 from .base import group_by_folder
 from .imap_session import _CONNECTION_ERRORS, ImapSession, T, _is_missing_folder, _text
@@ -80,19 +81,12 @@ _FLAG_MAP: dict[bytes, Flag] = {
     ANSWERED.lower(): Flag.ANSWERED,
 }
 
-_NOT_ATOM = re.compile(r"[^A-Za-z0-9_.$+-]")
 _APPENDUID = re.compile(rb"APPENDUID (\d+) ([\d:,]+)")
 
 
 def keyword_for(label: str) -> str:
-    """The IMAP keyword that stands for a label: a valid atom, the same every time.
-
-    Letters, digits and ``_ . $ + -`` are kept; anything else (spaces,
-    parentheses, quotes, ``\\``, ``%``, ``*``, ``]``, non-ASCII) becomes ``_``,
-    so ``"Urgent"`` stays ``Urgent`` and ``"Needs reply!"`` is ``Needs_reply_``.
-    """
-    keyword = _NOT_ATOM.sub("_", label.strip())
-    return keyword or "_"
+    """The IMAP keyword that stands for a label (``mailflow.model.label_keyword``)."""
+    return label_keyword(label)
 
 
 def make_locator(uidvalidity: int, uid: int) -> str:
@@ -481,6 +475,66 @@ class ImapConnector(ImapSession):
             if key in values:
                 return make_locator(int(info[b"UIDVALIDITY"]), uid)
         return None
+
+    # -- finding and deleting (undo) ------------------------------------------
+
+    def locate(self, folder: str, keys: Sequence[str]) -> dict[str, MessageRef]:
+        """Where messages are in ``folder`` now, by key: ``UID SEARCH HEADER Message-ID``, confirmed by reading them.
+
+        A key without a Message-ID (``sha:``) can only be recognised by reading
+        every message of the folder, which is done only when one is asked for.
+        """
+        wanted = set(keys)
+        if not wanted:
+            return {}
+
+        def op(client: Any) -> dict[str, MessageRef]:
+            info = self._try_select(client, folder, readonly=True)
+            if info is None:
+                return {}
+            validity = int(info[b"UIDVALIDITY"])
+            candidates: set[int] = set()
+            if any(not k.startswith("mid:") for k in wanted):
+                candidates.update(cast(list[int], client.search(["UNDELETED"])))
+            else:
+                for key in sorted(wanted):
+                    found = client.search(["UNDELETED", "HEADER", "MESSAGE-ID", key[4:]])
+                    candidates.update(cast(list[int], found))
+            out: dict[str, MessageRef] = {}
+            for chunk in _chunks(sorted(candidates), DEFAULT_FETCH_CHUNK):
+                data = fetch_bodies(client._imap, uid_set(chunk))  # imaplib's connection under imapclient
+                for uid in chunk:
+                    item = data.get(uid)
+                    if item is None:
+                        continue
+                    key = Message(item.raw).key
+                    if key in wanted and key not in out:  # HEADER matches substrings: the key decides
+                        out[key] = MessageRef(self.account, folder, make_locator(validity, uid))
+            return out
+
+        return self._run(f"looking for messages in {folder}", op)
+
+    def delete(self, refs: Sequence[MessageRef]) -> None:
+        """``\\Deleted`` and ``UID EXPUNGE`` of exactly these UIDs (UIDPLUS); stale or gone refs are skipped.
+
+        Without UIDPLUS a plain EXPUNGE would also remove what the user marked
+        deleted, so the messages are only marked ``\\Deleted`` (clients hide them).
+        """
+        for folder, group in group_by_folder(refs).items():
+
+            def op(client: Any, folder: str = folder, group: list[MessageRef] = group) -> None:
+                info = self._try_select(client, folder, readonly=False)
+                if info is None:
+                    return
+                uids = sorted(self._current_uids(info, group))
+                if not uids:
+                    return
+                client.add_flags(uid_set(uids), [DELETED], silent=True)
+                if "UIDPLUS" in self._capabilities:
+                    client.uid_expunge(uid_set(uids))
+                    _drop_expunges(client)
+
+            self._run(f"deleting from {folder}", op)
 
     def find_draft(self, key: str) -> str | None:
         """The locator of the newest draft whose ``X-Mailflow-Key`` header is exactly ``key``."""

@@ -10,6 +10,7 @@ names, so Dovecot serving the same Maildir shows them as IMAP keywords.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from mailflow.drafting import DRAFT_KEY_HEADER
 from mailflow.errors import ConnectorError, NotFound, PermanentError, TransientError
+from mailflow.message import Message
 from mailflow.model import ChangeSet, Draft, FetchedMessage, Flag, MessageRef, SyncCursor, Update
 
 from .base import group_by_folder
@@ -286,6 +288,32 @@ class MaildirConnector:
 
     def save_drafts(self, drafts: Sequence[Draft]) -> list[str]:
         return [self.save_draft(d) for d in drafts]
+
+    def locate(self, folder: str, keys: Sequence[str]) -> dict[str, MessageRef]:
+        """Where messages are in ``folder`` now, by key: every file of the folder is read (headers first)."""
+        wanted = set(keys)
+        out: dict[str, MessageRef] = {}
+        if not wanted or not self._dir(folder).is_dir():
+            return out
+        for name, path in sorted(self._scan(folder).items()):
+            try:
+                raw = path.read_bytes()
+            except FileNotFoundError:
+                continue
+            key = Message(raw).key
+            if key in wanted and key not in out:
+                out[key] = MessageRef(self.account, folder, name)
+        return out
+
+    def delete(self, refs: Sequence[MessageRef]) -> None:
+        """Unlink the messages' files; gone ones are skipped."""
+        for ref in refs:
+            path = self._path(ref)
+            if path is None:
+                continue
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+            self._index.get(ref.folder, {}).pop(ref.locator, None)
 
     def find_draft(self, key: str) -> str | None:
         folder = self._dir("Drafts")

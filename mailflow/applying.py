@@ -46,6 +46,7 @@ from .report import AccountReport
 from .rules import RuleSet
 from .rules.templates import render
 from .store import ActionRow, Completed, MessageRow, Outcome, PendingAction, Settled, Store, TimeRow
+from .undo import draft_digest
 
 __all__ = ["IN_PLACE", "MOVES", "Applier"]
 
@@ -417,7 +418,12 @@ class Applier:
                 # Marked before being saved: after a crash, a draft is looked up before it is saved again.
                 self.store.mark_applying([a.key for a, _ in writes.drafts if a.status == "planned"])
                 drafts = [d for _, d in writes.drafts]
-                self._group(outcomes, [a for a, _ in writes.drafts], partial(self.connector.save_drafts, drafts))
+                why = _attempt(partial(self.connector.save_drafts, drafts))
+                # A saved draft's outcome is the digest of its bytes: undo deletes only a draft still the same.
+                outcomes.extend(
+                    Outcome(a, "done", draft_digest(d.raw)) if why is None else Outcome(a, "failed", why)
+                    for a, d in writes.drafts
+                )
             for folder, group in writes.moves.items():
                 refs = [self._ref(h) for h in group]
                 call = partial(self.connector.move, refs, folder) if folder else partial(self.connector.archive, refs)
@@ -610,4 +616,5 @@ def _pending(row: MessageRow, a: ActionRow) -> PendingAction:
         a.params,
         a.status,
         a.params_json,
+        a.before,
     )

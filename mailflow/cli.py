@@ -49,6 +49,7 @@ class Runtime:
     queue_status: Callable[[Settings], list[str]] | None = None
     plan: Callable[..., Any] | None = None
     apply: Callable[..., Any] | None = None
+    undo: Callable[..., Any] | None = None
 
 
 def _fail(code: int, lines: list[str] | str) -> NoReturn:
@@ -406,14 +407,14 @@ def rules_test(ctx: click.Context, client: str, messages: tuple[str, ...]) -> No
 
 
 def _since(text: str) -> datetime:
-    """``30d``, ``12h``, ``2w`` (ago) or a date ``YYYY-MM-DD``, as an aware datetime."""
+    """``30d``, ``12h``, ``2w``, ``45m`` (minutes ago) or a date ``YYYY-MM-DD``, as an aware datetime."""
     from datetime import UTC, timedelta
 
-    match = re.fullmatch(r"(\d+)\s*([hdw])", text.strip())
+    match = re.fullmatch(r"(\d+)\s*([mhdw])", text.strip())
     if match:
         n, unit = int(match.group(1)), match.group(2)
-        hours = {"h": 1, "d": 24, "w": 24 * 7}[unit] * n
-        return datetime.now(UTC) - timedelta(hours=hours)
+        minutes = {"m": 1, "h": 60, "d": 24 * 60, "w": 7 * 24 * 60}[unit] * n
+        return datetime.now(UTC) - timedelta(minutes=minutes)
     try:
         return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
     except ValueError:
@@ -669,7 +670,6 @@ def audit_log(
         newest=True,
     )
     store.close()
-    from .report import describe
 
     entries = [
         {
@@ -683,9 +683,10 @@ def audit_log(
             "subject": r["subject"],
             "rule": r["rule"],
             "action": r["kind"],
-            "what": describe(r["kind"], dict(r["params"] or {})),
+            "what": _what(r["kind"], r["params"]),
             "outcome": r["outcome"],
             "detail": r["detail"],
+            "before": json.loads(r["before"]) if r.get("before") else None,
         }
         for r in rows
     ]
@@ -698,10 +699,101 @@ def audit_log(
     for e in entries:
         subject = (e["subject"] or "")[:40]
         outcome = "" if e["outcome"] == "done" else f" [{e['outcome']}: {e['detail'] or ''}]"
+        if e["outcome"] == "undone":
+            outcome = f" [undone: {e['detail'] or ''}]"
         click.echo(
             f"{e['id']:>7} {e['at'][:19].replace('T', ' ')} {e['client']}/{e['account']} "
             f"{subject!r}: {e['rule']}: {e['what']}{outcome}"
         )
+
+
+def _what(kind: str, params: Any) -> str:
+    """An audit row's action in words; an undo row names the action it reverted."""
+    from .report import describe
+
+    if kind.startswith("undo "):
+        return "undo " + describe(kind[5:], dict(params or {}))
+    return describe(kind, dict(params or {}))
+
+
+# -- undo ------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, type=click.IntRange(min=1))
+@click.option("--client", "client_id", default=None, help="Only this client's actions.")
+@click.option("--account", "account_id", default=None, help="Only this account's actions.")
+@click.option("--rule", "rule", default=None, help="Only the actions of the rule with this name.")
+@click.option("--since", "since", default=None, help="Only actions after this: 45m, 2h, 30d or YYYY-MM-DD.")
+@click.option("--dry-run", is_flag=True, help="Only list what would be undone; change nothing.")
+@click.pass_context
+def undo(
+    ctx: click.Context,
+    ids: tuple[int, ...],
+    client_id: str | None,
+    account_id: str | None,
+    rule: str | None,
+    since: str | None,
+    dry_run: bool,
+) -> None:
+    """Revert applied actions: the audit-log entries IDS (`mailflow log` shows them), or all that match
+    --rule, --since, --client and --account.
+
+    Labels, flags, read state and moves go back to what they were; drafts
+    mailflow saved are deleted unless edited since; time entries are
+    deleted. A message moved (or deleted) since is left alone. Exit 3 when
+    something could not be undone.
+    """
+    if not ids and not rule and not since:
+        _fail(EX_CONFIG, "say what to undo: entry IDs from `mailflow log`, or --rule NAME and/or --since 1h")
+    settings = _settings(ctx)
+    if client_id is not None:
+        try:
+            settings.client(client_id)
+        except ConfigError as exc:
+            _fail(EX_CONFIG, exc.problems)
+    from .store.undoing import undo_items
+
+    store = _store(settings)
+    items = undo_items(
+        store,
+        ids=ids,
+        client=client_id,
+        rule=rule,
+        since=_since(since) if since else None,
+        account=account_id,
+    )
+    if not items:
+        store.close()
+        click.echo("nothing to undo: no applied action matches (already undone, or never applied)")
+        return
+    if dry_run:
+        for item in items:
+            click.echo(
+                f"{item.audit_id:>7} {item.client}/{item.account} {(item.subject or '')[:40]!r}: "
+                f"{item.rule}: {_what(item.kind, item.params)}"
+            )
+        click.echo(f"{len(items)} actions would be undone; nothing was changed")
+        store.close()
+        return
+    runtime = _runtime(ctx)
+    assert runtime.undo is not None
+    try:
+        results = runtime.undo(settings, store, items)
+    except MailflowError as exc:
+        store.close()
+        _fail(EX_PARTIAL, str(exc))
+    store.close()
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.outcome] = counts.get(r.outcome, 0) + 1
+        item = r.item
+        click.echo(
+            f"{r.outcome:<7} {item.audit_id:>7} {item.client}/{item.account} {(item.subject or '')[:40]!r}: "
+            f"{item.rule}: {_what(item.kind, item.params)}" + (f" ({r.detail})" if r.detail else "")
+        )
+    click.echo(", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items())))
+    sys.exit(EX_PARTIAL if counts.get("failed") else EX_OK)
 
 
 # -- status ----------------------------------------------------------------------

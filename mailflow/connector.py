@@ -100,3 +100,17 @@ class MailConnector(Protocol):
 
     def find_draft(self, key: str) -> str | None:
         """The locator of a draft saved earlier with this idempotency key, if any."""
+
+    def locate(self, folder: str, keys: Sequence[str]) -> dict[str, MessageRef]:
+        """Where messages are now in ``folder``, by their ``Message.key``; absent ones are left out.
+
+        IMAP searches the folder by Message-ID (a message without one is
+        looked for by reading the folder); used by undo, which must find a
+        message a rule moved, and must not touch one the executive moved since.
+        """
+
+    def delete(self, refs: Sequence[MessageRef]) -> None:
+        """Remove messages for good (IMAP ``\\Deleted`` and ``UID EXPUNGE`` of those alone); gone ones are skipped.
+
+        Only undo calls it, on drafts mailflow saved and nobody has touched.
+        """

@@ -11,6 +11,7 @@ from enum import StrEnum
 # "Name <local@domain>" or "local@domain" with nothing that needs the full parser
 # (quotes, comments, groups, several addresses, encoded words).
 _ASCII_SPACES = re.compile(r"[ \t]+")
+_NOT_ATOM = re.compile(r"[^A-Za-z0-9_.$+-]")
 _SIMPLE = re.compile(
     r"(?:([^\"(),;:<>@\\=\[\]]*)<([^\s<>(),;:\"@\[\]\\]+@[^\s<>(),;:\"@\[\]\\]+)>|([^\s<>(),;:\"@\[\]\\]+@[^\s<>(),;:\"@\[\]\\]+))"
 )
@@ -66,6 +67,21 @@ class Address:
             email = m.group(2) or m.group(3)
             return [cls(name=name, email=email.lower())]
         return [cls(name=n, email=e.lower()) for n, e in getaddresses([value]) if e and "@" in e]
+
+
+def label_keyword(label: str) -> str:
+    """The IMAP keyword that stands for a label: a valid atom, the same every time.
+
+    Letters, digits and ``_ . $ + -`` are kept; anything else (spaces,
+    parentheses, quotes, ``\\``, ``%``, ``*``, ``]``, non-ASCII) becomes ``_``,
+    so ``"Urgent"`` stays ``Urgent`` and ``"Needs reply!"`` is ``Needs_reply_``.
+    """
+    return _NOT_ATOM.sub("_", label.strip()) or "_"
+
+
+def same_label(a: str, b: str) -> bool:
+    """Whether two label names stand for the same label (as an IMAP keyword, case ignored)."""
+    return label_keyword(a).casefold() == label_keyword(b).casefold()
 
 
 class Flag(StrEnum):

@@ -56,6 +56,7 @@ from .report import AccountReport, MessageReport, describe
 from .rules import MatchContext, PlannedAction, RuleSet
 from .store import ActionRow, MessageRow, Store
 from .triage import classify
+from .undo import before_state
 
 log = logging.getLogger("mailflow.pipeline")
 
@@ -245,25 +246,30 @@ class AccountPass:
 
     def _process_batch(self, fetched: Sequence[FetchedMessage], *, reset: bool) -> None:
         """Plan a batch, queue its recording, and stage its actions (drafts are built now)."""
-        parsed = [(f.ref, Message(f.raw)) for f in fetched]
+        parsed = [(f, Message(f.raw)) for f in fetched]
         keys = [m.key for _, m in parsed]
         known = self.store.known_keys(self.account, keys) | self.applier.recording(keys)
         rows: list[MessageRow] = []
         originals: dict[str, Message] = {}
         relocated: list[tuple[str, str, str]] = []
-        for ref, msg in parsed:
+        for state, msg in parsed:
+            ref = state.ref
             if msg.key in known or msg.key in originals:
                 self.report.skipped += 1
                 if reset and msg.key in known:
                     relocated.append((msg.key, ref.folder, ref.locator))
                 continue
-            row = self._plan(ref, msg)
+            row = self._plan(state, msg)
             rows.append(row)
             originals[msg.key] = msg
         self.applier.add(rows, relocated, originals)
 
-    def _plan(self, ref: MessageRef, msg: Message) -> MessageRow:
-        """Classify and evaluate one message; a failure quarantines it with the reason."""
+    def _plan(self, state: FetchedMessage, msg: Message) -> MessageRow:
+        """Classify and evaluate one message; a failure quarantines it with the reason.
+
+        Each action records the state it will change as ``state`` (the fetch) shows it, for undo.
+        """
+        ref = state.ref
         self.report.new += 1
         row = MessageRow(self.client.id, self.account, msg.key, ref.folder, ref.locator, "planned")
         try:
@@ -294,6 +300,7 @@ class AccountPass:
                     dict(action.params),
                     status,
                     params,
+                    before_state(action.kind, action.params, state),
                 )
             )
         if not any(a.status == "planned" for a in row.actions):

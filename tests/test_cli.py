@@ -199,3 +199,42 @@ def test_the_audit_log_shows_every_action_filtered_by_client_rule_and_time(demo:
     assert len(out.strip().splitlines()) == 3
     code, out = invoke("--config", str(demo), "log", "--client", "nobody")
     assert code == EX_CONFIG
+
+
+def _maildir_state(root: Path) -> dict[str, list[tuple[str, str]]]:
+    """Each folder's messages as (file name without flags, flag letters), sorted; empty folders left out."""
+    state: dict[str, list[tuple[str, str]]] = {}
+    for folder in [root, *sorted(p for p in root.iterdir() if p.name.startswith("."))]:
+        items = []
+        for sub in ("new", "cur"):
+            for path in (folder / sub).iterdir() if (folder / sub).is_dir() else []:
+                base, _, letters = path.name.partition(":2,")
+                items.append((base, letters))
+        if items:
+            state[folder.name if folder != root else "INBOX"] = sorted(items)
+    return state
+
+
+def test_undo_puts_the_sample_maildir_back_as_it_was(demo: Path) -> None:
+    maildir = demo.parent / "maildir"
+    start = _maildir_state(maildir)
+    code, out = invoke("--config", str(demo), "run", "--once")
+    assert code == EX_OK and _maildir_state(maildir) != start
+    code, out = invoke("--config", str(demo), "undo", "--since", "1h")
+    assert code == EX_OK, out
+    assert out.splitlines()[-1] == "16 undone", out
+    # Reading moved a message from new/ to cur/ (the letters say it is unread, as before): compare by name and flags.
+    assert _maildir_state(maildir) == start
+    code, out = invoke(
+        "--config",
+        str(demo),
+        "time",
+        "report",
+        "--client",
+        "dana",
+        "--month",
+        datetime.now(ZoneInfo("America/New_York")).strftime("%Y-%m"),
+        "--format",
+        "json",
+    )
+    assert json.loads(out)["total_minutes"] == 0

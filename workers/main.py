@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from mailflow.cli import Runtime, cli
 
-from . import planner, service
+from . import planner, service, undo
 
 RUNTIME = Runtime(
     run_pass=service.queued_pass,
@@ -17,6 +17,7 @@ RUNTIME = Runtime(
     queue_status=service.queue_status,
     plan=planner.plan_client,
     apply=planner.apply_client,
+    undo=undo.undo,
 )
 
 

@@ -24,18 +24,19 @@ from mailflow.config import ClientConfig, Settings
 from mailflow.connector import MailConnector
 from mailflow.errors import MailflowError
 from mailflow.message import Message
-from mailflow.model import MessageRef
+from mailflow.model import FetchedMessage, MessageRef
 from mailflow.pipeline import encode_params
 from mailflow.report import AccountReport, describe
 from mailflow.rules import MatchContext, PlannedAction, RuleSet
 from mailflow.store import ActionRow, MessageRow, Store
 from mailflow.triage import classify
+from mailflow.undo import before_state
 
 from .actors import LeaseKeeper, WorkerContext
 from .runner import run_account
 
 PAGE = 5000
-Found = list[tuple[MessageRef, Message, list[PlannedAction]]]  # a batch: where each is, it, what it gets
+Found = list[tuple[FetchedMessage, Message, list[PlannedAction]]]  # a batch: each as fetched, parsed, its plan
 
 
 @dataclass
@@ -119,7 +120,7 @@ def _plan_folder(
             msg = Message(fetched.raw)
             planned = _plan_one(plan, rules, msg, since, keep)
             if planned is not None:
-                found.append((fetched.ref, msg, planned))
+                found.append((fetched, msg, planned))
         if on_batch is not None:
             on_batch(found)
         if progress:
@@ -230,14 +231,13 @@ def apply_client(
     return plans, reports
 
 
-def _record(
-    store: Store, client: str, account: str, found: list[tuple[MessageRef, Message, list[PlannedAction]]]
-) -> None:
+def _record(store: Store, client: str, account: str, found: Found) -> None:
     known = store.planned_for(account, [m.key for _r, m, _p in found])
     new_rows: list[MessageRow] = []
     additions: list[tuple[int, list[ActionRow]]] = []
     relocated: list[tuple[str, str, str]] = []
-    for ref, msg, planned in found:
+    for state, msg, planned in found:
+        ref = state.ref
         mid, had = known.get(msg.key, (None, set()))
         rows: list[ActionRow] = []
         moved = any(kind in MOVES for _rule, kind, _params in had)
@@ -250,7 +250,10 @@ def _record(
                 status = "skipped" if moved else status
                 moved = True
             key = apply_key(account, msg.key, action, params)
-            rows.append(ActionRow(key, 1000 + seq, action.rule, action.kind, dict(action.params), status, params))
+            before = before_state(action.kind, action.params, state)
+            rows.append(
+                ActionRow(key, 1000 + seq, action.rule, action.kind, dict(action.params), status, params, before)
+            )
         if mid is None:
             row = MessageRow(client, account, msg.key, ref.folder, ref.locator, "planned", classify(msg), msg.subject)
             row.sender = msg.sender.email if msg.sender else None

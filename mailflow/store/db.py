@@ -81,6 +81,7 @@ class ActionRow:
     params: dict[str, Any]
     status: str = "planned"
     params_json: str | None = None  # ``params`` already encoded (canonical JSON), when the caller has it
+    before: str | None = None  # compact JSON: what the action will change, as it is now (see mailflow.undo)
 
 
 @dataclass(slots=True)
@@ -99,6 +100,7 @@ class PendingAction:
     params: dict[str, Any]
     status: str
     params_json: str | None = None  # ``params`` already encoded, when known
+    before: str | None = None  # the state it changes, as it was when planned (compact JSON)
 
 
 @dataclass(slots=True)
@@ -259,6 +261,7 @@ class Store:
                             a.params_json or params(a.params),
                             a.status,
                             at,
+                            a.before,
                         )
                     )
             b.insert(conn, _ACTION_COLUMNS, action_rows)
@@ -306,6 +309,7 @@ class Store:
                 actions.c.kind,
                 actions.c.params,
                 actions.c.status,
+                actions.c.before,
             )
             .join(messages, messages.c.id == actions.c.message_id)
             .where(actions.c.account == account, actions.c.status.in_(("planned", "applying")))
@@ -390,6 +394,7 @@ class Store:
                     o.action.params_json or params(o.action.params),
                     o.status,
                     o.detail,
+                    o.action.before,
                 )
                 for o in outcomes
             ],
@@ -433,6 +438,7 @@ class Store:
                             actions.c.params,
                             literal(status),
                             literal(detail) if detail is not None else null(),
+                            actions.c.before,
                         )
                         .select_from(actions.join(messages, messages.c.id == actions.c.message_id))
                         .where(*where),
@@ -710,6 +716,7 @@ class Store:
                         "params": a.params,
                         "status": a.status,
                         "updated_at": now,
+                        "before": a.before,
                     }
                     for mid, rows in additions
                     for a in rows
@@ -759,7 +766,19 @@ _MESSAGE_COLUMNS = (
     "seen_at",
     "done_at",
 )
-_ACTION_COLUMNS = ("key", "message_id", "client", "account", "seq", "rule", "kind", "params", "status", "updated_at")
+_ACTION_COLUMNS = (
+    "key",
+    "message_id",
+    "client",
+    "account",
+    "seq",
+    "rule",
+    "kind",
+    "params",
+    "status",
+    "updated_at",
+    "before",
+)
 _AUDIT_COLUMNS = (
     "at",
     "client",
@@ -772,6 +791,7 @@ _AUDIT_COLUMNS = (
     "params",
     "outcome",
     "detail",
+    "before",
 )
 
 

@@ -96,6 +96,7 @@ actions = Table(
     Column("status", String(20), nullable=False),
     Column("result", Text),
     Column("updated_at", UTCDateTime(), nullable=False),
+    Column("before", Text),  # compact JSON: the state the action changed, as it was (for undo)
     Index("ix_actions_message", "message_id"),
     Index("ix_actions_status", "account", "status"),
 )
@@ -132,6 +133,7 @@ audit = Table(
     Column("params", JSON),
     Column("outcome", String(20), nullable=False),
     Column("detail", Text),
+    Column("before", Text),  # the action's state before (compact JSON), when it changed one
     Index("ix_audit_client_at", "client", "at"),
 )
 
