@@ -315,11 +315,11 @@ class ImapConnector(ImapSession):
 
     @staticmethod
     def _flag_lists(
-        add_labels: Sequence[str], flagged: bool | None, read: bool | None
+        add_labels: Sequence[str], flagged: bool | None, read: bool | None, remove_labels: Sequence[str] = ()
     ) -> tuple[list[bytes], list[bytes]]:
         """The flags to add (keywords, ``\\Flagged``, ``\\Seen``) and to clear for one update."""
         add = sorted({keyword_for(label).encode() for label in add_labels})
-        remove: list[bytes] = []
+        remove = sorted({keyword_for(label).encode() for label in remove_labels} - set(add))
         for on, flag in ((flagged, FLAGGED), (read, SEEN)):
             if on is True:
                 add.append(flag)
@@ -334,9 +334,10 @@ class ImapConnector(ImapSession):
         add_labels: Sequence[str] = (),
         flagged: bool | None = None,
         read: bool | None = None,
+        remove_labels: Sequence[str] = (),
     ) -> None:
         """One ``UID STORE +FLAGS.SILENT`` for everything added, one ``-FLAGS.SILENT`` for what is cleared."""
-        (error,) = self.update_many([Update(refs, tuple(add_labels), flagged, read)])
+        (error,) = self.update_many([Update(refs, tuple(add_labels), flagged, read, tuple(remove_labels))])
         if error is not None:
             raise error
 
@@ -344,7 +345,7 @@ class ImapConnector(ImapSession):
         """Every update's ``UID STORE`` commands pipelined, one round trip per folder (RFC 3501 5.5)."""
         items: list[_StoreItem] = []
         for index, u in enumerate(updates):
-            add, remove = self._flag_lists(u.add_labels, u.flagged, u.read)
+            add, remove = self._flag_lists(u.add_labels, u.flagged, u.read, u.remove_labels)
             items += _store_items(index, u.refs, add, remove)
         return self._stores(items, len(updates))
 

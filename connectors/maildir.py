@@ -201,6 +201,7 @@ class MaildirConnector:
         add_labels: Sequence[str] = (),
         flagged: bool | None = None,
         read: bool | None = None,
+        remove_labels: Sequence[str] = (),
     ) -> None:
         """One rename per message for every label and flag change; a folder that is gone is skipped."""
         for folder, group in group_by_folder(refs).items():
@@ -208,7 +209,11 @@ class MaildirConnector:
             if not folder_dir.is_dir():
                 continue  # its messages are gone with it (as IMAP skips a folder it cannot select)
             add = "".join(self._letter(folder_dir, label, create=True) or "" for label in add_labels)
-            remove = ""
+            remove = "".join(
+                self._letter(folder_dir, label, create=False) or ""
+                for label in remove_labels
+                if label not in add_labels
+            )
             for on, letter in ((flagged, "F"), (read, "S")):
                 if on is True:
                     add += letter
@@ -221,7 +226,9 @@ class MaildirConnector:
         errors: list[ConnectorError | None] = []
         for u in updates:
             try:
-                self.update(u.refs, add_labels=u.add_labels, flagged=u.flagged, read=u.read)
+                self.update(
+                    u.refs, add_labels=u.add_labels, flagged=u.flagged, read=u.read, remove_labels=u.remove_labels
+                )
             except TransientError:
                 raise
             except ConnectorError as exc:

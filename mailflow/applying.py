@@ -37,9 +37,10 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any, NamedTuple, Protocol, TypeVar
 
-from .connector import MailConnector
+from .connector import MailConnector, MaybeSent, NotSent, Outbound
 from .drafting import Person, build_reply, template_context
 from .errors import ConnectorError, MailflowError, TransientError
+from .forwarding import build_forward
 from .message import Message
 from .model import Draft, MessageRef, Update
 from .report import AccountReport
@@ -53,17 +54,19 @@ __all__ = ["IN_PLACE", "MOVES", "Applier"]
 log = logging.getLogger("mailflow.pipeline")
 
 MOVES = ("move", "archive")
-IN_PLACE = ("label", "flag", "mark_read")  # written together, as one change per message
+IN_PLACE = ("label", "unlabel", "flag", "mark_read")  # written together, as one change per message
 T = TypeVar("T")
+UNCERTAIN_SEND = "interrupted while being sent: it may have gone out, so it is not sent again; check with the recipient"
 Relocations = Sequence[tuple[str, str, str]]  # (message key, folder, locator) of known messages seen elsewhere
 
 
 class _Change(NamedTuple):
-    """One ``update()`` call's change: labels to add, and the flag and read states to set."""
+    """One ``update()`` call's change: labels to add and remove, and the flag and read states to set."""
 
     add_labels: tuple[str, ...] = ()
     flagged: bool | None = None
     read: bool | None = None
+    remove_labels: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -88,6 +91,8 @@ class _Writes(NamedTuple):
     drafts: list[tuple[PendingAction, Draft]]
     moves: dict[str, list[_Held]]  # destination ("" for the archive) -> messages
     ready: list[Outcome]  # outcomes known without a write (time entries, drafts that failed to build)
+    notices: list[tuple[PendingAction, str, dict[str, Any]]]  # (action, text, webhook payload)
+    forwards: list[tuple[PendingAction, bytes, list[str]]]  # (action, message, recipients)
 
 
 @dataclass
@@ -96,6 +101,8 @@ class _Staged:
 
     drafts: list[tuple[PendingAction, Draft]] = field(default_factory=list)
     ready: list[Outcome] = field(default_factory=list)
+    notices: list[tuple[PendingAction, str, dict[str, Any]]] = field(default_factory=list)
+    forwards: list[tuple[PendingAction, bytes, list[str]]] = field(default_factory=list)
 
 
 class _Planned(Protocol):
@@ -126,6 +133,7 @@ class Applier:
         assistant: Person,
         report: AccountReport,
         *,
+        outbound: Outbound | None = None,
         draft_grace: float = 1.0,
         in_flight: int = 3,
         record_every: int = 1000,
@@ -139,6 +147,7 @@ class Applier:
         self.client = client
         self.assistant = assistant
         self.report = report
+        self.outbound = outbound
         self.account = connector.account
         self.draft_grace = draft_grace
         self.in_flight = in_flight
@@ -280,20 +289,25 @@ class Applier:
         """Hold one message's planned keywords, flag and read state as one change, and its move."""
         held: list[_Held] = []
         labels: set[str] = set()
+        unlabels: set[str] = set()
         flagged: bool | None = None
         read: bool | None = None
         destination: str | None = None
-        for a in actions:  # in rule order: a later rule's flag or read state wins
+        for a in actions:  # in rule order: a later rule's label, flag or read state wins
             if a.kind == "label":
                 labels.update(a.params["labels"])
+                unlabels.difference_update(a.params["labels"])
+            elif a.kind == "unlabel":
+                unlabels.update(a.params["labels"])
+                labels.difference_update(a.params["labels"])
             elif a.kind == "flag":
                 flagged = bool(a.params.get("on", True))
             elif a.kind == "mark_read":
                 read = bool(a.params.get("on", True))
             elif a.kind in MOVES and destination is None:
                 destination = str(a.params.get("folder", "")) if a.kind == "move" else ""
-        if labels or flagged is not None or read is not None:
-            change = _Change(tuple(sorted(labels)), flagged, read)
+        if labels or unlabels or flagged is not None or read is not None:
+            change = _Change(tuple(sorted(labels)), flagged, read, tuple(sorted(unlabels)))
             held.append(_Held(message_id, folder, locator, self._changes.setdefault(change, change)))
             self._held_in_place.append(held[-1])
         if destination is not None:
@@ -312,6 +326,8 @@ class Applier:
         for a in pending:
             if a.kind == "log_time":
                 self._staged.ready.append(self._time(a))
+            elif a.kind in ("notify", "forward"):
+                self._stage_outbound(a, originals or {})
         drafts = [a for a in pending if a.kind == "draft_reply"]
         if drafts:
             self._staged.drafts.extend(self._drafts(drafts, originals or {}, self._staged.ready))
@@ -342,9 +358,10 @@ class Applier:
         if final or moves or len(self._held_in_place) >= self.round:
             in_place, self._held_in_place = self._in_place(self._held_in_place), []
             self._changes.clear()
-        if not (in_place or staged.drafts or staged.ready or moves):
+        if not (in_place or staged.drafts or staged.ready or moves or staged.notices or staged.forwards):
             return
-        self._enqueue(partial(self._write, _Writes(in_place, staged.drafts, moves, staged.ready)))
+        writes = _Writes(in_place, staged.drafts, moves, staged.ready, staged.notices, staged.forwards)
+        self._enqueue(partial(self._write, writes))
 
     def fit_rounds(self, folder_size: int) -> None:
         """Size the write rounds for a folder of ``folder_size`` messages: a fifth of it, within bounds.
@@ -424,6 +441,8 @@ class Applier:
                     Outcome(a, "done", draft_digest(d.raw)) if why is None else Outcome(a, "failed", why)
                     for a, d in writes.drafts
                 )
+            outcomes += [self._notify(a, text, payload) for a, text, payload in writes.notices]
+            outcomes += [o for a, raw, to in writes.forwards if (o := self._forward(a, raw, to)) is not None]
             for folder, group in writes.moves.items():
                 refs = [self._ref(h) for h in group]
                 call = partial(self.connector.move, refs, folder) if folder else partial(self.connector.archive, refs)
@@ -475,6 +494,7 @@ class Applier:
             by_change.setdefault(change, []).append(h)
         for change, group in by_change.items():
             items = [_Change((label,)) for label in change.add_labels]
+            items += [_Change(remove_labels=(label,)) for label in change.remove_labels]
             items += [_Change(flagged=change.flagged)] if change.flagged is not None else []
             items += [_Change(read=change.read)] if change.read is not None else []
             for item in items:
@@ -492,7 +512,10 @@ class Applier:
                 if h.message_id not in refs:
                     refs[h.message_id] = self._ref(h)
         errors = self.connector.update_many(
-            [Update([refs[h.message_id] for h in group], c.add_labels, c.flagged, c.read) for c, group in changes]
+            [
+                Update([refs[h.message_id] for h in group], c.add_labels, c.flagged, c.read, c.remove_labels)
+                for c, group in changes
+            ]
         )  # a TransientError stops the pass; the actions stay planned and are redone next time
         failed: dict[int, str] = {}
         for (_change, group), error in zip(changes, errors, strict=True):
@@ -561,6 +584,71 @@ class Applier:
                 (found if self.connector.find_draft(a.key) is not None else still).append(a)
             interrupted = still
         return found, list(interrupted)
+
+    # -- notices and forwards ----------------------------------------------------
+
+    def _stage_outbound(self, a: PendingAction, originals: Mapping[str, Message]) -> None:
+        """Render a notice, or build a forward, while the original is at hand (a failure is the action's outcome)."""
+        if a.kind == "forward" and a.status == "applying":
+            self._staged.ready.append(Outcome(a, "failed", UNCERTAIN_SEND))
+            return
+        try:
+            message = originals.get(a.message_key) or self.call(partial(self._original, a))
+            text = render(self.rules.draft_template(a), template_context(message, self.client, self.assistant))
+            if a.kind == "notify":
+                self._staged.notices.append((a, text.strip(), self._payload(a, message, text.strip())))
+            else:
+                to = [str(x) for x in a.params.get("to", [])]
+                self._staged.forwards.append((a, build_forward(message, to, self.client, text, a.key), to))
+        except MailflowError as exc:
+            self._staged.ready.append(Outcome(a, "failed", _describe(exc)))
+        except Exception as exc:  # a broken original must not stop the others
+            self._staged.ready.append(Outcome(a, "failed", f"cannot build the {a.kind}: {_describe(exc)}"))
+
+    def _payload(self, a: PendingAction, message: Message, text: str) -> dict[str, Any]:
+        sender = message.sender
+        return {
+            "client": self.client.id,
+            "account": self.account,
+            "rule": a.rule,
+            "text": text,
+            "subject": message.subject,
+            "from": sender.email if sender else None,
+            "message_id": message.message_id,
+            "folder": a.folder,
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "key": a.key,
+        }
+
+    def _notify(self, a: PendingAction, text: str, payload: dict[str, Any]) -> Outcome:
+        """A notice is in the log and the digest once recorded; the webhook is tried a few times, not held up on."""
+        log.warning("notice for %s: %s (rule %s)", self.client.id, text, a.rule, extra={"account": self.account})
+        if self.outbound is not None:
+            try:
+                self.outbound.post(payload, a.key)
+            except ConnectorError as exc:
+                log.warning("notice for %s: the webhook failed: %s", self.client.id, exc)
+                return Outcome(a, "done", f"{text} [webhook failed: {exc}]")
+        return Outcome(a, "done", text)
+
+    def _forward(self, a: PendingAction, raw: bytes, to: list[str]) -> Outcome | None:
+        """Send one forward at most once: recorded as being sent just before the message is handed over.
+
+        ``None`` when it certainly did not go out (the server was unreachable):
+        it stays planned and the next pass tries again.
+        """
+        if self.outbound is None:
+            return Outcome(a, "failed", "this account cannot send mail: add [clients.accounts.smtp] to the config")
+        try:
+            self.outbound.send(raw, self.client.email, to, partial(self.store.mark_applying, [a.key]))
+        except NotSent as exc:
+            log.warning("forward to %s not sent yet, tried again next pass: %s", ", ".join(to), exc)
+            return None
+        except MaybeSent as exc:
+            return Outcome(a, "failed", f"{UNCERTAIN_SEND} ({exc})")
+        except ConnectorError as exc:
+            return Outcome(a, "failed", _describe(exc))
+        return Outcome(a, "done", "sent to " + ", ".join(to))
 
     def _original(self, a: PendingAction) -> Message:
         for fetched in self.connector.fetch([self._ref(a)]):

@@ -155,11 +155,14 @@ def init(demo: str | None, force: bool) -> None:
 
 _DONE = {
     "label": "labelled",
+    "unlabel": "unlabelled",
     "move": "moved",
     "archive": "archived",
     "flag": "flag changes",
     "mark_read": "read-state changes",
     "draft_reply": "drafts saved",
+    "forward": "forwarded",
+    "notify": "notices",
     "log_time": "time entries",
 }
 
@@ -334,8 +337,16 @@ def rules_check(ctx: click.Context, files: tuple[str, ...]) -> None:
     from .rules import check_rules
 
     paths = [Path(f) for f in files]
-    if not paths:
+    settings: Settings | None
+    if paths:  # a file named after a client of the config is checked against its forward_to allow-list
+        try:
+            settings = load_settings(ctx.obj.get("config"))
+        except ConfigError:
+            settings = None  # no config at hand: no forward is allowed
+    else:
         settings = _settings(ctx)
+    allow = {c.id: tuple(c.forward_to) for c in settings.clients} if settings else {}
+    if settings is not None and not paths:
         paths = [settings.rules_file(c.id) for c in settings.clients]
     bad = 0
     for path in paths:
@@ -343,7 +354,7 @@ def rules_check(ctx: click.Context, files: tuple[str, ...]) -> None:
             click.echo(f"{path}: no such file")
             bad += 1
             continue
-        problems = check_rules(path)
+        problems = check_rules(path, forward_to=allow.get(path.stem, ()))
         for p in problems:
             click.echo(str(p))
         if problems:
@@ -377,7 +388,7 @@ def rules_test(ctx: click.Context, client: str, messages: tuple[str, ...]) -> No
     except ConfigError as exc:
         _fail(EX_CONFIG, exc.problems)
     try:
-        ruleset = load_rules(settings.rules_file(client))
+        ruleset = load_rules(settings.rules_file(client), forward_to=conf.forward_to)
     except RulesError as exc:
         _fail(EX_RULES, [str(p) for p in exc.problems])
     who, assistant = people(settings, conf)
@@ -404,6 +415,10 @@ def rules_test(ctx: click.Context, client: str, messages: tuple[str, ...]) -> No
                 text = render(ruleset.draft_template(a), template_context(msg, who, assistant))
                 raw = build_reply(msg, text, who, "preview", include_quote=False).raw.decode("utf-8", "replace")
                 click.echo("    " + raw.replace("\r\n", "\n").rstrip().replace("\n", "\n    "))
+            elif a.kind in ("notify", "forward"):
+                text = render(ruleset.draft_template(a), template_context(msg, who, assistant)).strip()
+                if text:
+                    click.echo(f"    {'notice' if a.kind == 'notify' else 'note'}: {text}")
 
 
 def _since(text: str) -> datetime:
@@ -447,6 +462,7 @@ def _print_plans(client: str, ruleset: Any, plans: list[Any], last: int | None, 
     if totals:
         words = {"draft_reply": "drafts", "log_time": "time entries", "mark_read": "read-state changes"}
         words |= {"label": "label changes", "flag": "flag changes", "move": "moves", "archive": "archives"}
+        words |= {"unlabel": "label removals", "forward": "forwards", "notify": "notices"}
         click.echo("the rules plan: " + ", ".join(f"{n} {words.get(k, k)}" for k, n in sorted(totals.items())))
 
 
@@ -462,7 +478,7 @@ def _client_rules(ctx: click.Context, client: str, account_id: str | None) -> tu
     if account_id is not None and account_id not in {a.id for a in conf.accounts}:
         _fail(EX_CONFIG, f"--account {account_id!r}: {client} has accounts {', '.join(a.id for a in conf.accounts)}")
     try:
-        ruleset = load_rules(settings.rules_file(client))
+        ruleset = load_rules(settings.rules_file(client), forward_to=conf.forward_to)
     except RulesError as exc:
         _fail(EX_RULES, [str(p) for p in exc.problems])
     return settings, conf, ruleset
@@ -683,7 +699,9 @@ def audit_log(
             "subject": r["subject"],
             "rule": r["rule"],
             "action": r["kind"],
-            "what": _what(r["kind"], r["params"]),
+            "what": f"notify: {r['detail']}"
+            if r["kind"] == "notify" and r["detail"]
+            else _what(r["kind"], r["params"]),
             "outcome": r["outcome"],
             "detail": r["detail"],
             "before": json.loads(r["before"]) if r.get("before") else None,
@@ -796,6 +814,51 @@ def undo(
     sys.exit(EX_PARTIAL if counts.get("failed") else EX_OK)
 
 
+# -- digest ----------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--client", "client_id", default=None, help="Only this client's notices.")
+@click.option("--since", "since", default="24h", show_default=True, help="Notices after this: 45m, 2h, 7d or a date.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def digest(ctx: click.Context, client_id: str | None, since: str, fmt: str) -> None:
+    """The notices `notify` rules left for you, per client, newest last."""
+    settings = _settings(ctx)
+    if client_id is not None:
+        try:
+            settings.client(client_id)
+        except ConfigError as exc:
+            _fail(EX_CONFIG, exc.problems)
+    store = _store(settings)
+    rows = store.audit_rows(client_id, 100_000, since=_since(since), kinds=("notify",), outcome="done")
+    store.close()
+    entries = [
+        {
+            "id": r["id"],
+            "at": r["at"].astimezone().isoformat(timespec="seconds"),
+            "client": r["client"],
+            "account": r["account"],
+            "rule": r["rule"],
+            "subject": r["subject"],
+            "notice": r["detail"],
+        }
+        for r in rows
+    ]
+    if fmt == "json":
+        click.echo(json.dumps(entries, indent=2))
+        return
+    if not entries:
+        click.echo(f"no notices since {since}")
+        return
+    names = {c.id: c.name for c in settings.clients}
+    for client in dict.fromkeys(e["client"] for e in entries):
+        mine = [e for e in entries if e["client"] == client]
+        click.echo(f"{names.get(client, client)} ({client}): {len(mine)} notices")
+        for e in mine:
+            click.echo(f"  {e['at'][:16].replace('T', ' ')}  {e['notice']}  [{e['rule']}]")
+
+
 # -- status ----------------------------------------------------------------------
 
 
@@ -838,7 +901,7 @@ def status(ctx: click.Context) -> None:
     problems = 0
     for client in settings.clients:
         path = settings.rules_file(client.id)
-        found = check_rules(path) if path.exists() else None
+        found = check_rules(path, forward_to=client.forward_to) if path.exists() else None
         rules_state = "missing" if found is None else ("ok" if not found else f"{len(found)} problems")
         problems += 0 if rules_state == "ok" else 1
         click.echo(f"{client.id} ({client.name}): rules {path}: {rules_state}")

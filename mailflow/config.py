@@ -32,6 +32,14 @@ class Assistant(_Strict):
 
     name: str
     email: str
+    webhook: str | None = None  # every notice of a notify rule is also POSTed here as JSON
+
+    @field_validator("webhook")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("expected an http:// or https:// URL")
+        return value
 
 
 class _Secret(_Strict):
@@ -45,6 +53,22 @@ class _Secret(_Strict):
         if self.password_env:
             return os.environ.get(self.password_env)
         return None
+
+
+class SmtpConfig(_Secret):
+    """How an account sends mail (a forward rule's; invitations later): its provider's SMTP submission server."""
+
+    host: str
+    port: int | None = None
+    username: str | None = None  # with no username, no login (a relay on loopback needs none)
+    tls: Literal["ssl", "starttls", "none"] = "starttls"
+    timeout: float = Field(default=30.0, gt=0)
+
+    @property
+    def effective_port(self) -> int:
+        if self.port:
+            return self.port
+        return 465 if self.tls == "ssl" else 587
 
 
 class ImapAccount(_Secret):
@@ -62,6 +86,7 @@ class ImapAccount(_Secret):
     timeout: float = Field(default=30.0, gt=0)
     batch_size: int | None = Field(default=None, ge=1, le=5000)  # None: the top-level batch_size
     idle: bool = True  # watch the first folder with IMAP IDLE while the daemon runs (when the server offers it)
+    smtp: SmtpConfig | None = None
 
     @model_validator(mode="after")
     def _needs_a_password(self) -> ImapAccount:
@@ -83,6 +108,7 @@ class MaildirAccount(_Strict):
     id: str = ""
     path: Path
     folders: list[str] = Field(default_factory=lambda: ["INBOX"])
+    smtp: SmtpConfig | None = None
 
 
 AccountConfig = Annotated[ImapAccount | MaildirAccount, Field(discriminator="kind")]
@@ -96,6 +122,18 @@ class ClientConfig(_Strict):
     email: str
     timezone: str = "UTC"
     accounts: list[AccountConfig] = Field(default_factory=list)
+    # The only addresses (or @domains) this client's rules may forward mail to.
+    forward_to: list[str] = Field(default_factory=list)
+
+    @field_validator("forward_to")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            if not re.fullmatch(r"[^@\s]*@[^@\s]+\.[^@\s]+", entry.strip()):
+                raise ValueError(
+                    f"{entry!r}: expected an address (bookkeeper@acme.example) or a domain (@acme.example)"
+                )
+        return [entry.strip().lower() for entry in value]
 
     @field_validator("id")
     @classmethod

@@ -14,8 +14,8 @@ after a crash without doing it twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Protocol, runtime_checkable
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
 
 from .errors import ConnectorError
 from .model import ChangeSet, Draft, FetchedMessage, MessageRef, SyncCursor, Update
@@ -56,8 +56,9 @@ class MailConnector(Protocol):
         add_labels: Sequence[str] = (),
         flagged: bool | None = None,
         read: bool | None = None,
+        remove_labels: Sequence[str] = (),
     ) -> None:
-        """Add labels and set the flagged and read states in one provider call where it can.
+        """Add and remove labels and set the flagged and read states in one provider call where it can.
 
         IMAP: one ``UID STORE +FLAGS`` with the keywords, ``\\Flagged`` and
         ``\\Seen`` together (and one ``-FLAGS`` for what is cleared); Gmail:
@@ -113,4 +114,34 @@ class MailConnector(Protocol):
         """Remove messages for good (IMAP ``\\Deleted`` and ``UID EXPUNGE`` of those alone); gone ones are skipped.
 
         Only undo calls it, on drafts mailflow saved and nobody has touched.
+        """
+
+
+class NotSent(ConnectorError):
+    """A send failed before the message was handed over: it certainly did not go out, and may be tried again."""
+
+
+class MaybeSent(ConnectorError):
+    """The connection failed while the message was being handed over: it may have gone out; never sent again."""
+
+
+@runtime_checkable
+class Outbound(Protocol):
+    """What leaves mailflow besides mailbox writes: the assistant's webhook and mail sent by a forward rule."""
+
+    def post(self, payload: Mapping[str, Any], key: str) -> None:
+        """POST ``payload`` as JSON to the assistant's webhook (``key`` as ``Idempotency-Key``).
+
+        Does nothing when no webhook is configured; raises ``ConnectorError``
+        after a few quick tries.
+        """
+
+    def send(
+        self, raw: bytes, sender: str, recipients: Sequence[str], before_data: Callable[[], None] | None = None
+    ) -> None:
+        """Submit a message over the account's SMTP server; ``before_data`` runs just before it is handed over.
+
+        Raises ``NotSent`` when nothing was handed over (try again later),
+        ``MaybeSent`` when the connection failed during the hand-over, and
+        ``PermanentError`` or ``AuthError`` when the server refused it.
         """

@@ -127,12 +127,13 @@ class SyncCursor:
 
 @dataclass(frozen=True)
 class Update:
-    """One ``MailConnector.update``: labels to add and the flagged and read states to set on some messages."""
+    """One ``MailConnector.update``: labels to add and remove, the flagged and read states to set on some messages."""
 
     refs: Sequence[MessageRef]
     add_labels: tuple[str, ...] = ()
     flagged: bool | None = None
     read: bool | None = None
+    remove_labels: tuple[str, ...] = ()
 
 
 @dataclass

@@ -47,7 +47,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 
 from .applying import MOVES, Applier
-from .connector import MailConnector
+from .connector import MailConnector, Outbound
 from .drafting import Person
 from .errors import Interrupted
 from .message import Message
@@ -107,6 +107,7 @@ class AccountPass:
         progress: Callable[[int], None] | None = None,
         reader: MailConnector | None = None,
         stop: threading.Event | None = None,
+        outbound: Outbound | None = None,
     ) -> None:
         self.store = store
         self.connector = connector
@@ -130,6 +131,7 @@ class AccountPass:
             client,
             assistant,
             self.report,
+            outbound=outbound,
             draft_grace=draft_grace,
             min_round=self.apply_every,
             write_every=max(write_every, self.apply_every),

@@ -57,12 +57,19 @@ def describe(kind: str, params: dict[str, Any]) -> str:
     """A short human description of an action, for reports."""
     if kind == "label":
         return "label " + ", ".join(params.get("labels", []))
+    if kind == "unlabel":
+        return "unlabel " + ", ".join(params.get("labels", []))
     if kind == "move":
         return f"move to {params.get('folder')}"
     if kind == "flag":
         return "flag" if params.get("on", True) else "unflag"
     if kind == "mark_read":
         return "mark read" if params.get("on", True) else "mark unread"
+    if kind == "forward":
+        return "forward to " + ", ".join(params.get("to", []))
+    if kind == "notify":
+        text = str(params.get("text") or "")
+        return f"notify ({params['template']})" if params.get("template") else f"notify: {text[:40]}"
     if kind == "draft_reply":
         return "draft reply" + (f" ({params['template']})" if params.get("template") else "")
     if kind == "log_time":

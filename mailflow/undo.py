@@ -8,6 +8,7 @@ that delivered the message (compact JSON in the ledger and the audit log):
 action         ``before``                       undo
 =============  ===============================  ============================================
 ``label``      ``{"present": [...]}``            removes the labels that were not there before
+``unlabel``    ``{"present": [...]}``            puts back the labels that were there before
 ``flag``       ``{"flagged": bool}``             sets ``\\Flagged`` back
 ``mark_read``  ``{"read": bool}``                sets ``\\Seen`` back
 ``move``,      ``{"folder": "INBOX"}``           moves it back, if it is still where the rule
@@ -35,7 +36,7 @@ DRAFT_DIGEST = "sha256:"  # how a saved draft's digest starts in the action's re
 
 def before_state(kind: str, params: Mapping[str, Any], fetched: FetchedMessage) -> str | None:
     """The state ``kind`` will change, as ``fetched`` shows it; None for actions that change no state."""
-    if kind == "label":
+    if kind in ("label", "unlabel"):
         present = [label for label in params.get("labels", []) if any(same_label(label, x) for x in fetched.labels)]
         return _dump({"present": present})
     if kind == "flag":

@@ -164,3 +164,43 @@ def test_undo_by_rule_and_by_id_reverts_only_those(
 
     code, out = invoke("--config", str(config), "undo")
     assert code == 2 and "say what to undo" in out
+
+
+OPPOSITES = """
+version = 1
+
+[[rule]]
+name = "Handled elsewhere"
+when = { subject = { contains = "invoice" } }
+then = [ { unlabel = ["Urgent", "Never there"] }, { unflag = true }, { mark_unread = true } ]
+
+[[rule]]
+name = "Relabel"
+when = { subject = { contains = "invoice" } }
+then = [ { label = "Paid" }, { unlabel = "Paid" } ]
+"""
+
+
+def test_unlabel_unflag_and_mark_unread_are_applied_and_undone(
+    dovecot_server: DovecotServer, imap_user: DovecotUser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill(dovecot_server, imap_user)
+    mixed_start(dovecot_server, imap_user)
+    config = write_config(tmp_path, imap_user)
+    (tmp_path / "rules" / "dana.toml").write_text(OPPOSITES)
+    monkeypatch.setenv("DANA_IMAP_PASSWORD", imap_user.password)
+    start = server_state(dovecot_server, imap_user)
+
+    code, out = invoke("--config", str(config), "run", "--once", "--quiet")
+    assert code == 0, out
+    got = server_state(dovecot_server, imap_user)
+    subjects = {k[0] for k in start["INBOX"]}
+    assert subjects == {k[0] for k in got["INBOX"]}
+    touched = [k for k in got["INBOX"] if k not in start["INBOX"]]
+    assert touched, "some invoice mail started urgent, flagged or read"
+    for key in touched:
+        assert not {"Urgent", "\\Flagged", "\\Seen", "Paid"} & set(key[1:]), key
+
+    code, out = invoke("--config", str(config), "undo", "--since", "1h")
+    assert code == 0, out
+    assert_same_state(server_state(dovecot_server, imap_user), start)

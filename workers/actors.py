@@ -101,7 +101,7 @@ class WorkerContext:
     rules: RulesCache = field(init=False)
 
     def __post_init__(self) -> None:
-        self.rules = RulesCache(self.store)
+        self.rules = RulesCache(self.store, self.settings)
 
     def account(self, client_id: str, account_id: str) -> tuple[ClientConfig, int] | None:
         for client in self.settings.clients:

@@ -24,6 +24,7 @@ from pathlib import Path
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from connectors import connector_for
+from connectors.outbound import MailOut
 from mailflow.config import ClientConfig, Settings
 from mailflow.drafting import people
 from mailflow.errors import (
@@ -118,8 +119,10 @@ class RulesCache:
     not re-parsed until it changes. Thread-safe.
     """
 
-    def __init__(self, store: Store | None = None) -> None:
+    def __init__(self, store: Store | None = None, settings: Settings | None = None) -> None:
         self.store = store
+        # Each client's forward allow-list (config): a rules file forwarding to anyone else does not load.
+        self.forward_to = {c.id: tuple(c.forward_to) for c in settings.clients} if settings else {}
         self._loaded: dict[Path, LoadedRules] = {}
         self._failed: dict[Path, tuple[float, str]] = {}
         self._lock = threading.Lock()
@@ -143,7 +146,7 @@ class RulesCache:
         if failed and failed[0] == mtime:
             return self._fallback(path, client, current, failed[1])
         try:
-            rules = load_rules(path)
+            rules = load_rules(path, forward_to=self.forward_to.get(client or "", ()))
             failing = test_problems(rules)
             if failing:
                 raise RulesError(failing)  # a file whose own tests fail is not used
@@ -178,7 +181,8 @@ class RulesCache:
             return None, problem
         try:
             kept = self.store.accepted_rules(client)
-            rules = load_rules(path, kept["text"]) if kept else None
+            allowed = self.forward_to.get(client, ())
+            rules = load_rules(path, kept["text"], forward_to=allowed) if kept else None
         except Exception as exc:  # the database away, or a kept version that no longer loads
             log.warning("rules for %s: cannot use the last accepted version: %s", client, exc)
             return None, problem
@@ -228,6 +232,7 @@ def run_account(
             progress=progress,
             reader=reader,
             stop=stop,
+            outbound=MailOut(account.smtp, settings.assistant.webhook),
         )
         try:
             return _merge(last, step.run(only))
@@ -306,7 +311,7 @@ def run_pass(
     progress: Callable[[int], None] | None = None,
 ) -> PassResult:
     """One pass over every account of every client."""
-    cache = cache or RulesCache(store)
+    cache = cache or RulesCache(store, settings)
     result = PassResult()
     for client in settings.clients:
         rules, problem = cache.get(settings.rules_file(client.id), client.id)
@@ -327,7 +332,7 @@ def run_forever(
     on_pass: Callable[[PassResult], None] | None = None,
 ) -> None:
     """Repeat passes until ``stop`` is set, sleeping ``interval`` seconds (with jitter) between them."""
-    cache = RulesCache(store)
+    cache = RulesCache(store, settings)
     while not stop.is_set():
         try:
             result = run_pass(settings, store, cache)

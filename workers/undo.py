@@ -39,7 +39,7 @@ __all__ = ["undo"]
 
 log = logging.getLogger("mailflow.undo")
 
-IN_PLACE = ("label", "flag", "mark_read")
+IN_PLACE = ("label", "unlabel", "flag", "mark_read")
 MOVES = ("move", "archive")
 
 
@@ -169,6 +169,7 @@ def _left_in(connector: MailConnector, group: Sequence[UndoItem]) -> str | None:
 def _revert(connector: MailConnector, ref: MessageRef, group: Sequence[UndoItem]) -> list[UndoResult]:
     """Labels, flags and read state back as they were, then the message back to its folder."""
     remove: list[str] = []
+    add: list[str] = []
     flagged: bool | None = None
     read: bool | None = None
     back: str | None = None
@@ -177,6 +178,8 @@ def _revert(connector: MailConnector, ref: MessageRef, group: Sequence[UndoItem]
         if item.kind == "label":
             present = [str(x) for x in before.get("present", [])]
             remove += [x for x in item.params.get("labels", []) if not any(same_label(x, p) for p in present)]
+        elif item.kind == "unlabel":
+            add += [str(x) for x in before.get("present", [])]
         elif item.kind == "flag":
             flagged = bool(before.get("flagged"))
         elif item.kind == "mark_read":
@@ -184,10 +187,10 @@ def _revert(connector: MailConnector, ref: MessageRef, group: Sequence[UndoItem]
         else:
             back = str(before.get("folder") or item.folder)
     try:
-        if remove:
-            connector.remove_labels([ref], sorted(set(remove)))
-        if flagged is not None or read is not None:
-            connector.update([ref], flagged=flagged, read=read)
+        if remove or add or flagged is not None or read is not None:
+            connector.update(
+                [ref], add_labels=sorted(set(add)), flagged=flagged, read=read, remove_labels=sorted(set(remove))
+            )
         if back is not None and back != ref.folder:
             connector.move([ref], back)
     except ConnectorError as exc:
@@ -198,7 +201,7 @@ def _revert(connector: MailConnector, ref: MessageRef, group: Sequence[UndoItem]
 
 def _what(item: UndoItem, back: str | None) -> str:
     before = load_before(item.before) or {}
-    if item.kind == "label":
+    if item.kind in ("label", "unlabel"):
         return "labels as before"
     if item.kind == "flag":
         return "flagged again" if before.get("flagged") else "unflagged"

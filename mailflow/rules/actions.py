@@ -20,11 +20,12 @@ item               written                                             planned p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import jinja2
 
+from .addresses import AddressList, domain_parents
 from .diagnostics import (
     Path,
     Report,
@@ -40,7 +41,23 @@ from .durations import DurationError, parse_duration
 from .nodes import ActionSpec
 from .templates import compile_template, unknown_variables
 
-ACTION_KEYS = ("label", "move", "archive", "flag", "mark_read", "draft_reply", "log_time", "stop")
+ACTION_KEYS = (
+    "label",
+    "unlabel",
+    "move",
+    "archive",
+    "flag",
+    "unflag",
+    "mark_read",
+    "mark_unread",
+    "draft_reply",
+    "forward",
+    "notify",
+    "log_time",
+    "stop",
+)
+# Written as their own keys, planned as the other state of a kind: { unflag = true } is flag off.
+_OPPOSITES = {"unflag": "flag", "mark_unread": "mark_read"}
 DEFAULT_ACTIVITY = "email"
 
 
@@ -66,10 +83,14 @@ def check_template(report: Report, source: str, path: Path, name: str | None) ->
 class ActionParser:
     """Turns ``then`` lists into :class:`~mailflow.rules.nodes.ActionSpec` tuples, reporting problems."""
 
-    def __init__(self, report: Report, templates: Mapping[str, jinja2.Template | None]) -> None:
+    def __init__(
+        self, report: Report, templates: Mapping[str, jinja2.Template | None], forward_to: Sequence[str] = ()
+    ) -> None:
         self.report = report
         self.templates = templates  # None for a template that exists but does not compile
         self.inline: dict[str, jinja2.Template] = {}  # compiled inline draft texts, by source
+        self.forward_to = AddressList.build("forward_to", forward_to)  # the client's allow-list, from the config
+        self.forward_entries = tuple(forward_to)
 
     def parse_then(self, value: object, path: Path) -> tuple[tuple[ActionSpec, ...], bool] | None:
         """The rule's actions and whether it stops evaluation."""
@@ -99,14 +120,16 @@ class ActionParser:
             if params is None:
                 ok = False
             else:
-                specs.append(ActionSpec(i, key, params))
+                specs.append(ActionSpec(i, _OPPOSITES.get(str(key), str(key)), params))
         return (tuple(specs), stop) if ok else None
 
     def _params(self, kind: str, arg: Any, path: Path) -> dict[str, Any] | None:
         report = self.report
-        if kind == "label":
+        if kind in ("label", "unlabel"):
             labels = expect_texts(report, arg, path, "a label name")
             return None if labels is None else {"labels": [label.strip() for label in labels]}
+        if kind in _OPPOSITES:
+            return {"on": False} if expect_true(report, arg, path, "remove it to leave the state as it is") else None
         if kind == "move":
             folder = expect_text(report, arg, path, "a folder name")
             return None if folder is None else {"folder": folder.strip()}
@@ -117,7 +140,81 @@ class ActionParser:
             return None if on is None else {"on": on}
         if kind == "draft_reply":
             return self._draft(arg, path)
+        if kind == "notify":
+            return self._notify(arg, path)
+        if kind == "forward":
+            return self._forward(arg, path)
         return self._log_time(arg, path)
+
+    def _text_or_template(self, table: Mapping[str, Any], path: Path, what: str) -> dict[str, Any] | None:
+        """``{"template": name, "text": None}`` or ``{"template": None, "text": source}``, checked and compiled."""
+        if ("template" in table) == ("text" in table):
+            self.report.error(path, f'{what} needs either template = "name" or text = "...", not both')
+            return None
+        if "template" in table:
+            name = expect_text(self.report, table["template"], (*path, "template"), "a template name")
+            if name is None:
+                return None
+            if name not in self.templates:
+                known = ", ".join(sorted(self.templates)) or "none"
+                self.report.error(
+                    (*path, "template"), f"template {name!r} is not defined in [templates] (defined: {known})"
+                )
+                return None
+            return {"template": name, "text": None} if self.templates[name] is not None else None
+        text = expect_text(self.report, table["text"], (*path, "text"), "the text")
+        if text is None:
+            return None
+        compiled = check_template(self.report, text, (*path, "text"), None)
+        if compiled is None:
+            return None
+        self.inline[text] = compiled
+        return {"template": None, "text": text}
+
+    def _notify(self, arg: Any, path: Path) -> dict[str, Any] | None:
+        """``notify = "text"`` or ``{ text = "..." }`` / ``{ template = "name" }``: a notice for the assistant."""
+        if isinstance(arg, str):
+            arg = {"text": arg}
+        table = expect_table(self.report, arg, path, '"the notice text" or a table like { template = "vip" }')
+        if table is None or not check_keys(self.report, table, ("text", "template"), path):
+            return None
+        return self._text_or_template(table, path, "notify")
+
+    def _forward(self, arg: Any, path: Path) -> dict[str, Any] | None:
+        """``forward = "a@b"`` / ``["a@b", ...]`` or ``{ to = ..., text = "note" }``: only to the allow-list."""
+        if isinstance(arg, str | list):
+            arg = {"to": arg}
+        table = expect_table(self.report, arg, path, '"an address" or a table like { to = "a@b", text = "note" }')
+        if table is None or not check_keys(self.report, table, ("to", "text", "template"), path):
+            return None
+        if "to" not in table:
+            self.report.error(path, 'forward needs to = "address" (or a list of addresses)')
+            return None
+        recipients = expect_texts(self.report, table["to"], (*path, "to"), "an address")
+        if recipients is None:
+            return None
+        ok = True
+        for address in recipients:
+            email = address.strip().lower()
+            if "@" not in email or email.startswith("@"):
+                self.report.error((*path, "to"), f"{address!r} is not an address; write it in full, like a@b.example")
+                ok = False
+            elif not self.forward_to.contains(email, domain_parents(email.rpartition("@")[2])):
+                allowed = ", ".join(self.forward_entries) or "none"
+                self.report.error(
+                    (*path, "to"),
+                    f"{address!r} is not on this client's forward_to allow-list in the config (allowed: {allowed}); "
+                    "a rule can only forward to addresses listed there",
+                )
+                ok = False
+        note: dict[str, Any] = {"template": None, "text": None}
+        if "text" in table or "template" in table:
+            found = self._text_or_template(table, path, "forward")
+            ok = ok and found is not None
+            note = found or note
+        if not ok:
+            return None
+        return {"to": sorted({a.strip().lower() for a in recipients}), **note}
 
     def _draft(self, arg: Any, path: Path) -> dict[str, Any] | None:
         table = expect_table(self.report, arg, path, 'a table like { template = "ack" }')

@@ -274,6 +274,12 @@ def run_tests(rules: RuleSet, client: Person | None = None, assistant: Person | 
                     build_reply(msg, text, client, "test", include_quote=bool(action.params.get("quote", True)))
                 except Exception as exc:  # the test's job is to say so, not to crash
                     result.problems.append(f"the draft of rule {action.rule!r} does not render: {exc}")
+            elif action.kind in ("notify", "forward"):
+                what = "notice" if action.kind == "notify" else "forward's note"
+                try:
+                    render(rules.draft_template(action), template_context(msg, client, assistant))
+                except Exception as exc:
+                    result.problems.append(f"the {what} of rule {action.rule!r} does not render: {exc}")
         results.append(result)
     return results
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,7 +20,7 @@ _AT_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)\s*$")
 _AT_END = re.compile(r"\s*\(at end of document\)\s*$")
 
 
-def load_rules(path: Path, text: str | None = None) -> RuleSet:
+def load_rules(path: Path, text: str | None = None, *, forward_to: Sequence[str] = ()) -> RuleSet:
     """Load, validate and compile the rules file at ``path``.
 
     Raises :class:`~mailflow.errors.RulesSyntaxError` if it is not TOML (or
@@ -27,8 +28,10 @@ def load_rules(path: Path, text: str | None = None) -> RuleSet:
     found if it is not a valid rules file, and :class:`~mailflow.errors.RulesError`
     if it cannot be read. With ``text``, that is the file's content (a version
     kept in the store) and ``path`` only names it and resolves test files.
+    ``forward_to`` is the client's allow-list from the config (``forward``
+    actions to anyone else are errors).
     """
-    doc, source, problems = _read(path, text)
+    doc, source, problems = _read(path, text, forward_to)
     if problems:
         raise RulesSchemaError(problems)
     assert doc is not None and source is not None
@@ -42,19 +45,19 @@ def load_rules(path: Path, text: str | None = None) -> RuleSet:
     return RuleSet(Path(path), doc.version, doc.lists, doc.templates, rules, doc.inline_templates, tests)
 
 
-def check_rules(path: Path, *, run_tests: bool = True) -> list[Problem]:
+def check_rules(path: Path, *, run_tests: bool = True, forward_to: Sequence[str] = ()) -> list[Problem]:
     """Every problem in the rules file at ``path``, in line order; ``[]`` if it is fine. Never raises for a bad file.
 
     A file that is otherwise valid has its ``[[test]]`` tables run too
     (unless ``run_tests`` is false): each failing test is a problem.
     """
     try:
-        _doc, _source, problems = _read(path)
+        _doc, _source, problems = _read(path, None, forward_to)
     except RulesError as exc:
         return list(exc.problems)
     if problems or not run_tests:
         return problems
-    return test_problems(load_rules(path))
+    return test_problems(load_rules(path, forward_to=forward_to))
 
 
 def test_problems(rules: RuleSet) -> list[Problem]:
@@ -69,7 +72,9 @@ def test_problems(rules: RuleSet) -> list[Problem]:
     return problems
 
 
-def _read(path: Path, content: str | None = None) -> tuple[Document | None, SourceMap | None, list[Problem]]:
+def _read(
+    path: Path, content: str | None = None, forward_to: Sequence[str] = ()
+) -> tuple[Document | None, SourceMap | None, list[Problem]]:
     file = str(path)
     try:
         raw = Path(path).read_bytes() if content is None else content.encode("utf-8")
@@ -86,7 +91,7 @@ def _read(path: Path, content: str | None = None) -> tuple[Document | None, Sour
         raise RulesSyntaxError([_syntax_problem(file, text, exc)]) from exc
     report = Report()
     source = SourceMap(text)
-    doc = validate(data, report, Path(path).parent)
+    doc = validate(data, report, Path(path).parent, forward_to)
     return doc, source, report.problems(file, source)
 
 

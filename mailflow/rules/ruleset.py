@@ -18,7 +18,18 @@ from .index import Key, RuleIndex
 from .nodes import ActionSpec
 from .templates import compile_template
 
-ACTION_KINDS = ("label", "move", "archive", "flag", "mark_read", "draft_reply", "log_time")
+ACTION_KINDS = (
+    "label",
+    "unlabel",
+    "move",
+    "archive",
+    "flag",
+    "mark_read",
+    "draft_reply",
+    "forward",
+    "notify",
+    "log_time",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,12 +162,12 @@ class RuleSet:
             raise KeyError(f"no template {name!r} in {self.path}") from None
 
     def draft_template(self, action: DraftAction) -> jinja2.Template:
-        """The compiled template of a ``draft_reply`` action, named or inline.
+        """The compiled template of a ``draft_reply``, ``notify`` or ``forward`` (its note) action, named or inline.
 
         Inline texts were compiled at load; one planned under an earlier
         version of the file (and resumed after a crash) is compiled now.
         """
-        if action.kind != "draft_reply":
+        if action.kind not in ("draft_reply", "notify", "forward"):
             raise ValueError(f"{action.kind} action has no template")
         name = action.params.get("template")
         if name is not None:

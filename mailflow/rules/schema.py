@@ -8,7 +8,7 @@ that exists but has problems of its own is not reported a second time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,10 +48,13 @@ class Document:
     tests: list[TestSpec] = field(default_factory=list)
 
 
-def validate(data: Mapping[str, Any], report: Report, base: Path | None = None) -> Document:
+def validate(
+    data: Mapping[str, Any], report: Report, base: Path | None = None, forward_to: Sequence[str] = ()
+) -> Document:
     """Check ``data`` (as tomllib returned it), recording every problem in ``report``.
 
     ``base`` is the rules file's folder: tests' ``eml`` paths are relative to it.
+    ``forward_to`` is the client's allow-list (from the config): a forward to anyone else is an error.
     """
     doc = Document()
     check_keys(report, data, TOP_KEYS, ())
@@ -61,7 +64,7 @@ def validate(data: Mapping[str, Any], report: Report, base: Path | None = None) 
     doc.lists = {k: v for k, v in lists.items() if v is not None}
     doc.templates = {k: v for k, v in templates.items() if v is not None}
     conditions = ConditionParser(report, lists)
-    actions = ActionParser(report, templates)
+    actions = ActionParser(report, templates, forward_to)
     rules = data.get("rule", [])
     if not isinstance(rules, list) or not all(isinstance(r, Mapping) for r in rules):
         report.error(("rule",), f"rules are written as [[rule]] tables, got rule = {describe(rules)}")

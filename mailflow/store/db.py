@@ -527,9 +527,15 @@ class Store:
         rule: str | None = None,
         account: str | None = None,
         newest: bool = False,
+        kinds: Sequence[str] = (),
+        outcome: str | None = None,
     ) -> list[dict[str, Any]]:
         """Audit rows, oldest first (the newest ``limit`` of them with ``newest``), filtered as asked."""
         stmt = select(audit).order_by(audit.c.id.desc() if newest else audit.c.id).limit(limit)
+        if kinds:
+            stmt = stmt.where(audit.c.kind.in_(kinds))
+        if outcome:
+            stmt = stmt.where(audit.c.outcome == outcome)
         if client:
             stmt = stmt.where(audit.c.client == client)
         if since is not None:

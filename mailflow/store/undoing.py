@@ -22,7 +22,7 @@ from .tables import actions, audit, messages, time_entries
 
 __all__ = ["UNDOABLE", "UndoItem", "UndoResult", "record_undo", "undo_items"]
 
-UNDOABLE = ("label", "flag", "mark_read", "move", "archive", "draft_reply", "log_time")
+UNDOABLE = ("label", "unlabel", "flag", "mark_read", "move", "archive", "draft_reply", "log_time")
 
 
 @dataclass(frozen=True, slots=True)

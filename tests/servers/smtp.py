@@ -1,0 +1,120 @@
+"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives, and a webhook receiver.
+
+``SmtpServer.delay`` makes the server wait before answering DATA (a slow or
+hung server: the client times out mid-hand-over); the message is still
+accepted, as a real server would.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP as SMTPProtocol
+from aiosmtpd.smtp import Envelope, Session
+
+
+@dataclass
+class Received:
+    sender: str
+    recipients: list[str]
+    data: bytes
+
+
+@dataclass
+class _Handler:
+    received: list[Received] = field(default_factory=list)
+    delay: float = 0.0
+
+    async def handle_DATA(self, server: SMTPProtocol, session: Session, envelope: Envelope) -> str:
+        import asyncio
+
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        content = envelope.original_content or b""
+        self.received.append(Received(str(envelope.mail_from), [str(r) for r in envelope.rcpt_tos], content))
+        return "250 OK"
+
+
+class SmtpServer:
+    def __init__(self) -> None:
+        self.handler = _Handler()
+        with socket.socket() as probe:  # aiosmtpd connects to its own port to check it is up: it needs a real one
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=port)
+
+    def start(self) -> None:
+        self.controller.start()
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    @property
+    def port(self) -> int:
+        return int(self.controller.port)
+
+    @property
+    def received(self) -> list[Received]:
+        return self.handler.received
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.received) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+class Webhook:
+    """An HTTP server that records each POST (headers and JSON body); ``status`` is what it answers."""
+
+    def __init__(self) -> None:
+        self.posts: list[tuple[dict[str, str], Any]] = []
+        self.status = 200
+        hook = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                body = json.loads(self.rfile.read(length) or b"null")
+                hook.posts.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                self.send_response(hook.status)
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+
+
+@pytest.fixture
+def webhook() -> Iterator[Webhook]:
+    hook = Webhook()
+    hook.thread.start()
+    try:
+        yield hook
+    finally:
+        hook.server.shutdown()
+        hook.server.server_close()
