@@ -137,11 +137,16 @@ def _state_int(state: dict[str, str | int], key: str) -> int | None:
 class ImapConnector(ImapSession):
     """One IMAP account, opened for a sync pass (see the module docstring for the mapping).
 
+    ``changes`` is incremental (UIDs above the cursor's), so the Sent folder's
+    new mail can be read into the correspondent history each pass.
+
     ``use_move`` forces the move strategy: None (the default) uses ``UID MOVE``
     when the server offers MOVE; False always uses COPY, ``\\Deleted`` and
     ``UID EXPUNGE``, as for a server without MOVE. ``ssl_context`` replaces
     the default verifying context for ``tls = "ssl"`` and ``"starttls"``.
     """
+
+    incremental = True
 
     def __init__(
         self,

@@ -42,6 +42,8 @@ def _split_name(name: str) -> tuple[str, str]:
 class MaildirConnector:
     """The MailConnector for one Maildir++ tree."""
 
+    incremental = False  # every message is listed every time; the store filters the known ones
+
     def __init__(self, root: Path, account: str) -> None:
         self.root = Path(root)
         self.account = account

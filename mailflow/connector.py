@@ -28,6 +28,7 @@ class MailConnector(Protocol):
     """One mail account, opened for a sync pass."""
 
     account: str
+    incremental: bool  # ``changes`` lists only what is new since the cursor (IMAP); a Maildir lists everything
 
     def open(self) -> None:
         """Connect and authenticate; raises ``AuthError`` or ``TransientError``."""

@@ -232,6 +232,12 @@ class Message:
         return m.group(0) if m else None
 
     @cached_property
+    def in_reply_to(self) -> str | None:
+        """The Message-ID this message answers, if it says."""
+        m = _MSGID.search(" ".join(self.raw_headers.get("in-reply-to", [])))
+        return m.group(0) if m else None
+
+    @cached_property
     def references(self) -> list[str]:
         return _MSGID.findall(" ".join(self.raw_headers.get("references", [])))
 

@@ -42,6 +42,7 @@ import json
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
@@ -55,6 +56,7 @@ from .model import ChangeSet, FetchedMessage, MessageRef, SyncCursor
 from .report import AccountReport, MessageReport, describe
 from .rules import MatchContext, PlannedAction, RuleSet
 from .store import ActionRow, MessageRow, Store
+from .store.history import remember
 from .triage import classify
 from .undo import before_state
 
@@ -162,6 +164,7 @@ class AccountPass:
                 )
                 self.applier.submit(leftover)
             if only is None:
+                self._learn_sent()
                 for folder in self.folders:
                     self._sync_folder(folder)
             else:
@@ -176,6 +179,45 @@ class AccountPass:
                 self.reader.close()
             self.connector.close()
         return self.report
+
+    def _learn_sent(self) -> None:
+        """Read the executive's new sent mail (headers) into the correspondent history, before the new mail.
+
+        Whom they wrote to makes those addresses known (not first-time senders);
+        what their mail answers makes those threads ones they replied in. Only
+        for connectors that list changes incrementally (IMAP); a Maildir lists
+        everything every time, so its Sent folder is not read.
+        """
+        if not self.connector.incremental:
+            return
+        folder = self.applier.call(lambda: self.connector.folder_for("sent"))
+        if folder is None or folder in self.folders:
+            return
+        key = f"history:{folder}"
+        stored = self.store.get_cursor(self.account, key)
+        cursor = SyncCursor(folder, dict(stored.state)) if stored else None
+        while True:
+            self._check_stop()
+            changes = self.applier.call(partial(self.connector.changes, folder, cursor, limit=self.page_size))
+            sent: Counter[str] = Counter()
+            replied: set[str] = set()
+            for start in range(0, len(changes.refs), self.batch_size):
+                chunk = changes.refs[start : start + self.batch_size]
+                for fetched in self.applier.call(partial(self._fetch_list, chunk)):
+                    msg = Message(fetched.raw)
+                    for field in ("to", "cc", "bcc"):
+                        sent.update(a.email for a in msg.addresses(field))
+                    replied.update(msg.references)
+                    if msg.in_reply_to:
+                        replied.add(msg.in_reply_to)
+            remember(self.store, self.client.id, sent=sent, replied=replied)
+            self.store.set_cursor(self.account, SyncCursor(key, dict(changes.cursor.state)))
+            if not changes.more:
+                return
+            cursor = changes.cursor
+
+    def _fetch_list(self, refs: Sequence[MessageRef]) -> list[FetchedMessage]:
+        return list(self.connector.fetch(refs))
 
     def _check_stop(self) -> None:
         if self.stop is not None and self.stop.is_set():

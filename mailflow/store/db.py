@@ -265,6 +265,11 @@ class Store:
                         )
                     )
             b.insert(conn, _ACTION_COLUMNS, action_rows)
+            # The senders join the client's correspondents in the same transaction: a message is
+            # either recorded and its sender known, or neither (a resumed run plans as an unbroken one).
+            from .history import count_received
+
+            count_received(conn, rows, now)
 
     def _new_ids(self, conn: Connection, rows: Sequence[MessageRow]) -> dict[str, int]:
         """The ids of the rows just inserted, by key.

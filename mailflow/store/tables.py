@@ -137,6 +137,27 @@ audit = Table(
     Index("ix_audit_client_at", "client", "at"),
 )
 
+# Everyone a client has had mail from or sent mail to (lower-case addresses), for "first-time sender".
+correspondents = Table(
+    "correspondents",
+    metadata,
+    Column("client", String(100), primary_key=True),
+    Column("address", String(320), primary_key=True),
+    Column("received", Integer, nullable=False),
+    Column("sent", Integer, nullable=False),
+    Column("first_at", UTCDateTime(), nullable=False),
+    Column("last_at", UTCDateTime(), nullable=False),
+)
+
+# Message-IDs the executive's own sent mail answers or refers to: "the executive replied in this thread".
+replied_threads = Table(
+    "replied_threads",
+    metadata,
+    Column("client", String(100), primary_key=True),
+    Column("message_id", String(998), primary_key=True),
+    Column("at", UTCDateTime(), nullable=False),
+)
+
 # Who is working on an account now. A worker holds the lease while it syncs the account and
 # renews it; a worker that dies stops renewing, and the lease is free once expires_at passes.
 account_leases = Table(
