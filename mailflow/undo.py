@@ -37,6 +37,8 @@ DRAFT_DIGEST = "sha256:"  # how a saved draft's digest starts in the action's re
 def before_state(kind: str, params: Mapping[str, Any], fetched: FetchedMessage) -> str | None:
     """The state ``kind`` will change, as ``fetched`` shows it; None for actions that change no state."""
     if kind in ("label", "unlabel"):
+        if not fetched.labels:
+            return _NONE_PRESENT
         present = [label for label in params.get("labels", []) if any(same_label(label, x) for x in fetched.labels)]
         return _dump({"present": present})
     if kind == "flag":
@@ -61,6 +63,7 @@ def draft_digest(raw: bytes) -> str:
     return DRAFT_DIGEST + hashlib.sha256(raw.replace(b"\r\n", b"\n")).hexdigest()
 
 
+_NONE_PRESENT = '{"present":[]}'
 _FLAGGED = {True: '{"flagged":true}', False: '{"flagged":false}'}
 _READ = {True: '{"read":true}', False: '{"read":false}'}
 
