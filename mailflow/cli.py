@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
 import re
@@ -568,78 +566,6 @@ def rules_apply(
     sys.exit(EX_PARTIAL if any(r.error for r in reports) else EX_OK)
 
 
-# -- time ------------------------------------------------------------------------
-
-
-@cli.group()
-def time() -> None:
-    """Billable time logged for each client."""
-
-
-def _month_bounds(month: str, tz: Any) -> tuple[datetime, datetime]:
-    try:
-        start = datetime.strptime(month, "%Y-%m").replace(tzinfo=tz)
-    except ValueError:
-        _fail(EX_CONFIG, f"--month {month!r}: expected YYYY-MM, for example 2026-11")
-    end = start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)
-    return start, end
-
-
-@time.command("report")
-@click.option("--client", "client_id", required=True, help="The client's id from the config.")
-@click.option("--month", required=True, help="The month, YYYY-MM, in the client's time zone.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-@click.pass_context
-def time_report(ctx: click.Context, client_id: str, month: str, fmt: str) -> None:
-    """Time entries of one client for one month, with the total (raw, unrounded)."""
-    settings = _settings(ctx)
-    try:
-        client = settings.client(client_id)
-    except ConfigError as exc:
-        _fail(EX_CONFIG, exc.problems)
-    start, end = _month_bounds(month, client.zone)
-    store = _store(settings)
-    rows = store.time_entries(client_id, start, end)
-    entries = []
-    for r in rows:
-        key = r["message_key"] or ""
-        entries.append(
-            {
-                "at": r["at"].astimezone(client.zone).isoformat(timespec="seconds"),
-                "minutes": round(r["seconds"] / 60, 2),
-                "activity": r["activity"],
-                "message_id": key[4:] if key.startswith("mid:") else (key or None),
-                "rule": r["rule"],
-                "source": r["source"],
-            }
-        )
-    total = round(sum(r["seconds"] for r in rows) / 60, 2)
-    if fmt == "json":
-        click.echo(
-            json.dumps({"client": client_id, "month": month, "entries": entries, "total_minutes": total}, indent=2)
-        )
-    elif fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=["at", "minutes", "activity", "message_id", "rule", "source"])
-        writer.writeheader()
-        writer.writerows(entries)
-        click.echo(buf.getvalue(), nl=False)
-    else:
-        click.echo(f"{client.name} ({client_id}), {month}")
-        click.echo(f"{'when':<20} {'min':>7}  {'activity':<14} rule")
-        for e in entries:
-            click.echo(
-                f"{e['at'][:16].replace('T', ' '):<20} {e['minutes']:>7g}  {e['activity']:<14} {e['rule'] or ''}"
-            )
-        by_activity: dict[str, float] = {}
-        for e in entries:
-            by_activity[e["activity"]] = by_activity.get(e["activity"], 0) + e["minutes"]
-        for activity, minutes in sorted(by_activity.items()):
-            click.echo(f"  {activity}: {minutes:g} min")
-        click.echo(f"total: {total:g} min ({len(entries)} entries)")
-    store.close()
-
-
 # -- log -------------------------------------------------------------------------
 
 
@@ -937,3 +863,6 @@ def status(ctx: click.Context) -> None:
 
 
 __all__ = ["EX_CONFIG", "EX_OK", "EX_PARTIAL", "EX_RULES", "EX_STORE", "Runtime", "cli"]
+
+# The `time` and `invoice` commands live in their own module, registered on this group.
+from . import timecli as _timecli  # noqa: E402,F401

@@ -115,6 +115,7 @@ class TimeRow:
     message_key: str | None = None
     rule: str | None = None
     note: str | None = None
+    billable: bool = True
 
 
 @dataclass(slots=True)
@@ -493,6 +494,11 @@ class Store:
     def add_time(self, entry: TimeRow) -> None:
         with self.engine.begin() as conn:
             conn.execute(insert(time_entries).values(**_time_row(entry)))
+
+    def time_entry(self, entry_id: int) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(time_entries).where(time_entries.c.id == entry_id)).first()
+        return dict(row._mapping) if row else None
 
     def time_entries(self, client: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -115,7 +117,37 @@ time_entries = Table(
     Column("source", String(20), nullable=False),
     Column("note", Text),
     Column("at", UTCDateTime(), nullable=False),
+    Column("billable", Boolean, nullable=False, server_default=true()),
     Index("ix_time_client_at", "client", "at"),
+)
+
+# A timer started with `mailflow time start`; stopping it makes a manual time entry.
+timers = Table(
+    "timers",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("client", String(100), nullable=False),
+    Column("task", Text, nullable=False),
+    Column("activity", String(100), nullable=False),
+    Column("billable", Boolean, nullable=False),
+    Column("started_at", UTCDateTime(), nullable=False),
+)
+
+# Invoices issued: numbered in one sequence for the assistant; an issued one locks its client's month.
+invoices = Table(
+    "invoices",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("sequence", Integer, nullable=False),
+    Column("client", String(100), nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("total", String(40), nullable=False),
+    Column("issued_at", UTCDateTime(), nullable=False),
+    Column("reopened_at", UTCDateTime()),
+    Index("ix_invoices_client_month", "client", "month"),
 )
 
 audit = Table(

@@ -1,0 +1,263 @@
+"""``mailflow time ...`` and ``mailflow invoice``: the time log, by hand and from the rules, and billing.
+
+Registered on the ``mailflow`` group by :mod:`mailflow.cli`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+import click
+
+from .cli import EX_CONFIG, _fail, _settings, _store, cli
+from .config import ClientConfig, Settings
+from .errors import ConfigError, MailflowError
+from .rules.durations import DurationError, parse_duration
+from .store import TimeRow, timelog
+
+EX_REFUSED = 1  # the change was refused (a locked period, no such entry, a timer already running)
+
+
+@cli.group()
+def time() -> None:
+    """Billable time logged for each client."""
+
+
+def _month_bounds(month: str, tz: Any) -> tuple[datetime, datetime]:
+    try:
+        start = datetime.strptime(month, "%Y-%m").replace(tzinfo=tz)
+    except ValueError:
+        _fail(EX_CONFIG, f"--month {month!r}: expected YYYY-MM, for example 2026-11")
+    end = start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)
+    return start, end
+
+
+@time.command("report")
+@click.option("--client", "client_id", required=True, help="The client's id from the config.")
+@click.option("--month", required=True, help="The month, YYYY-MM, in the client's time zone.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.pass_context
+def time_report(ctx: click.Context, client_id: str, month: str, fmt: str) -> None:
+    """Time entries of one client for one month, with the total (raw, unrounded)."""
+    settings = _settings(ctx)
+    try:
+        client = settings.client(client_id)
+    except ConfigError as exc:
+        _fail(EX_CONFIG, exc.problems)
+    start, end = _month_bounds(month, client.zone)
+    store = _store(settings)
+    rows = store.time_entries(client_id, start, end)
+    entries = []
+    for r in rows:
+        key = r["message_key"] or ""
+        entries.append(
+            {
+                "id": r["id"],
+                "at": r["at"].astimezone(client.zone).isoformat(timespec="seconds"),
+                "minutes": round(r["seconds"] / 60, 2),
+                "activity": r["activity"],
+                "message_id": key[4:] if key.startswith("mid:") else (key or None),
+                "rule": r["rule"],
+                "source": r["source"],
+                "note": r["note"],
+                "billable": bool(r["billable"]),
+            }
+        )
+    total = round(sum(r["seconds"] for r in rows) / 60, 2)
+    if fmt == "json":
+        click.echo(
+            json.dumps({"client": client_id, "month": month, "entries": entries, "total_minutes": total}, indent=2)
+        )
+    elif fmt == "csv":
+        buf = io.StringIO()
+        fields = ["id", "at", "minutes", "activity", "message_id", "rule", "source", "note", "billable"]
+        writer = csv.DictWriter(buf, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(entries)
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        click.echo(f"{client.name} ({client_id}), {month}")
+        click.echo(f"{'id':>6}  {'when':<17} {'min':>7}  {'activity':<14} rule or note")
+        for e in entries:
+            what = e["rule"] or e["note"] or ""
+            what += "" if e["billable"] else " (not billable)"
+            when = e["at"][:16].replace("T", " ")
+            click.echo(f"{e['id']:>6}  {when:<17} {e['minutes']:>7g}  {e['activity']:<14} {what}")
+        by_activity: dict[str, float] = {}
+        for e in entries:
+            by_activity[e["activity"]] = by_activity.get(e["activity"], 0) + e["minutes"]
+        for activity, minutes in sorted(by_activity.items()):
+            click.echo(f"  {activity}: {minutes:g} min")
+        click.echo(f"total: {total:g} min ({len(entries)} entries)")
+    store.close()
+
+
+def _client(settings: Settings, client_id: str) -> ClientConfig:
+    try:
+        return settings.client(client_id)
+    except ConfigError as exc:
+        _fail(EX_CONFIG, exc.problems)
+
+
+def _month_of(client: ClientConfig) -> Any:
+    """A function giving an instant's month (YYYY-MM) in the client's time zone."""
+    return lambda at: at.astimezone(client.zone).strftime("%Y-%m")
+
+
+def _duration(text: str) -> int:
+    try:
+        return parse_duration(text)
+    except DurationError as exc:
+        _fail(EX_CONFIG, f"{text!r}: {exc}")
+
+
+def _minutes(seconds: int) -> str:
+    return f"{seconds / 60:g} min"
+
+
+def _when(client: ClientConfig, day: str | None) -> datetime:
+    """Now, or noon of ``day`` (YYYY-MM-DD) in the client's zone: the entry's date is what counts for billing."""
+    if day is None:
+        return datetime.now(UTC)
+    try:
+        parsed = date.fromisoformat(day)
+    except ValueError:
+        _fail(EX_CONFIG, f"--date {day!r}: expected YYYY-MM-DD, for example 2026-11-28")
+    return datetime(parsed.year, parsed.month, parsed.day, 12, tzinfo=client.zone).astimezone(UTC)
+
+
+@time.command("log")
+@click.argument("client_id", metavar="CLIENT")
+@click.argument("duration")
+@click.argument("note")
+@click.option("--date", "day", default=None, help="The day it was done, YYYY-MM-DD (default: today).")
+@click.option("--activity", default="admin", show_default=True, help="What kind of work, for reports and invoices.")
+@click.option("--billable/--no-billable", default=True, show_default=True, help="Whether it is billed.")
+@click.pass_context
+def time_log(
+    ctx: click.Context, client_id: str, duration: str, note: str, day: str | None, activity: str, billable: bool
+) -> None:
+    """Log time by hand: `mailflow time log dana 25m "board deck prep"`."""
+    settings = _settings(ctx)
+    client = _client(settings, client_id)
+    seconds = _duration(duration)
+    at = _when(client, day)
+    entry = TimeRow(client_id, activity, seconds, "manual", at, note=note, billable=billable)
+    store = _store(settings)
+    try:
+        entry_id = timelog.add_entry(store, entry, _month_of(client)(at))
+    except MailflowError as exc:
+        _fail(EX_REFUSED, str(exc))
+    finally:
+        store.close()
+    flag = "" if billable else ", not billable"
+    click.echo(f"entry {entry_id}: {client_id} {_minutes(seconds)} {activity}{flag}: {note}")
+
+
+@time.command("start")
+@click.argument("client_id", metavar="CLIENT")
+@click.argument("task")
+@click.option("--activity", default="admin", show_default=True)
+@click.option("--billable/--no-billable", default=True, show_default=True)
+@click.pass_context
+def time_start(ctx: click.Context, client_id: str, task: str, activity: str, billable: bool) -> None:
+    """Start a timer for CLIENT; `mailflow time stop` turns it into an entry. One runs at a time."""
+    settings = _settings(ctx)
+    _client(settings, client_id)
+    store = _store(settings)
+    try:
+        timer = timelog.start_timer(store, client_id, task, activity, billable)
+    except MailflowError as exc:
+        _fail(EX_REFUSED, str(exc))
+    finally:
+        store.close()
+    click.echo(f"timer started for {client_id} at {timer.started_at.astimezone().strftime('%H:%M')}: {task}")
+
+
+@time.command("stop")
+@click.pass_context
+def time_stop(ctx: click.Context) -> None:
+    """Stop the running timer and log its time."""
+    settings = _settings(ctx)
+    store = _store(settings)
+    try:
+        timer = timelog.running_timer(store)
+        client = _client(settings, timer.client) if timer else None
+        month_of = _month_of(client) if client else (lambda at: at.strftime("%Y-%m"))
+        timer, entry_id, seconds = timelog.stop_timer(store, month_of)
+    except MailflowError as exc:
+        _fail(EX_REFUSED, str(exc))
+    finally:
+        store.close()
+    click.echo(f"entry {entry_id}: {timer.client} {_minutes(seconds)} {timer.activity}: {timer.task}")
+
+
+@time.command("edit")
+@click.argument("entry_id", type=int, metavar="ID")
+@click.option("--duration", default=None, help="The new duration (raw), like 25m or 1h10m.")
+@click.option("--note", default=None)
+@click.option("--activity", default=None)
+@click.option("--date", "day", default=None, help="Move it to this day, YYYY-MM-DD.")
+@click.option("--billable/--no-billable", default=None)
+@click.pass_context
+def time_edit(
+    ctx: click.Context,
+    entry_id: int,
+    duration: str | None,
+    note: str | None,
+    activity: str | None,
+    day: str | None,
+    billable: bool | None,
+) -> None:
+    """Change a time entry (IDs are in `mailflow time report`); the old version stays in `mailflow log`."""
+    settings = _settings(ctx)
+    store = _store(settings)
+    try:
+        client = _entry_client(settings, store, entry_id)
+        changes: dict[str, Any] = {}
+        if duration is not None:
+            changes["seconds"] = _duration(duration)
+        if note is not None:
+            changes["note"] = note
+        if activity is not None:
+            changes["activity"] = activity
+        if billable is not None:
+            changes["billable"] = billable
+        if day is not None:
+            changes["at"] = _when(client, day)
+        if not changes:
+            _fail(EX_CONFIG, "nothing to change: give --duration, --note, --activity, --date or --billable")
+        timelog.edit_entry(store, entry_id, changes, _month_of(client))
+    except MailflowError as exc:
+        _fail(EX_REFUSED, str(exc))
+    finally:
+        store.close()
+    click.echo(f"entry {entry_id} changed: " + ", ".join(f"{k}={v}" for k, v in changes.items()))
+
+
+@time.command("delete")
+@click.argument("entry_id", type=int, metavar="ID")
+@click.pass_context
+def time_delete(ctx: click.Context, entry_id: int) -> None:
+    """Delete a time entry; what it was stays in `mailflow log`."""
+    settings = _settings(ctx)
+    store = _store(settings)
+    try:
+        client = _entry_client(settings, store, entry_id)
+        before = timelog.delete_entry(store, entry_id, _month_of(client))
+    except MailflowError as exc:
+        _fail(EX_REFUSED, str(exc))
+    finally:
+        store.close()
+    click.echo(f"entry {entry_id} deleted ({_minutes(int(before['seconds']))} {before['activity']}: {before['note']})")
+
+
+def _entry_client(settings: Settings, store: Any, entry_id: int) -> ClientConfig:
+    entry = store.time_entry(entry_id)
+    if entry is None:
+        raise timelog.TimeEntryError(f"no time entry {entry_id}; `mailflow time report` lists them with their ids")
+    return _client(settings, entry["client"])

@@ -1,0 +1,115 @@
+"""The time log by hand: `mailflow time log/start/stop/edit/delete`, kept in the audit log, refused when invoiced."""
+
+from __future__ import annotations
+
+import json
+import re
+import time as clock
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mailflow.cli import cli
+from mailflow.config import load_settings
+from mailflow.store import open_store, timelog
+from workers.main import RUNTIME
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    result = CliRunner().invoke(cli, ["init", "--demo", str(tmp_path / "demo")], obj={"runtime": RUNTIME})
+    assert result.exit_code == 0, result.output
+    return tmp_path / "demo" / "config.toml"
+
+
+def invoke(config: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--config", str(config), *args], obj={"runtime": RUNTIME})
+    return result.exit_code, result.output
+
+
+def report(config: Path, month: str) -> dict[str, object]:
+    code, out = invoke(config, "time", "report", "--client", "dana", "--month", month, "--format", "json")
+    assert code == 0, out
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def test_manual_entries_are_logged_edited_and_deleted_with_an_audit_trail(demo: Path) -> None:
+    code, out = invoke(demo, "time", "log", "dana", "25m", "board deck prep", "--date", "2026-11-03")
+    assert code == 0, out
+    first = int(re.search(r"entry (\d+)", out).group(1))  # type: ignore[union-attr]
+    code, out = invoke(
+        demo,
+        "time",
+        "log",
+        "dana",
+        "1h10m",
+        "travel booking",
+        "--date",
+        "2026-11-04",
+        "--activity",
+        "travel",
+        "--no-billable",
+    )
+    assert code == 0 and "not billable" in out, out
+    assert report(demo, "2026-11")["total_minutes"] == 95
+
+    code, out = invoke(demo, "time", "edit", str(first), "--duration", "40m", "--note", "board deck, v2")
+    assert code == 0, out
+    assert report(demo, "2026-11")["total_minutes"] == 110
+    code, out = invoke(demo, "time", "delete", str(first))
+    assert code == 0 and "40 min" in out, out
+    assert report(demo, "2026-11")["total_minutes"] == 70
+
+    code, out = invoke(demo, "log", "--format", "json")
+    kinds = [(e["action"], e["before"]) for e in json.loads(out) if e["action"].startswith("time ")]
+    assert [k for k, _ in kinds] == ["time add", "time add", "time edit", "time delete"]
+    assert kinds[2][1]["seconds"] == 1500 and kinds[3][1]["seconds"] == 2400, "each change keeps what was before"
+
+    code, out = invoke(demo, "time", "delete", "999")
+    assert code == 1 and "no time entry 999" in out
+    code, out = invoke(demo, "time", "log", "dana", "soon", "x")
+    assert code == 2 and "'soon'" in out
+
+
+def test_a_timer_runs_one_at_a_time_and_becomes_an_entry(demo: Path) -> None:
+    code, out = invoke(demo, "time", "stop")
+    assert code == 1 and "no timer is running" in out
+    code, out = invoke(demo, "time", "start", "dana", "inbox zero")
+    assert code == 0, out
+    code, out = invoke(demo, "time", "start", "dana", "another")
+    assert code == 1 and "a timer is already running for dana" in out and "'inbox zero'" in out
+    clock.sleep(1.1)
+    code, out = invoke(demo, "time", "stop")
+    assert code == 0 and "inbox zero" in out, out
+    month = json.loads(
+        invoke(demo, "time", "report", "--client", "dana", "--month", clock.strftime("%Y-%m"), "--format", "json")[1]
+    )
+    assert [e["activity"] for e in month["entries"]] == ["admin"] and month["entries"][0]["minutes"] > 0
+
+
+def test_an_invoiced_month_refuses_changes_until_reopened(demo: Path) -> None:
+    code, out = invoke(demo, "time", "log", "dana", "30m", "calls", "--date", "2026-10-15")
+    entry = out.split()[1].rstrip(":")
+    store = open_store(load_settings(demo).database)
+    try:
+        number = timelog.issue_invoice(store, "dana", "2026-10", 2026, "USD", "42.50")
+    finally:
+        store.close()
+    for args in (
+        ("time", "edit", entry, "--duration", "45m"),
+        ("time", "delete", entry),
+        ("time", "log", "dana", "5m", "late", "--date", "2026-10-31"),
+    ):
+        code, out = invoke(demo, *args)
+        assert code == 1 and f"dana's 2026-10 is invoiced (invoice {number})" in out, out
+        assert "--reopen" in out
+    code, out = invoke(demo, "time", "log", "dana", "5m", "next month", "--date", "2026-11-01")
+    assert code == 0, "another month is open"
+    store = open_store(load_settings(demo).database)
+    try:
+        timelog.reopen(store, "dana", "2026-10")
+    finally:
+        store.close()
+    code, out = invoke(demo, "time", "edit", entry, "--duration", "45m")
+    assert code == 0, out
