@@ -333,6 +333,7 @@ def rules_check(ctx: click.Context, files: tuple[str, ...]) -> None:
     the actions wanted and got) and exits 1 when there is any.
     """
     from .rules import check_rules
+    from .rules.loader import RulesContext
 
     paths = [Path(f) for f in files]
     settings: Settings | None
@@ -343,7 +344,8 @@ def rules_check(ctx: click.Context, files: tuple[str, ...]) -> None:
             settings = None  # no config at hand: no forward is allowed
     else:
         settings = _settings(ctx)
-    allow = {c.id: tuple(c.forward_to) for c in settings.clients} if settings else {}
+    contexts = {c.id: RulesContext.for_client(settings, c) for c in settings.clients} if settings else {}
+    default = RulesContext.for_client(settings, None) if settings else RulesContext()
     if settings is not None and not paths:
         paths = [settings.rules_file(c.id) for c in settings.clients]
     bad = 0
@@ -352,7 +354,7 @@ def rules_check(ctx: click.Context, files: tuple[str, ...]) -> None:
             click.echo(f"{path}: no such file")
             bad += 1
             continue
-        problems = check_rules(path, forward_to=allow.get(path.stem, ()))
+        problems = check_rules(path, context=contexts.get(path.stem, default))
         for p in problems:
             click.echo(str(p))
         if problems:
@@ -377,6 +379,7 @@ def rules_test(ctx: click.Context, client: str, messages: tuple[str, ...]) -> No
     from .message import Message
     from .report import describe
     from .rules import MatchContext, format_result, load_rules, run_tests
+    from .rules.loader import RulesContext
     from .rules.templates import render
     from .triage import classify
 
@@ -386,7 +389,7 @@ def rules_test(ctx: click.Context, client: str, messages: tuple[str, ...]) -> No
     except ConfigError as exc:
         _fail(EX_CONFIG, exc.problems)
     try:
-        ruleset = load_rules(settings.rules_file(client), forward_to=conf.forward_to)
+        ruleset = load_rules(settings.rules_file(client), context=RulesContext.for_client(settings, conf))
     except RulesError as exc:
         _fail(EX_RULES, [str(p) for p in exc.problems])
     who, assistant = people(settings, conf)
@@ -403,7 +406,7 @@ def rules_test(ctx: click.Context, client: str, messages: tuple[str, ...]) -> No
     for name in messages:
         msg = Message(Path(name).read_bytes())
         category = classify(msg)
-        planned = ruleset.evaluate(MatchContext(msg, category, "(test)", "INBOX"))
+        planned = ruleset.evaluate(MatchContext(msg, category, "(test)", "INBOX", ruleset.zone))
         click.echo(f"{name}: {msg.subject!r} from {msg.sender.email if msg.sender else '?'}; category {category}")
         if not planned:
             click.echo("  no rule matched")
@@ -467,6 +470,7 @@ def _print_plans(client: str, ruleset: Any, plans: list[Any], last: int | None, 
 def _client_rules(ctx: click.Context, client: str, account_id: str | None) -> tuple[Settings, Any, Any]:
     """The settings, the client's config (checking ``--account``) and its loaded rules; exits on a problem."""
     from .rules import load_rules
+    from .rules.loader import RulesContext
 
     settings = _settings(ctx)
     try:
@@ -476,7 +480,7 @@ def _client_rules(ctx: click.Context, client: str, account_id: str | None) -> tu
     if account_id is not None and account_id not in {a.id for a in conf.accounts}:
         _fail(EX_CONFIG, f"--account {account_id!r}: {client} has accounts {', '.join(a.id for a in conf.accounts)}")
     try:
-        ruleset = load_rules(settings.rules_file(client), forward_to=conf.forward_to)
+        ruleset = load_rules(settings.rules_file(client), context=RulesContext.for_client(settings, conf))
     except RulesError as exc:
         _fail(EX_RULES, [str(p) for p in exc.problems])
     return settings, conf, ruleset
@@ -814,6 +818,7 @@ def status(ctx: click.Context) -> None:
     Exit code 3 when a rules file is broken or an account is failing or parked.
     """
     from .rules import check_rules
+    from .rules.loader import RulesContext
 
     settings = _settings(ctx)
     store = _store(settings)
@@ -827,7 +832,8 @@ def status(ctx: click.Context) -> None:
     problems = 0
     for client in settings.clients:
         path = settings.rules_file(client.id)
-        found = check_rules(path, forward_to=client.forward_to) if path.exists() else None
+        context = RulesContext.for_client(settings, client)
+        found = check_rules(path, context=context) if path.exists() else None
         rules_state = "missing" if found is None else ("ok" if not found else f"{len(found)} problems")
         problems += 0 if rules_state == "ok" else 1
         click.echo(f"{client.id} ({client.name}): rules {path}: {rules_state}")

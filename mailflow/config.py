@@ -185,6 +185,7 @@ class Settings(BaseSettings):
     database: str = "sqlite:///mailflow.db"
     broker: str = "embedded"
     rules_dir: Path = Path("rules")
+    shared_lists: Path | None = None  # a TOML file of [lists] every client's rules can use
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     batch_size: int = Field(default=250, ge=1, le=5000)
     workers: Workers = Field(default_factory=Workers)
@@ -253,6 +254,9 @@ def _resolve(base: Path, data: dict[str, Any]) -> dict[str, Any]:
     rules_dir = data.get("rules_dir", "rules")
     if isinstance(rules_dir, str):
         data["rules_dir"] = str((base / rules_dir).resolve())
+    shared = data.get("shared_lists")
+    if isinstance(shared, str):
+        data["shared_lists"] = str((base / os.path.expanduser(shared)).resolve())
     for client in data.get("clients", []) or []:
         if not isinstance(client, dict):
             continue

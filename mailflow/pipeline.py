@@ -45,6 +45,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import tzinfo
 from functools import partial
 
 from .applying import MOVES, Applier
@@ -56,7 +57,7 @@ from .model import ChangeSet, FetchedMessage, MessageRef, SyncCursor
 from .report import AccountReport, MessageReport, describe
 from .rules import MatchContext, PlannedAction, RuleSet
 from .store import ActionRow, MessageRow, Store
-from .store.history import remember
+from .store.history import known_addresses, remember, replied_ids
 from .triage import classify
 from .undo import before_state
 
@@ -110,6 +111,7 @@ class AccountPass:
         reader: MailConnector | None = None,
         stop: threading.Event | None = None,
         outbound: Outbound | None = None,
+        zone: tzinfo | None = None,
     ) -> None:
         self.store = store
         self.connector = connector
@@ -126,6 +128,8 @@ class AccountPass:
         self.reader = reader
         self.stop = stop
         self.report = AccountReport(client=client.id, account=self.account)
+        self.zone = zone
+        self._seen_senders: set[str] = set()  # senders of messages planned in this pass (recorded later)
         self.applier = Applier(
             store,
             connector,
@@ -296,6 +300,7 @@ class AccountPass:
         rows: list[MessageRow] = []
         originals: dict[str, Message] = {}
         relocated: list[tuple[str, str, str]] = []
+        history = self._history([m for _, m in parsed if m.key not in known])
         for state, msg in parsed:
             ref = state.ref
             if msg.key in known or msg.key in originals:
@@ -303,12 +308,22 @@ class AccountPass:
                 if reset and msg.key in known:
                     relocated.append((msg.key, ref.folder, ref.locator))
                 continue
-            row = self._plan(state, msg)
+            row = self._plan(state, msg, history)
             rows.append(row)
+            if row.sender:
+                self._seen_senders.add(row.sender.lower())
             originals[msg.key] = msg
         self.applier.add(rows, relocated, originals)
 
-    def _plan(self, state: FetchedMessage, msg: Message) -> MessageRow:
+    def _history(self, batch: Sequence[Message]) -> BatchHistory:
+        """The correspondent history for a batch: two queries, for its senders and the threads it is in."""
+        senders = {m.sender.email.lower() for m in batch if m.sender is not None}
+        ids = {i for m in batch for i in (*m.references, m.in_reply_to, m.message_id) if i}
+        known = known_addresses(self.store, self.client.id, senders) if senders else set()
+        replied = replied_ids(self.store, self.client.id, ids) if ids else set()
+        return BatchHistory(known, self._seen_senders, replied)
+
+    def _plan(self, state: FetchedMessage, msg: Message, history: BatchHistory | None = None) -> MessageRow:
         """Classify and evaluate one message; a failure quarantines it with the reason.
 
         Each action records the state it will change as ``state`` (the fetch) shows it, for undo.
@@ -320,7 +335,8 @@ class AccountPass:
             row.subject = msg.subject
             row.sender = msg.sender.email if msg.sender else None
             row.category = classify(msg)
-            planned = self.rules.evaluate(MatchContext(msg, row.category, self.account, ref.folder))
+            ctx = MatchContext(msg, row.category, self.account, ref.folder, self.zone, history)
+            planned = self.rules.evaluate(ctx)
         except Exception as exc:  # a message must never crash the pass: quarantine it
             row.status = "quarantined"
             row.reason = f"{type(exc).__name__}: {exc}"[:2000]
@@ -357,6 +373,29 @@ class AccountPass:
             self.report.messages.append(
                 MessageReport(row.folder, row.subject or "", row.sender or "", row.category, actions, row.reason)
             )
+
+
+class BatchHistory:
+    """The client's correspondent history as one batch's rules see it (``mailflow.rules.ruleset.History``).
+
+    ``known``: the batch's senders the store knows; ``seen``: senders of
+    messages planned earlier in this pass, not recorded yet (a run resumed
+    after a crash finds those in the store instead, so it plans alike).
+    """
+
+    __slots__ = ("_known", "_replied", "_seen")
+
+    def __init__(self, known: set[str], seen: set[str], replied: set[str]) -> None:
+        self._known, self._seen, self._replied = known, seen, replied
+
+    def known(self, address: str) -> bool:
+        return address in self._known or address in self._seen
+
+    def replied(self, message: Message) -> bool:
+        replied = self._replied
+        if not replied:
+            return False
+        return any(i in replied for i in (*message.references, message.in_reply_to, message.message_id) if i)
 
 
 def _done(value: list[FetchedMessage]) -> Future[list[FetchedMessage]]:

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from mailflow.cli import cli
 from mailflow.errors import RulesSchemaError
 from mailflow.rules import load_rules
+from mailflow.rules.loader import RulesContext
 from tests.servers.smtp import SmtpServer, Webhook
 from workers.main import RUNTIME
 
@@ -67,14 +68,16 @@ def test_a_forward_outside_the_allow_list_is_refused_at_load(tmp_path: Path) -> 
     path = tmp_path / "dana.toml"
     path.write_text(RULES.replace("books@ledger.example", "someone@stranger.example"))
     with pytest.raises(RulesSchemaError) as exc:
-        load_rules(path, forward_to=["@ledger.example"])
+        load_rules(path, context=RulesContext(forward_to=("@ledger.example",)))
     text = str(exc.value)
     assert "'someone@stranger.example' is not on this client's forward_to allow-list" in text
     assert "(allowed: @ledger.example)" in text and "dana.toml:7: " in text  # file:line of its then
     with pytest.raises(RulesSchemaError, match="allowed: none"):
         load_rules(path)  # no allow-list: no forward at all
     path.write_text(RULES)
-    assert load_rules(path, forward_to=["books@ledger.example"]).rules, "an exact address on the list is allowed"
+    assert load_rules(path, context=RulesContext(forward_to=("books@ledger.example",))).rules, (
+        "an exact address on the list is allowed"
+    )
 
 
 def test_forwards_go_out_once_with_the_original_attached_and_notices_reach_the_webhook(

@@ -73,3 +73,50 @@ def test_senders_and_the_sent_folder_make_correspondents_once_each(
         assert rows == {"partner@known.example": 2, "sam@rivera-va.example": 2, "ann@first.example": 200}
     finally:
         store.close()
+
+
+FIRST_TIME = """
+version = 1
+
+[[rule]]
+name = "New people"
+when = { first_time_sender = true }
+then = [ { label = "New contact" } ]
+
+[[rule]]
+name = "Threads Dana answered"
+when = { replied = true }
+then = [ { flag = true } ]
+"""
+
+
+def test_rules_see_first_time_senders_and_threads_the_executive_answered(
+    dovecot_server: DovecotServer, imap_user: DovecotUser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = write_config(tmp_path, imap_user)
+    (tmp_path / "rules" / "dana.toml").write_text(FIRST_TIME)
+    monkeypatch.setenv("DANA_IMAP_PASSWORD", imap_user.password)
+    with dovecot_server.imap_client(imap_user) as client:
+        client.append("Sent", sent(1, "Partner <partner@known.example>", in_reply_to="<thread-1@x.example>"))
+        client.append("INBOX", incoming(1, "Ann <ann@first.example>"))
+        client.append("INBOX", incoming(2, "Ann <ann@first.example>"))  # the second time Ann writes
+        client.append("INBOX", incoming(3, "Partner <partner@known.example>"))
+        answer = incoming(4, "Zed <zed@new.example>").replace(
+            b"Subject:", b"In-Reply-To: <thread-1@x.example>\r\nSubject:"
+        )
+        client.append("INBOX", answer)
+    run(config)
+    with dovecot_server.imap_client(imap_user) as client:
+        client.select_folder("INBOX", readonly=True)
+        data = client.fetch(client.search("ALL"), ["FLAGS", "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"])
+        flags = {
+            next(v for k, v in item.items() if k.startswith(b"BODY")).decode().split()[-1]: {
+                f.decode() for f in item[b"FLAGS"]
+            }
+            for item in data.values()
+        }
+    assert "New_contact" in flags["<in-1@x.example>"]
+    assert "New_contact" not in flags["<in-2@x.example>"], "Ann is known once her first message is seen"
+    assert "New_contact" not in flags["<in-3@x.example>"], "Dana wrote to Partner"
+    assert {"New_contact", "\\Flagged"} <= flags["<in-4@x.example>"], "a stranger in a thread Dana answered"
+    assert "\\Flagged" not in flags["<in-1@x.example>"]

@@ -252,7 +252,7 @@ def test_wrong_types_in_actions_are_reported(tmp_path: Path, action: str, key: s
         ),
         ('{ from = { domain = "not a domain" } }', "when.from.domain", "'not a domain' is not a domain"),
         ("{ from = 3 }", "when.from", 'from expects an address or a table like { domain = "..." }, got 3'),
-        ("{ from = {} }", "when.from", "from needs an operator: is, contains, matches, domain, in"),
+        ("{ from = {} }", "when.from", "from needs an operator: is, contains, matches, domain, in, name, local"),
         ("{ subject = true }", "when.subject", 'subject expects a text or a table like { contains = "..." }, got true'),
         (
             "{ subject = { matches = 3 } }",

@@ -141,7 +141,7 @@ def _plan_one(
             return None
     try:
         category = classify(msg)
-        planned = rules.evaluate(MatchContext(msg, category, plan.account, plan.folder))
+        planned = rules.evaluate(MatchContext(msg, category, plan.account, plan.folder, rules.zone))
     except Exception:  # as the pipeline would quarantine it
         plan.unreadable += 1
         return None

@@ -41,6 +41,7 @@ from mailflow.errors import (
 from mailflow.pipeline import AccountPass
 from mailflow.report import AccountReport
 from mailflow.rules import RuleSet, load_rules, test_problems
+from mailflow.rules.loader import RulesContext
 from mailflow.store import Store
 
 log = logging.getLogger("mailflow.runner")
@@ -122,7 +123,9 @@ class RulesCache:
     def __init__(self, store: Store | None = None, settings: Settings | None = None) -> None:
         self.store = store
         # Each client's forward allow-list (config): a rules file forwarding to anyone else does not load.
-        self.forward_to = {c.id: tuple(c.forward_to) for c in settings.clients} if settings else {}
+        self.contexts = {c.id: RulesContext.for_client(settings, c) for c in settings.clients} if settings else {}
+        self.default = RulesContext.for_client(settings, None) if settings else RulesContext()
+        self.shared = settings.shared_lists if settings else None
         self._loaded: dict[Path, LoadedRules] = {}
         self._failed: dict[Path, tuple[float, str]] = {}
         self._lock = threading.Lock()
@@ -140,13 +143,18 @@ class RulesCache:
             return self._fallback(
                 path, client, current, f"{path}: no rules file for this client; write one (see rules/dana.toml)"
             )
+        if self.shared is not None:  # a change to the shared lists reloads every client's rules
+            try:
+                mtime = max(mtime, self.shared.stat().st_mtime)
+            except FileNotFoundError:
+                mtime = -mtime - 1  # the shared file went away: load again, and report it
         if current and current.mtime == mtime:
             return current.rules, None
         failed = self._failed.get(path)
         if failed and failed[0] == mtime:
             return self._fallback(path, client, current, failed[1])
         try:
-            rules = load_rules(path, forward_to=self.forward_to.get(client or "", ()))
+            rules = load_rules(path, context=self.contexts.get(client or "", self.default))
             failing = test_problems(rules)
             if failing:
                 raise RulesError(failing)  # a file whose own tests fail is not used
@@ -181,8 +189,8 @@ class RulesCache:
             return None, problem
         try:
             kept = self.store.accepted_rules(client)
-            allowed = self.forward_to.get(client, ())
-            rules = load_rules(path, kept["text"], forward_to=allowed) if kept else None
+            context = self.contexts.get(client, self.default)
+            rules = load_rules(path, kept["text"], context=context) if kept else None
         except Exception as exc:  # the database away, or a kept version that no longer loads
             log.warning("rules for %s: cannot use the last accepted version: %s", client, exc)
             return None, problem
@@ -233,6 +241,7 @@ def run_account(
             reader=reader,
             stop=stop,
             outbound=MailOut(account.smtp, settings.assistant.webhook),
+            zone=client.zone,
         )
         try:
             return _merge(last, step.run(only))

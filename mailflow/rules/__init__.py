@@ -51,7 +51,7 @@ references, template syntax) and reports every problem of the file at once as
 from __future__ import annotations
 
 from .filetests import TestResult, format_result, run_tests
-from .loader import check_rules, load_rules, test_problems
+from .loader import RulesContext, check_rules, load_rules, test_problems
 from .ruleset import ACTION_KINDS, MatchContext, PlannedAction, Rule, RuleSet
 from .templates import compile_template, render
 
@@ -61,6 +61,7 @@ __all__ = [
     "PlannedAction",
     "Rule",
     "RuleSet",
+    "RulesContext",
     "TestResult",
     "check_rules",
     "compile_template",

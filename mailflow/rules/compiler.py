@@ -24,6 +24,7 @@ from .nodes import (
     Always,
     AnyOf,
     AttachmentCond,
+    AttachmentStats,
     Condition,
     Contains,
     ContextCond,
@@ -31,10 +32,15 @@ from .nodes import (
     HeaderCond,
     InList,
     Is,
+    Local,
     Matches,
+    Name,
     NotOf,
+    SizeCond,
     StrTest,
     TextCond,
+    ThreadCond,
+    WhenCond,
 )
 
 Predicate = Callable[[Facts], bool]
@@ -82,9 +88,19 @@ def _compile(node: Condition, shared: Mapping[Condition, str]) -> tuple[Predicat
         return _address(node), COST_ADDRESS + _regex_cost(node.tests)
     if isinstance(node, AttachmentCond):
         return _attachment(node), COST_ATTACHMENTS
+    if isinstance(node, AttachmentStats):
+        return _attachment_stats(node), COST_ATTACHMENTS
+    if isinstance(node, SizeCond):
+        size = node.size
+        return (lambda f: size.holds(len(f.message.raw))), COST_CONTEXT
+    if isinstance(node, WhenCond):
+        return _when(node), COST_HEADER
+    if isinstance(node, ThreadCond):
+        return _thread(node), COST_ADDRESS
     if isinstance(node, NotOf):
         inner, cost = compile_condition(node.child, shared)
         return (lambda f: not inner(f)), cost
+    assert isinstance(node, AllOf | AnyOf)
     return _combine(node, shared)
 
 
@@ -95,7 +111,7 @@ def _leaves(node: Condition) -> Iterator[Condition]:
             yield from _leaves(child)
     elif isinstance(node, NotOf):
         yield from _leaves(node.child)
-    elif isinstance(node, TextCond | HeaderCond | AddressCond | AttachmentCond):
+    elif isinstance(node, TextCond | HeaderCond | AddressCond | AttachmentCond | AttachmentStats | ThreadCond):
         yield node
 
 
@@ -114,7 +130,7 @@ def uses_body(node: Condition) -> bool:
     """Whether ``node`` reads the body or the attachments (both need the whole message)."""
     if isinstance(node, TextCond):
         return node.field == "body"
-    if isinstance(node, AttachmentCond):
+    if isinstance(node, AttachmentCond | AttachmentStats):
         return True
     if isinstance(node, AllOf | AnyOf):
         return any(uses_body(c) for c in node.children)
@@ -229,6 +245,12 @@ def _address_test(test: AddressTest) -> _AddressTest:
     if isinstance(test, InList):
         contains = test.list.contains
         return lambda a: contains(a.email, a.parents)
+    if isinstance(test, Local):
+        locals_ = test.values
+        return lambda a: a.email.rpartition("@")[0] in locals_
+    if isinstance(test, Name):
+        needles = test.needles
+        return lambda a: any(n in a.name_lower for n in needles)
     text_test = _text_test(test)
     return lambda a: text_test(a.display, a.display_lower)
 
@@ -255,6 +277,9 @@ def _field_test(test: AddressTest) -> Callable[[FieldFacts], bool]:
     if isinstance(test, InList):
         contains_any = test.list.contains_any
         return lambda a: contains_any(a.emails, a.parents)
+    if isinstance(test, Local | Name):
+        one = _address_test(test)
+        return lambda a: any(one(each) for each in a.each)
     text_test = _text_test(test)
 
     def display_test(a: FieldFacts) -> bool:
@@ -307,6 +332,55 @@ def _attachment(node: AttachmentCond) -> Predicate:
         return False
 
     return attachment_cond
+
+
+def _attachment_stats(node: AttachmentStats) -> Predicate:
+    count, total = node.count, node.total_size
+
+    def attachment_stats(f: Facts) -> bool:
+        found = f.attachments()
+        if count is not None and not count.holds(len(found)):
+            return False
+        return total is None or total.holds(sum(a.size for a in found))
+
+    return attachment_stats
+
+
+def _when(node: WhenCond) -> Predicate:
+    dates, weekdays, minutes = node.dates, node.weekdays, node.minutes
+
+    def when_cond(f: Facts) -> bool:
+        at = f.sent_at()
+        if weekdays is not None and at.weekday() not in weekdays:
+            return False
+        if dates is not None:
+            day = at.date().isoformat()
+            first, last = dates
+            if (first is not None and day < first) or (last is not None and day > last):
+                return False
+        if minutes is not None:
+            now = at.hour * 60 + at.minute
+            after, before = minutes
+            if after is not None and before is not None and after > before:  # wraps past midnight: 18:00 to 08:00
+                return now >= after or now < before
+            if (after is not None and now < after) or (before is not None and now >= before):
+                return False
+        return True
+
+    return when_cond
+
+
+def _thread(node: ThreadCond) -> Predicate:
+    want = node.value
+    if node.fact == "participants":
+        count = node.count
+        assert count is not None
+        return lambda f: count.holds(f.participants())
+    if node.fact == "is_reply":
+        return lambda f: f.is_reply() is want
+    if node.fact == "replied":
+        return lambda f: f.replied() is want
+    return lambda f: f.first_time_sender() is want
 
 
 def _type_literals(ctype: re.Pattern[str] | None) -> tuple[bytes, ...] | None:

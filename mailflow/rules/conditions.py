@@ -30,6 +30,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Mapping
+from datetime import date
 from typing import Any, cast
 
 from ..model import Address
@@ -44,6 +45,7 @@ from .nodes import (
     Always,
     AnyOf,
     AttachmentCond,
+    AttachmentStats,
     Condition,
     Contains,
     ContextAttr,
@@ -52,23 +54,46 @@ from .nodes import (
     HeaderCond,
     InList,
     Is,
+    Local,
     Matches,
+    Name,
     NotOf,
+    Range,
+    SizeCond,
     StrTest,
     TextCond,
     TextField,
+    ThreadCond,
+    ThreadFact,
+    WhenCond,
 )
 
 ADDRESS_FIELDS: tuple[AddressField, ...] = ("from", "to", "cc", "reply_to", "sender")
 TEXT_FIELDS: tuple[TextField, ...] = ("subject", "body")
 CONTEXT_ATTRS: tuple[ContextAttr, ...] = ("category", "account", "folder")
 COMBINATORS = ("all", "any", "not")
-CONDITION_KEYS = (*ADDRESS_FIELDS, *TEXT_FIELDS, "header", "has_attachment", *CONTEXT_ATTRS, *COMBINATORS)
+MESSAGE_FACTS = ("attachments", "size", "date", "weekday", "time")
+THREAD_FACTS = ("is_reply", "participants", "replied", "first_time_sender")
+CONDITION_KEYS = (
+    *ADDRESS_FIELDS,
+    *TEXT_FIELDS,
+    "header",
+    "has_attachment",
+    *MESSAGE_FACTS,
+    *THREAD_FACTS,
+    *CONTEXT_ATTRS,
+    *COMBINATORS,
+)
+WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?\s*$", re.I)
+_SIZE_UNITS = {"b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
+_CLOCK = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s*$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CATEGORIES = frozenset(TRIAGE_CATEGORIES)
 """Category names a rule may test: exactly the ones triage produces."""
 
 _STR_OPS = ("is", "contains", "matches")
-_ADDRESS_OPS = (*_STR_OPS, "domain", "in")
+_ADDRESS_OPS = (*_STR_OPS, "domain", "in", "name", "local")
 
 
 class ConditionParser:
@@ -120,7 +145,110 @@ class ConditionParser:
             return self._header(value, path)
         if key == "has_attachment":
             return self._attachment(value, path)
+        if key == "attachments":
+            return self._attachment_stats(value, path)
+        if key == "size":
+            size = self._range(value, path, 'a size like "2MB"', _parse_size)
+            return None if size is None else SizeCond(size)
+        if key in ("date", "weekday", "time"):
+            return self._when(key, value, path)
+        if key in THREAD_FACTS:
+            return self._thread(key, value, path)
         return self._context(cast(ContextAttr, key), value, path)
+
+    # -- message facts: attachments, size, date and time, thread ----------------
+
+    def _range(self, value: Any, path: Path, what: str, parse: Any) -> Range | None:
+        """``N`` (exactly), or ``{ min = N, max = M }`` (either may be left out)."""
+        if not isinstance(value, Mapping):
+            one = parse(value)
+            if one is None:
+                self.report.error(path, f"{name_of(path)} expects {what} or a table like {{ min = ..., max = ... }}")
+                return None
+            return Range(one, one)
+        ok = check_keys(self.report, value, ("min", "max"), path)
+        if not value:
+            self.report.error(path, f"{name_of(path)} needs min or max")
+            return None
+        ends: dict[str, int | None] = {"min": None, "max": None}
+        for end in ("min", "max"):
+            if end in value:
+                ends[end] = parse(value[end])
+                if ends[end] is None:
+                    self.report.error((*path, end), f"{end} expects {what}, got {describe(value[end])}")
+                    ok = False
+        low, high = ends["min"], ends["max"]
+        if ok and low is not None and high is not None and low > high:
+            self.report.error(path, f"min ({value['min']}) is larger than max ({value['max']})")
+            ok = False
+        return Range(low, high) if ok else None
+
+    def _attachment_stats(self, value: Any, path: Path) -> Condition | None:
+        if not isinstance(value, Mapping) or not value:
+            self.report.error(
+                path,
+                f'attachments expects a table like {{ count = {{ min = 2 }}, total_size = {{ max = "5MB" }} }}, '
+                f"got {describe(value)}",
+            )
+            return None
+        ok = check_keys(self.report, value, ("count", "total_size"), path)
+        count = self._range(value["count"], (*path, "count"), "a number", _parse_count) if "count" in value else None
+        size = (
+            self._range(value["total_size"], (*path, "total_size"), 'a size like "2MB"', _parse_size)
+            if "total_size" in value
+            else None
+        )
+        if ("count" in value and count is None) or ("total_size" in value and size is None) or not ok:
+            return None
+        return AttachmentStats(count, size)
+
+    def _when(self, key: str, value: Any, path: Path) -> Condition | None:
+        if key == "weekday":
+            texts = expect_texts(self.report, value, path, 'a weekday like "mon"')
+            if texts is None:
+                return None
+            days = [WEEKDAYS.get(t.strip().lower()[:3]) for t in texts]
+            if any(d is None for d in days):
+                bad = [t for t, d in zip(texts, days, strict=True) if d is None]
+                self.report.error(path, f"{', '.join(map(repr, bad))}: weekdays are mon, tue, wed, thu, fri, sat, sun")
+                return None
+            return WhenCond(weekdays=frozenset(d for d in days if d is not None))
+        pattern, what = (_DATE, "a date YYYY-MM-DD") if key == "date" else (_CLOCK, "a time HH:MM")
+        if not isinstance(value, Mapping) or not value:
+            self.report.error(path, f"{key} expects a table like {{ after = ..., before = ... }} with {what}")
+            return None
+        ok = check_keys(self.report, value, ("after", "before"), path)
+        ends: dict[str, Any] = {"after": None, "before": None}
+        for end in ("after", "before"):
+            if end in value:
+                text = value[end]
+                if not isinstance(text, str) or not pattern.match(text):
+                    self.report.error((*path, end), f"{end} expects {what}, got {describe(text)}")
+                    ok = False
+                    continue
+                if key == "date":
+                    try:
+                        date.fromisoformat(text)
+                    except ValueError:
+                        self.report.error((*path, end), f"{text!r} is not a date")
+                        ok = False
+                        continue
+                    ends[end] = text
+                else:
+                    hours, minutes = text.strip().split(":")
+                    ends[end] = int(hours) * 60 + int(minutes)
+        if not ok:
+            return None
+        if key == "date":
+            return WhenCond(dates=(ends["after"], ends["before"]))
+        return WhenCond(minutes=(ends["after"], ends["before"]))
+
+    def _thread(self, key: str, value: Any, path: Path) -> Condition | None:
+        if key == "participants":
+            count = self._range(value, path, "a number", _parse_count)
+            return None if count is None else ThreadCond("participants", True, count)
+        flag = expect_bool(self.report, value, path)
+        return None if flag is None else ThreadCond(cast(ThreadFact, key), flag)
 
     def _combine(self, key: str, value: Any, path: Path) -> Condition | None:
         if not isinstance(value, list) or not value:
@@ -247,6 +375,13 @@ class ConditionParser:
     def _address_test(self, op: str, value: Any, path: Path) -> AddressTest | None:
         if op in ("contains", "matches"):
             return self._str_test(op, value, path)
+        if op in ("name", "local"):
+            texts = expect_texts(self.report, value, path, "a display name" if op == "name" else "a local part")
+            if texts is None:
+                return None
+            if op == "name":
+                return Name(tuple(t.strip().lower() for t in texts))
+            return Local(frozenset(t.strip().lower() for t in texts))
         if op == "in":
             name = expect_text(self.report, value, path, "the name of a list from [lists]")
             if name is None:
@@ -320,3 +455,19 @@ class ConditionParser:
                 self.report.error(path, f"unknown category {names}; known: {', '.join(sorted(CATEGORIES))}")
                 return None
         return ContextCond(attr, values)
+
+
+def _parse_count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _parse_size(value: Any) -> int | None:
+    """``2048``, ``"500KB"``, ``"2MB"``, ``"1.5 MB"`` as bytes (KB = 1024 bytes, as mail programs count)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if value >= 0 else None
+    if not isinstance(value, str):
+        return None
+    m = _SIZE.match(value)
+    if m is None:
+        return None
+    return int(float(m.group(1)) * _SIZE_UNITS[(m.group(2) or "b").lower()])

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from .addresses import domain_parents
@@ -31,6 +32,7 @@ class AddressFacts:
     parents: tuple[str, ...]  # the domain and each parent domain
     display: str  # "Display Name <email>", or just the email
     display_lower: str
+    name_lower: str = ""  # the display name alone, lower case
 
 
 class FieldFacts:
@@ -69,7 +71,7 @@ class FieldFacts:
                 email = address.email.lower()
                 display = f"{address.name} <{email}>" if address.name else email
                 parents = domain_parents(email.rpartition("@")[2])
-                out.append(AddressFacts(email, parents, display, display.lower()))
+                out.append(AddressFacts(email, parents, display, display.lower(), address.name.lower()))
             found = self._each = tuple(out)
         return found
 
@@ -77,9 +79,10 @@ class FieldFacts:
 class Facts:
     """Per-evaluation, lazily filled view of one message in its context."""
 
-    __slots__ = ("account", "cache", "category", "fields", "folder", "message")
+    __slots__ = ("account", "cache", "category", "ctx", "fields", "folder", "message")
 
     def __init__(self, ctx: MatchContext) -> None:
+        self.ctx = ctx
         self.message: Message = ctx.message
         self.category = ctx.category.lower()
         self.account = ctx.account.lower()
@@ -116,6 +119,41 @@ class Facts:
 
     def has_header(self, name: str) -> bool:
         return name in self.message.raw_headers
+
+    def sent_at(self) -> datetime:
+        """When the message was sent (its Date header, else now), in the client's time zone."""
+        found: datetime | None = self.cache.get("sent_at")
+        if found is None:
+            when = self.message.date or datetime.now(UTC)
+            zone = self.ctx.zone
+            found = self.cache["sent_at"] = when.astimezone(zone) if zone is not None else when
+        return found
+
+    def participants(self) -> int:
+        """Distinct addresses in From, To and Cc."""
+        found: int | None = self.cache.get("participants")
+        if found is None:
+            found = self.cache["participants"] = len(
+                self.field("from").emails | self.field("to").emails | self.field("cc").emails
+            )
+        return found
+
+    def is_reply(self) -> bool:
+        headers = self.message.raw_headers
+        if "in-reply-to" in headers or "references" in headers:
+            return True
+        return self.message.subject.lstrip().lower().startswith(("re:", "re :", "aw:", "sv:", "antw:"))
+
+    def first_time_sender(self) -> bool:
+        sender = self.message.sender
+        history = self.ctx.history
+        if sender is None:
+            return False
+        return history is None or not history.known(sender.email.lower())
+
+    def replied(self) -> bool:
+        history = self.ctx.history
+        return history is not None and history.replied(self.message)
 
     def attachments(self) -> Sequence[Attachment]:
         """The message's attachments (``Message`` skips the MIME parse when there can be none)."""

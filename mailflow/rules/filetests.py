@@ -263,7 +263,7 @@ def run_tests(rules: RuleSet, client: Person | None = None, assistant: Person | 
             continue
         msg = Message(raw)
         category = classify(msg)
-        planned = rules.evaluate(MatchContext(msg, category, spec.account, spec.folder))
+        planned = rules.evaluate(MatchContext(msg, category, spec.account, spec.folder, rules.zone))
         result = TestResult(spec, want, [_show(a.kind, a.params) for a in planned])
         if spec.category is not None and category != spec.category:
             result.problems.append(f"category: want {spec.category}, got {category}")

@@ -4,34 +4,57 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import tzinfo
 from pathlib import Path
 
+from ..config import ClientConfig, Settings
 from ..errors import Problem, RulesError, RulesSchemaError, RulesSyntaxError
+from .addresses import AddressList
 from .compiler import compile_conditions, uses_body
 from .diagnostics import Report
 from .index import guard
 from .ruleset import Rule, RuleSet
-from .schema import Document, validate
+from .schema import Document, validate, validate_shared
 from .sourcemap import SourceMap
 
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)\s*$")
 _AT_END = re.compile(r"\s*\(at end of document\)\s*$")
 
 
-def load_rules(path: Path, text: str | None = None, *, forward_to: Sequence[str] = ()) -> RuleSet:
+@dataclass(frozen=True)
+class RulesContext:
+    """What a client's rules file is loaded against, from the config.
+
+    ``forward_to``: the client's allow-list (a ``forward`` to anyone else is
+    an error); ``zone``: the client's time zone (in which the file's tests'
+    ``date``, ``weekday`` and ``time`` conditions are read); ``shared_lists``:
+    the file of ``[lists]`` every client's rules can use.
+    """
+
+    forward_to: tuple[str, ...] = ()
+    zone: tzinfo | None = None
+    shared_lists: Path | None = None
+
+    @classmethod
+    def for_client(cls, settings: Settings, client: ClientConfig | None) -> RulesContext:
+        if client is None:
+            return cls(shared_lists=settings.shared_lists)
+        return cls(tuple(client.forward_to), client.zone, settings.shared_lists)
+
+
+def load_rules(path: Path, text: str | None = None, *, context: RulesContext | None = None) -> RuleSet:
     """Load, validate and compile the rules file at ``path``.
 
     Raises :class:`~mailflow.errors.RulesSyntaxError` if it is not TOML (or
     not UTF-8), :class:`~mailflow.errors.RulesSchemaError` with every problem
-    found if it is not a valid rules file, and :class:`~mailflow.errors.RulesError`
-    if it cannot be read. With ``text``, that is the file's content (a version
-    kept in the store) and ``path`` only names it and resolves test files.
-    ``forward_to`` is the client's allow-list from the config (``forward``
-    actions to anyone else are errors).
+    found if it is not a valid rules file (or the shared lists file is not),
+    and :class:`~mailflow.errors.RulesError` if it cannot be read. With
+    ``text``, that is the file's content (a version kept in the store) and
+    ``path`` only names it and resolves test files.
     """
-    doc, source, problems = _read(path, text, forward_to)
+    context = context or RulesContext()
+    doc, source, problems = _read(path, text, context)
     if problems:
         raise RulesSchemaError(problems)
     assert doc is not None and source is not None
@@ -42,22 +65,45 @@ def load_rules(path: Path, text: str | None = None, *, forward_to: Sequence[str]
         uses = uses_body(spec.when)
         rules.append(Rule(spec.index, spec.name, line, spec.actions, spec.stop, uses, predicate, guard(spec.when)))
     tests = [replace(t, line=source.line(("test", t.index))) for t in doc.tests]
-    return RuleSet(Path(path), doc.version, doc.lists, doc.templates, rules, doc.inline_templates, tests)
+    zone = context.zone
+    return RuleSet(Path(path), doc.version, doc.lists, doc.templates, rules, doc.inline_templates, tests, zone)
 
 
-def check_rules(path: Path, *, run_tests: bool = True, forward_to: Sequence[str] = ()) -> list[Problem]:
+def check_rules(path: Path, *, run_tests: bool = True, context: RulesContext | None = None) -> list[Problem]:
     """Every problem in the rules file at ``path``, in line order; ``[]`` if it is fine. Never raises for a bad file.
 
     A file that is otherwise valid has its ``[[test]]`` tables run too
     (unless ``run_tests`` is false): each failing test is a problem.
     """
+    context = context or RulesContext()
     try:
-        _doc, _source, problems = _read(path, None, forward_to)
+        _doc, _source, problems = _read(path, None, context)
     except RulesError as exc:
         return list(exc.problems)
     if problems or not run_tests:
         return problems
-    return test_problems(load_rules(path, forward_to=forward_to))
+    return test_problems(load_rules(path, context=context))
+
+
+def shared_lists(path: Path) -> dict[str, AddressList]:
+    """The ``[lists]`` of the shared lists file (a TOML file with only that table); raises ``RulesError``."""
+    file = str(path)
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise RulesError([Problem(file, None, f"cannot read the shared lists file: {exc.strerror or exc}")]) from exc
+    except UnicodeDecodeError as exc:
+        raise RulesSyntaxError([Problem(file, None, "the file is not UTF-8 text; save it as UTF-8")]) from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesSyntaxError([_syntax_problem(file, text, exc)]) from exc
+    report = Report()
+    lists = validate_shared(data, report)
+    problems = report.problems(file, SourceMap(text))
+    if problems:
+        raise RulesSchemaError(problems)
+    return lists
 
 
 def test_problems(rules: RuleSet) -> list[Problem]:
@@ -73,8 +119,9 @@ def test_problems(rules: RuleSet) -> list[Problem]:
 
 
 def _read(
-    path: Path, content: str | None = None, forward_to: Sequence[str] = ()
+    path: Path, content: str | None = None, context: RulesContext | None = None
 ) -> tuple[Document | None, SourceMap | None, list[Problem]]:
+    context = context or RulesContext()
     file = str(path)
     try:
         raw = Path(path).read_bytes() if content is None else content.encode("utf-8")
@@ -89,9 +136,10 @@ def _read(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RulesSyntaxError([_syntax_problem(file, text, exc)]) from exc
+    shared = shared_lists(context.shared_lists) if context.shared_lists is not None else {}
     report = Report()
     source = SourceMap(text)
-    doc = validate(data, report, Path(path).parent, forward_to)
+    doc = validate(data, report, Path(path).parent, context.forward_to, shared)
     return doc, source, report.problems(file, source)
 
 

@@ -50,8 +50,22 @@ class InList:
     list: AddressList
 
 
+@dataclass(frozen=True, slots=True)
+class Name:
+    """The display name contains any of ``needles`` (lower case)."""
+
+    needles: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Local:
+    """The local part (before the ``@``) is one of ``values`` (lower case)."""
+
+    values: frozenset[str]
+
+
 StrTest = Is | Contains | Matches
-AddressTest = Is | Contains | Matches | Domain | InList
+AddressTest = Is | Contains | Matches | Domain | InList | Name | Local
 
 # -- conditions -------------------------------------------------------------------
 
@@ -96,6 +110,65 @@ class AttachmentCond:
 
 
 @dataclass(frozen=True, slots=True)
+class Range:
+    """``low <= value <= high``; an open end is None."""
+
+    low: int | None = None
+    high: int | None = None
+
+    def holds(self, value: int) -> bool:
+        return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentStats:
+    """How many attachments, and their total size in bytes (decoded)."""
+
+    count: Range | None = None
+    total_size: Range | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SizeCond:
+    """The whole message's size in bytes, as received."""
+
+    size: Range
+
+
+@dataclass(frozen=True, slots=True)
+class WhenCond:
+    """When the message was sent (its Date header, else when it is processed), in the client's time zone.
+
+    ``dates``: first and last day (ISO ``YYYY-MM-DD``, either open); ``weekdays``:
+    0 (Monday) to 6; ``minutes``: a time-of-day window as minutes after midnight,
+    ``after`` to ``before`` (wrapping past midnight when ``after > before``).
+    """
+
+    dates: tuple[str | None, str | None] | None = None
+    weekdays: frozenset[int] | None = None
+    minutes: tuple[int | None, int | None] | None = None
+
+
+ThreadFact = Literal["is_reply", "participants", "replied", "first_time_sender"]
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadCond:
+    """A fact about the message's thread or its sender.
+
+    ``is_reply`` (an In-Reply-To or References header, or a ``Re:`` subject),
+    ``participants`` (distinct addresses in From, To and Cc: ``count``), and,
+    from the client's correspondent history, ``replied`` (the executive's own
+    mail already answers this thread) and ``first_time_sender`` (mailflow has
+    never seen mail from or to the sender). ``value`` is what must hold.
+    """
+
+    fact: ThreadFact
+    value: bool = True
+    count: Range | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ContextCond:
     """``category``, ``account`` or ``folder`` is one of ``values`` (lower case)."""
 
@@ -118,7 +191,21 @@ class NotOf:
     child: Condition
 
 
-Condition = Always | TextCond | HeaderCond | AddressCond | AttachmentCond | ContextCond | AllOf | AnyOf | NotOf
+Condition = (
+    Always
+    | TextCond
+    | HeaderCond
+    | AddressCond
+    | AttachmentCond
+    | AttachmentStats
+    | SizeCond
+    | WhenCond
+    | ThreadCond
+    | ContextCond
+    | AllOf
+    | AnyOf
+    | NotOf
+)
 
 # -- actions ------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -32,14 +33,32 @@ ACTION_KINDS = (
 )
 
 
+class History(Protocol):
+    """The client's correspondent history, as conditions ask it (see ``mailflow.store.history``)."""
+
+    def known(self, address: str) -> bool:
+        """Whether mail has come from, or gone to, this (lower-case) address before."""
+
+    def replied(self, message: Message) -> bool:
+        """Whether the executive's own mail already answers the thread ``message`` is in."""
+
+
 @dataclass(frozen=True, slots=True)
 class MatchContext:
-    """A message and where it was seen: what conditions are tested against."""
+    """A message and where it was seen: what conditions are tested against.
+
+    ``zone`` is the client's time zone (``date``, ``weekday`` and ``time``
+    conditions), ``history`` the client's correspondent history (``replied``,
+    ``first_time_sender``); without one, every sender is a first-time sender
+    and no thread has been replied to.
+    """
 
     message: Message
     category: str
     account: str
     folder: str
+    zone: tzinfo | None = None
+    history: History | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +147,7 @@ class RuleSet:
     rules: list[Rule]
     inline_templates: dict[str, jinja2.Template] = field(default_factory=dict, repr=False)
     tests: list[TestSpec] = field(default_factory=list, repr=False)  # the file's [[test]] tables
+    zone: tzinfo | None = field(default=None, repr=False)  # the client's: where its [[test]] messages are dated
     _index: RuleIndex[Rule] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

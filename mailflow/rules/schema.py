@@ -49,17 +49,26 @@ class Document:
 
 
 def validate(
-    data: Mapping[str, Any], report: Report, base: Path | None = None, forward_to: Sequence[str] = ()
+    data: Mapping[str, Any],
+    report: Report,
+    base: Path | None = None,
+    forward_to: Sequence[str] = (),
+    shared: Mapping[str, AddressList] | None = None,
 ) -> Document:
     """Check ``data`` (as tomllib returned it), recording every problem in ``report``.
 
     ``base`` is the rules file's folder: tests' ``eml`` paths are relative to it.
     ``forward_to`` is the client's allow-list (from the config): a forward to anyone else is an error.
+    ``shared`` are the lists of the shared lists file: usable as if defined here (defining one again is an error).
     """
     doc = Document()
     check_keys(report, data, TOP_KEYS, ())
     _version(data, report)
-    lists = _lists(data.get("lists", {}), report)
+    lists: dict[str, AddressList | None] = dict(shared or {})
+    for name, found in _lists(data.get("lists", {}), report).items():
+        if name in lists:
+            report.error(("lists", name), f"list {name!r} is already defined in the shared lists file; rename one")
+        lists[name] = found
     templates = _templates(data.get("templates", {}), report)
     doc.lists = {k: v for k, v in lists.items() if v is not None}
     doc.templates = {k: v for k, v in templates.items() if v is not None}
@@ -91,6 +100,12 @@ def _version(data: Mapping[str, Any], report: Report) -> None:
         report.error(
             ("version",), f"version {version} is not supported; this mailflow reads version {SUPPORTED_VERSION}"
         )
+
+
+def validate_shared(data: Mapping[str, Any], report: Report) -> dict[str, AddressList]:
+    """The shared lists file: ``[lists]`` only, checked as a rules file's are."""
+    check_keys(report, data, ("lists",), ())
+    return {k: v for k, v in _lists(data.get("lists", {}), report).items() if v is not None}
 
 
 def _lists(value: Any, report: Report) -> dict[str, AddressList | None]:
