@@ -817,6 +817,7 @@ def status(ctx: click.Context) -> None:
 
     Exit code 3 when a rules file is broken or an account is failing or parked.
     """
+    from .accounts import check_retainer
     from .rules import check_rules
     from .rules.loader import RulesContext
 
@@ -843,6 +844,9 @@ def status(ctx: click.Context) -> None:
         if rules_state != "ok" and kept is not None:
             when = kept["accepted_at"].astimezone().strftime("%Y-%m-%d %H:%M")
             click.echo(f"    in use meanwhile: the version accepted at {when} (fix the file and it is used at once)")
+        use = check_retainer(store, client)
+        if use is not None:
+            click.echo(f"  {use.describe()}")
         for account in client.accounts:
             c = counts.get((client.id, account.id), {})
             last = synced.get(account.id)

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from .billing.config import BillingConfig
 from .errors import ConfigError
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -124,6 +125,7 @@ class ClientConfig(_Strict):
     accounts: list[AccountConfig] = Field(default_factory=list)
     # The only addresses (or @domains) this client's rules may forward mail to.
     forward_to: list[str] = Field(default_factory=list)
+    billing: BillingConfig | None = None  # [clients.billing]: how this client's time is billed
 
     @field_validator("forward_to")
     @classmethod

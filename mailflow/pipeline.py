@@ -112,6 +112,7 @@ class AccountPass:
         stop: threading.Event | None = None,
         outbound: Outbound | None = None,
         zone: tzinfo | None = None,
+        retainer_used: float | None = None,
     ) -> None:
         self.store = store
         self.connector = connector
@@ -129,6 +130,7 @@ class AccountPass:
         self.stop = stop
         self.report = AccountReport(client=client.id, account=self.account)
         self.zone = zone
+        self.retainer_used = retainer_used
         self._seen_senders: set[str] = set()  # senders of messages planned in this pass (recorded later)
         self.applier = Applier(
             store,
@@ -335,7 +337,7 @@ class AccountPass:
             row.subject = msg.subject
             row.sender = msg.sender.email if msg.sender else None
             row.category = classify(msg)
-            ctx = MatchContext(msg, row.category, self.account, ref.folder, self.zone, history)
+            ctx = MatchContext(msg, row.category, self.account, ref.folder, self.zone, history, self.retainer_used)
             planned = self.rules.evaluate(ctx)
         except Exception as exc:  # a message must never crash the pass: quarantine it
             row.status = "quarantined"

@@ -7,12 +7,28 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import click
 
+from .accounts import month_statement
+from .billing import (
+    BillingError,
+    Month,
+    Party,
+    Statement,
+    build_invoice,
+    csv_safe,
+    format_money,
+    json_dumps,
+    minutes_of,
+    render_csv,
+    render_html,
+    render_pdf,
+)
 from .cli import EX_CONFIG, _fail, _settings, _store, cli
 from .config import ClientConfig, Settings
 from .errors import ConfigError, MailflowError
@@ -42,23 +58,33 @@ def _month_bounds(month: str, tz: Any) -> tuple[datetime, datetime]:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.pass_context
 def time_report(ctx: click.Context, client_id: str, month: str, fmt: str) -> None:
-    """Time entries of one client for one month, with the total (raw, unrounded)."""
+    """Time entries of one client for one month: raw totals, and with [clients.billing] what is billed.
+
+    Raw minutes are as logged; billed minutes are rounded by the client's
+    plan (per entry or per day), and for a retainer the month's statement
+    shows included, used, rolled-over, remaining and overage hours.
+    """
     settings = _settings(ctx)
-    try:
-        client = settings.client(client_id)
-    except ConfigError as exc:
-        _fail(EX_CONFIG, exc.problems)
+    client = _client(settings, client_id)
     start, end = _month_bounds(month, client.zone)
     store = _store(settings)
-    rows = store.time_entries(client_id, start, end)
+    try:
+        rows = store.time_entries(client_id, start, end)
+        statement = month_statement(store, client, Month.parse(month)) if client.billing else None
+    except MailflowError as exc:
+        _fail(EX_CONFIG, str(exc))
+    finally:
+        store.close()
     entries = []
-    for r in rows:
+    billed = [line.billed_minutes for line in statement.lines] if statement else [None] * len(rows)
+    for r, minutes in zip(rows, billed, strict=True):
         key = r["message_key"] or ""
         entries.append(
             {
                 "id": r["id"],
                 "at": r["at"].astimezone(client.zone).isoformat(timespec="seconds"),
-                "minutes": round(r["seconds"] / 60, 2),
+                "minutes": minutes_of(int(r["seconds"])),
+                "billed_minutes": minutes,
                 "activity": r["activity"],
                 "message_id": key[4:] if key.startswith("mid:") else (key or None),
                 "rule": r["rule"],
@@ -67,33 +93,75 @@ def time_report(ctx: click.Context, client_id: str, month: str, fmt: str) -> Non
                 "billable": bool(r["billable"]),
             }
         )
-    total = round(sum(r["seconds"] for r in rows) / 60, 2)
+    total = minutes_of(sum(int(r["seconds"]) for r in rows))
     if fmt == "json":
-        click.echo(
-            json.dumps({"client": client_id, "month": month, "entries": entries, "total_minutes": total}, indent=2)
-        )
+        data: dict[str, Any] = {"client": client_id, "month": month, "entries": entries, "total_minutes": total}
+        if statement is not None:
+            found = statement.to_json(client.zone)
+            for key in ("plan", "currency", "rate", "billable_minutes", "billed_minutes", "billed_hours", "amount"):
+                data[key] = found[key]
+            data["by_activity"], data["by_source"], data["retainer"] = (
+                found["by_activity"],
+                found["by_source"],
+                found["retainer"],
+            )
+        click.echo(json_dumps(data, indent=2))
     elif fmt == "csv":
         buf = io.StringIO()
-        fields = ["id", "at", "minutes", "activity", "message_id", "rule", "source", "note", "billable"]
-        writer = csv.DictWriter(buf, fieldnames=fields)
+        fields = ["id", "at", "minutes", "billed_minutes", "activity", "message_id", "rule", "source", "note"]
+        writer = csv.DictWriter(buf, fieldnames=[*fields, "billable"], extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(entries)
+        writer.writerows({k: csv_safe(v) if isinstance(v, str) else v for k, v in e.items()} for e in entries)
         click.echo(buf.getvalue(), nl=False)
     else:
-        click.echo(f"{client.name} ({client_id}), {month}")
-        click.echo(f"{'id':>6}  {'when':<17} {'min':>7}  {'activity':<14} rule or note")
-        for e in entries:
-            what = e["rule"] or e["note"] or ""
-            what += "" if e["billable"] else " (not billable)"
-            when = e["at"][:16].replace("T", " ")
-            click.echo(f"{e['id']:>6}  {when:<17} {e['minutes']:>7g}  {e['activity']:<14} {what}")
-        by_activity: dict[str, float] = {}
+        _report_table(client, month, entries, total, statement)
+
+
+def _hours(minutes: int) -> str:
+    return f"{minutes / 60:g} h"
+
+
+def _report_table(
+    client: ClientConfig, month: str, entries: list[dict[str, Any]], total: Decimal, statement: Statement | None
+) -> None:
+    click.echo(f"{client.name} ({client.id}), {month}")
+    billed_head = f" {'billed':>6}" if statement else ""
+    click.echo(f"{'id':>6}  {'when':<17} {'min':>7}{billed_head}  {'activity':<14} rule or note")
+    for e in entries:
+        what = e["rule"] or e["note"] or ""
+        what += "" if e["billable"] else " (not billable)"
+        when = e["at"][:16].replace("T", " ")
+        billed = f" {e['billed_minutes']:>6}" if statement else ""
+        click.echo(f"{e['id']:>6}  {when:<17} {e['minutes']:>7g}{billed}  {e['activity']:<14} {what}")
+    if statement is None:
+        by_activity: dict[str, Decimal] = {}
         for e in entries:
             by_activity[e["activity"]] = by_activity.get(e["activity"], 0) + e["minutes"]
         for activity, minutes in sorted(by_activity.items()):
             click.echo(f"  {activity}: {minutes:g} min")
         click.echo(f"total: {total:g} min ({len(entries)} entries)")
-    store.close()
+        return
+    for title, groups in (("by activity", statement.by_activity), ("by source", statement.by_source)):
+        click.echo(f"{title}:")
+        for name, t in groups.items():
+            amount = f"  {format_money(t.amount, statement.currency)}" if t.amount is not None else ""
+            click.echo(f"  {name:<14} {t.raw_minutes:>8.2f} min raw {t.billed_minutes:>6} billed{amount}")
+    t = statement.total
+    click.echo(
+        f"total: {t.raw_minutes:.2f} min raw, {t.billed_minutes} min billed ({t.billed_hours} h), "
+        f"{len(entries)} entries; amount {format_money(statement.amount, statement.currency)}"
+    )
+    r = statement.retainer
+    if r is not None:
+        remaining = max(0, r.available_minutes - r.used_minutes)
+        click.echo(
+            f"retainer {r.month}: included {_hours(r.included_minutes)}"
+            + (f" (prorated, {r.active_days} of {r.days_in_month} days)" if r.prorated else "")
+            + f", rolled over in {_hours(r.rollover_in)}, used {_hours(r.used_minutes)}"
+            f" ({_hours(r.rollover_used)} of it rolled over), remaining {_hours(remaining)}, "
+            f"overage {_hours(r.overage_minutes)} = {format_money(r.overage_amount, r.currency)}; "
+            f"expired {_hours(r.rollover_expired)}, carried into next month {_hours(r.rollover_out)}"
+        )
 
 
 def _client(settings: Settings, client_id: str) -> ClientConfig:
@@ -261,3 +329,75 @@ def _entry_client(settings: Settings, store: Any, entry_id: int) -> ClientConfig
     if entry is None:
         raise timelog.TimeEntryError(f"no time entry {entry_id}; `mailflow time report` lists them with their ids")
     return _client(settings, entry["client"])
+
+
+# -- invoices ----------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("client_id", metavar="CLIENT")
+@click.option("--month", required=True, help="The month to invoice, YYYY-MM, in the client's time zone.")
+@click.option("--format", "fmt", type=click.Choice(["html", "pdf", "csv"]), default="html", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Where to write it.")
+@click.option("--reopen", is_flag=True, help="Reopen the month's issued invoice so its entries can change again.")
+@click.pass_context
+def invoice(ctx: click.Context, client_id: str, month: str, fmt: str, output: Path | None, reopen: bool) -> None:
+    """Issue CLIENT's invoice for a month (numbered in your own sequence) and write it as HTML, PDF or CSV.
+
+    Issuing locks the month: its time entries can no longer be added,
+    edited or deleted until you reopen it with --reopen (a corrected invoice
+    then gets a new number). Running it again for an issued month writes the
+    same invoice again.
+    """
+    settings = _settings(ctx)
+    client = _client(settings, client_id)
+    try:
+        period = Month.parse(month)
+    except BillingError as exc:
+        _fail(EX_CONFIG, f"--month: {exc}")
+    store = _store(settings)
+    try:
+        if reopen:
+            number = timelog.reopen(store, client_id, month)
+            click.echo(
+                f"invoice {number} reopened: {client_id}'s {month} can change again; "
+                f"`mailflow invoice {client_id} --month {month}` issues a corrected one with a new number"
+            )
+            return
+        statement = month_statement(store, client, period)
+        found = timelog.issued(store, client_id, month)
+        if found is None:
+            if statement.retainer is None and not statement.total.billed_minutes:
+                _fail(EX_REFUSED, f"nothing to invoice for {client_id} in {month}: no billable time")
+            today = datetime.now(UTC).astimezone(client.zone).date()
+            number = timelog.issue_invoice(
+                store, client_id, month, today.year, statement.currency, str(statement.amount)
+            )
+            issued_on, again = today, False
+        else:
+            number, issued_on, again = found["number"], found["issued_at"].astimezone(client.zone).date(), True
+    except MailflowError as exc:
+        _fail(EX_REFUSED, str(exc))
+    finally:
+        store.close()
+    bill = build_invoice(
+        statement,
+        number=number,
+        issue_date=issued_on,
+        assistant=Party(settings.assistant.name, settings.assistant.email),
+        client=Party(client.name, client.email),
+    )
+    path = output or Path(f"invoice-{number}-{client_id}-{month}.{fmt}")
+    if fmt == "pdf":
+        path.write_bytes(render_pdf(bill))
+    else:
+        path.write_text(render_html(bill) if fmt == "html" else render_csv(bill), encoding="utf-8")
+    what = "written again" if again else "issued"
+    click.echo(
+        f"invoice {number} {what} for {client.name}, {month}: {format_money(statement.amount, statement.currency)}"
+        f" -> {path}"
+    )
+    if not again:
+        click.echo(
+            f"{client_id}'s {month} is now locked; `mailflow invoice {client_id} --month {month} --reopen` reopens it"
+        )

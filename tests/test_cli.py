@@ -61,7 +61,7 @@ def test_the_time_report_in_json_lists_entries_and_the_raw_total(demo: Path) -> 
     code, csv_out = invoke(
         "--config", str(demo), "time", "report", "--client", "dana", "--month", month, "--format", "csv"
     )
-    assert code == EX_OK and csv_out.startswith("id,at,minutes,activity,message_id")
+    assert code == EX_OK and csv_out.startswith("id,at,minutes,billed_minutes,activity,message_id")
 
 
 def test_a_bad_month_and_an_unknown_client_are_config_errors(demo: Path) -> None:

@@ -25,6 +25,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from connectors import connector_for
 from connectors.outbound import MailOut
+from mailflow.accounts import check_retainer
 from mailflow.config import ClientConfig, Settings
 from mailflow.drafting import people
 from mailflow.errors import (
@@ -226,6 +227,7 @@ def run_account(
     executive, assistant = people(settings, client)
     batch = getattr(account, "batch_size", None) or settings.batch_size
     last = AccountReport(client=client.id, account=account.id)
+    use = check_retainer(store, client)  # for the retainer_used condition (and its alerts)
     for attempt in range(1, RETRIES + 1):
         # IMAP gets a second connection that downloads the next batch while this one is processed.
         reader = connector_for(account) if account.kind == "imap" else None
@@ -242,9 +244,13 @@ def run_account(
             stop=stop,
             outbound=MailOut(account.smtp, settings.assistant.webhook),
             zone=client.zone,
+            retainer_used=use.percent if use else None,
         )
         try:
-            return _merge(last, step.run(only))
+            report = _merge(last, step.run(only))
+            if use is not None and report.seconds_logged:
+                check_retainer(store, client)  # the time just logged may cross 80% or 100%
+            return report
         except Interrupted:
             raise
         except TransientError as exc:

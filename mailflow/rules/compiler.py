@@ -36,6 +36,7 @@ from .nodes import (
     Matches,
     Name,
     NotOf,
+    RetainerCond,
     SizeCond,
     StrTest,
     TextCond,
@@ -97,6 +98,9 @@ def _compile(node: Condition, shared: Mapping[Condition, str]) -> tuple[Predicat
         return _when(node), COST_HEADER
     if isinstance(node, ThreadCond):
         return _thread(node), COST_ADDRESS
+    if isinstance(node, RetainerCond):
+        percent = node.percent
+        return (lambda f: f.ctx.retainer_used is not None and percent.holds(int(f.ctx.retainer_used))), COST_CONTEXT
     if isinstance(node, NotOf):
         inner, cost = compile_condition(node.child, shared)
         return (lambda f: not inner(f)), cost

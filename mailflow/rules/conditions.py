@@ -59,6 +59,7 @@ from .nodes import (
     Name,
     NotOf,
     Range,
+    RetainerCond,
     SizeCond,
     StrTest,
     TextCond,
@@ -74,6 +75,7 @@ CONTEXT_ATTRS: tuple[ContextAttr, ...] = ("category", "account", "folder")
 COMBINATORS = ("all", "any", "not")
 MESSAGE_FACTS = ("attachments", "size", "date", "weekday", "time")
 THREAD_FACTS = ("is_reply", "participants", "replied", "first_time_sender")
+BILLING_FACTS = ("retainer_used",)
 CONDITION_KEYS = (
     *ADDRESS_FIELDS,
     *TEXT_FIELDS,
@@ -81,6 +83,7 @@ CONDITION_KEYS = (
     "has_attachment",
     *MESSAGE_FACTS,
     *THREAD_FACTS,
+    *BILLING_FACTS,
     *CONTEXT_ATTRS,
     *COMBINATORS,
 )
@@ -154,6 +157,14 @@ class ConditionParser:
             return self._when(key, value, path)
         if key in THREAD_FACTS:
             return self._thread(key, value, path)
+        if key == "retainer_used":
+            if not isinstance(value, Mapping):
+                self.report.error(
+                    path, f"retainer_used expects a table like {{ min = 100 }} (percent), got {describe(value)}"
+                )
+                return None
+            percent = self._range(value, path, "a percentage", _parse_count)
+            return None if percent is None else RetainerCond(percent)
         return self._context(cast(ContextAttr, key), value, path)
 
     # -- message facts: attachments, size, date and time, thread ----------------

@@ -169,6 +169,13 @@ class ThreadCond:
 
 
 @dataclass(frozen=True, slots=True)
+class RetainerCond:
+    """The share of this month's retainer hours used, in percent (false for a client without a retainer)."""
+
+    percent: Range
+
+
+@dataclass(frozen=True, slots=True)
 class ContextCond:
     """``category``, ``account`` or ``folder`` is one of ``values`` (lower case)."""
 
@@ -201,6 +208,7 @@ Condition = (
     | SizeCond
     | WhenCond
     | ThreadCond
+    | RetainerCond
     | ContextCond
     | AllOf
     | AnyOf

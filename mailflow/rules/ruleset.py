@@ -59,6 +59,7 @@ class MatchContext:
     folder: str
     zone: tzinfo | None = None
     history: History | None = None
+    retainer_used: float | None = None  # percent of this month's retainer hours used; None: no retainer
 
 
 @dataclass(frozen=True)

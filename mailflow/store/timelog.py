@@ -31,6 +31,7 @@ __all__ = [
     "issue_invoice",
     "issued",
     "locked_by",
+    "note_alert",
     "reopen",
     "running_timer",
     "start_timer",
@@ -266,3 +267,15 @@ def reopen(store: Store, client: str, month: str) -> str:
         )
         _audit(conn, client, "invoice reopen", {"number": number, "month": month}, None, number)
     return number
+
+
+def note_alert(store: Store, client: str, key: str, message: str) -> bool:
+    """Record an alert (``key`` like ``retainer 2026-11 80%``) once: True the first time, False if it was noted."""
+    with store.engine.begin() as conn:
+        seen = conn.execute(
+            select(audit.c.id).where(audit.c.client == client, audit.c.kind == "alert", audit.c.detail == key)
+        ).first()
+        if seen is not None:
+            return False
+        _audit(conn, client, "alert", {"message": message}, None, key)
+    return True
