@@ -10,12 +10,13 @@
     ├── TemplateError          a draft template failed to render
     ├── MessageError           a message cannot be parsed or acted on (it is quarantined)
     ├── StoreError             the database cannot be opened or migrated
-    └── ConnectorError         talking to a mailbox failed
+    └── ConnectorError         talking to a mailbox, a calendar or a mail server failed
         ├── TransientError     worth retrying: dropped connection, timeout, 5xx
         │   └── RateLimited    the provider asked us to slow down (429)
         ├── AuthError          credentials missing, wrong, expired or revoked
         │   └── AuthExpired    a token expired and could not be refreshed
-        ├── NotFound           a folder, label or message does not exist
+        ├── NotFound           a folder, label, message or event does not exist
+        ├── Conflict           a conditional write failed: the event changed since it was read (412)
         └── PermanentError     the provider refused for good (mailbox gone, quota)
 
 Connectors translate their vendor exceptions into these at the edge, so the
@@ -129,6 +130,15 @@ class AuthExpired(AuthError):
 
 class NotFound(ConnectorError):
     """Raised when a folder, label or message does not exist."""
+
+
+class Conflict(ConnectorError):
+    """Raised when a conditional write failed: the event exists already, or changed since it was read (412)."""
+
+    def __init__(self, message: str, *, uid: str | None = None, href: str | None = None) -> None:
+        super().__init__(message)
+        self.uid = uid
+        self.href = href
 
 
 class PermanentError(ConnectorError):
