@@ -115,6 +115,28 @@ class MaildirAccount(_Strict):
 AccountConfig = Annotated[ImapAccount | MaildirAccount, Field(discriminator="kind")]
 
 
+class RateCard(_Strict):
+    """``[clients.rate_card]``: seconds logged automatically per kind of work (see ``mailflow.ratecard``)."""
+
+    triage: int = 0
+    draft: int = 0
+    forward: int = 0
+
+    @field_validator("triage", "draft", "forward", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> int:
+        if isinstance(value, str):
+            from .rules.durations import DurationError, parse_duration
+
+            try:
+                return parse_duration(value)
+            except DurationError as exc:
+                raise ValueError(f'{exc}; write a duration like "30s" or "3m"') from None
+        if isinstance(value, int) and not isinstance(value, bool):
+            raise ValueError(f'write a duration with its unit, like "{value}m"')
+        raise ValueError(f'expected a duration like "3m", got {value!r}')
+
+
 class ClientConfig(_Strict):
     """One executive: who they are and which accounts mailflow may touch for them."""
 
@@ -126,6 +148,7 @@ class ClientConfig(_Strict):
     # The only addresses (or @domains) this client's rules may forward mail to.
     forward_to: list[str] = Field(default_factory=list)
     billing: BillingConfig | None = None  # [clients.billing]: how this client's time is billed
+    rate_card: RateCard | None = None  # [clients.rate_card]: time logged automatically per kind of work
 
     @field_validator("forward_to")
     @classmethod

@@ -49,11 +49,13 @@ from datetime import tzinfo
 from functools import partial
 
 from .applying import MOVES, Applier
+from .config import RateCard
 from .connector import MailConnector, Outbound
 from .drafting import Person
 from .errors import Interrupted
 from .message import Message
 from .model import ChangeSet, FetchedMessage, MessageRef, SyncCursor
+from .ratecard import with_rate_card
 from .report import AccountReport, MessageReport, describe
 from .rules import MatchContext, PlannedAction, RuleSet
 from .store import ActionRow, MessageRow, Store
@@ -113,6 +115,7 @@ class AccountPass:
         outbound: Outbound | None = None,
         zone: tzinfo | None = None,
         retainer_used: float | None = None,
+        rate_card: RateCard | None = None,
     ) -> None:
         self.store = store
         self.connector = connector
@@ -131,6 +134,7 @@ class AccountPass:
         self.report = AccountReport(client=client.id, account=self.account)
         self.zone = zone
         self.retainer_used = retainer_used
+        self.rate_card = rate_card
         self._seen_senders: set[str] = set()  # senders of messages planned in this pass (recorded later)
         self.applier = Applier(
             store,
@@ -338,7 +342,7 @@ class AccountPass:
             row.sender = msg.sender.email if msg.sender else None
             row.category = classify(msg)
             ctx = MatchContext(msg, row.category, self.account, ref.folder, self.zone, history, self.retainer_used)
-            planned = self.rules.evaluate(ctx)
+            planned = with_rate_card(self.rules.evaluate(ctx), self.rate_card)
         except Exception as exc:  # a message must never crash the pass: quarantine it
             row.status = "quarantined"
             row.reason = f"{type(exc).__name__}: {exc}"[:2000]

@@ -113,3 +113,23 @@ def test_an_invoiced_month_refuses_changes_until_reopened(demo: Path) -> None:
         store.close()
     code, out = invoke(demo, "time", "edit", entry, "--duration", "45m")
     assert code == 0, out
+
+
+def test_the_rate_card_logs_time_for_the_work_unless_a_rule_logs_its_own(demo: Path) -> None:
+    text = demo.read_text()
+    head, _, accounts = text.partition("[[clients.accounts]]")
+    demo.write_text(head + '[clients.rate_card]\ntriage = "30s"\ndraft = "4m"\n\n[[clients.accounts]]' + accounts)
+    code, out = invoke(demo, "run", "--once")
+    assert code == 0, out
+    month = clock.strftime("%Y-%m")
+    entries = json.loads(invoke(demo, "time", "report", "--client", "dana", "--month", month, "--format", "json")[1])[
+        "entries"
+    ]
+    by = {(e["rule"], e["activity"]): 0 for e in entries}
+    for e in entries:
+        by[(e["rule"], e["activity"])] += 1
+    # The demo's invoice rule logs its own 3 minutes (no drafting entry from the card); its VIP rule logs 2m,
+    # so those messages get no triage entry; newsletters (no log_time) get 30 s of triage each.
+    assert ("Invoices go to bookkeeping", "drafting") not in by
+    assert by[("rate card", "triage")] == 2, by
+    assert all(e["minutes"] == 0.5 for e in entries if e["activity"] == "triage")

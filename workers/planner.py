@@ -20,12 +20,13 @@ from functools import partial
 
 from connectors import connector_for
 from mailflow.applying import MOVES
-from mailflow.config import ClientConfig, Settings
+from mailflow.config import ClientConfig, RateCard, Settings
 from mailflow.connector import MailConnector
 from mailflow.errors import MailflowError
 from mailflow.message import Message
 from mailflow.model import FetchedMessage, MessageRef
 from mailflow.pipeline import encode_params
+from mailflow.ratecard import with_rate_card
 from mailflow.report import AccountReport, describe
 from mailflow.rules import MatchContext, PlannedAction, RuleSet
 from mailflow.store import ActionRow, MessageRow, Store
@@ -55,6 +56,7 @@ class FolderPlan:
     by_kind: Counter[str] = field(default_factory=Counter)
     unmatched: int = 0
     samples: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (sender, subject, actions)
+    rate_card: RateCard | None = None
 
 
 def _date(msg: Message) -> datetime | None:
@@ -89,7 +91,9 @@ def plan_client(
         connector.open()
         try:
             for name in [folder] if folder else account.folders:
-                plans.append(_plan_folder(connector, account.id, name, rules, since, last, keep, progress))
+                plans.append(
+                    _plan_folder(connector, account.id, name, rules, since, last, keep, progress, card=client.rate_card)
+                )
         finally:
             connector.close()
     return plans
@@ -105,10 +109,12 @@ def _plan_folder(
     keep: int,
     progress: Callable[[int], None] | None,
     on_batch: Callable[[Found], None] | None = None,
+    *,
+    card: RateCard | None = None,
 ) -> FolderPlan:
     """List ``folder`` (its newest ``last``), fetch it in batches and plan each message; ``on_batch`` gets each
     batch's planned messages (``rules apply`` records them)."""
-    plan = FolderPlan(account, folder)
+    plan = FolderPlan(account, folder, rate_card=card)
     refs = _list(connector, folder)
     plan.listed = len(refs)
     if last is not None:
@@ -141,7 +147,8 @@ def _plan_one(
             return None
     try:
         category = classify(msg)
-        planned = rules.evaluate(MatchContext(msg, category, plan.account, plan.folder, rules.zone))
+        ctx = MatchContext(msg, category, plan.account, plan.folder, rules.zone)
+        planned = with_rate_card(rules.evaluate(ctx), plan.rate_card)
     except Exception:  # as the pipeline would quarantine it
         plan.unreadable += 1
         return None
@@ -219,7 +226,20 @@ def apply_client(
                 try:
                     for name in [folder] if folder else account.folders:
                         record = partial(_record, store, client.id, account.id)
-                        plans.append(_plan_folder(connector, account.id, name, rules, since, last, 0, progress, record))
+                        plans.append(
+                            _plan_folder(
+                                connector,
+                                account.id,
+                                name,
+                                rules,
+                                since,
+                                last,
+                                0,
+                                progress,
+                                record,
+                                card=client.rate_card,
+                            )
+                        )
                 finally:
                     connector.close()
                 # Everything recorded is pending: the pass applies it (and nothing else: no new mail listed).

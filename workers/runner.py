@@ -245,6 +245,7 @@ def run_account(
             outbound=MailOut(account.smtp, settings.assistant.webhook),
             zone=client.zone,
             retainer_used=use.percent if use else None,
+            rate_card=client.rate_card,
         )
         try:
             report = _merge(last, step.run(only))
