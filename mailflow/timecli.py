@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -401,3 +401,64 @@ def invoice(ctx: click.Context, client_id: str, month: str, fmt: str, output: Pa
         click.echo(
             f"{client_id}'s {month} is now locked; `mailflow invoice {client_id} --month {month} --reopen` reopens it"
         )
+
+
+# -- summary -----------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("client_id", metavar="CLIENT")
+@click.option("--month", default=None, help="A month, YYYY-MM (the client's time zone).")
+@click.option("--week", "week", default=None, help="The week starting on this Monday, YYYY-MM-DD.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write it to a file.")
+@click.pass_context
+def summary(ctx: click.Context, client_id: str, month: str | None, week: str | None, output: Path | None) -> None:
+    """What you did for CLIENT in a week or a month, ready to forward: emails handled, replies drafted, hours.
+
+    Without --month or --week: the last seven days.
+    """
+    settings = _settings(ctx)
+    client = _client(settings, client_id)
+    zone = client.zone
+    if month and week:
+        _fail(EX_CONFIG, "give --month or --week, not both")
+    if month:
+        start, end = _month_bounds(month, zone)
+        label = datetime.strptime(month, "%Y-%m").strftime("%B %Y")
+    else:
+        if week:
+            try:
+                first = date.fromisoformat(week)
+            except ValueError:
+                _fail(EX_CONFIG, f"--week {week!r}: expected the Monday it starts, YYYY-MM-DD")
+        else:
+            first = datetime.now(UTC).astimezone(zone).date() - timedelta(days=6)
+        start = datetime(first.year, first.month, first.day, tzinfo=zone)
+        end = start + timedelta(days=7)
+        label = f"the week of {first.strftime('%-d %B %Y')}"
+    store = _store(settings)
+    try:
+        done = store.activity(client_id, start, end)
+        seconds = sum(int(r["seconds"]) for r in store.time_entries(client_id, start, end))
+    finally:
+        store.close()
+    hours = seconds / 3600
+    lines = [
+        f"Dear {client.name.split()[0]},",
+        "",
+        f"Here is what I handled for you in {label}:",
+        "",
+        f"- {done.get('messages', 0)} emails triaged",
+        f"- {done.get('draft_reply', 0)} replies drafted",
+        f"- {done.get('forward', 0)} messages forwarded",
+        f"- {done.get('book', 0)} meetings booked",
+        f"- {hours:.1f} hours of work logged",
+        "",
+        f"{settings.assistant.name}",
+    ]
+    text = "\n".join(lines) + "\n"
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"summary for {client_id} ({label}) -> {output}")
+    else:
+        click.echo(text, nl=False)

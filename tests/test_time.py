@@ -133,3 +133,17 @@ def test_the_rate_card_logs_time_for_the_work_unless_a_rule_logs_its_own(demo: P
     assert ("Invoices go to bookkeeping", "drafting") not in by
     assert by[("rate card", "triage")] == 2, by
     assert all(e["minutes"] == 0.5 for e in entries if e["activity"] == "triage")
+
+
+def test_a_summary_counts_the_work_of_the_period(demo: Path, tmp_path: Path) -> None:
+    code, out = invoke(demo, "run", "--once")
+    assert code == 0, out
+    invoke(demo, "time", "log", "dana", "1h30m", "board deck")
+    code, out = invoke(demo, "summary", "dana")
+    assert code == 0, out
+    assert "Dear Dana," in out and "13 emails triaged" in out and "2 replies drafted" in out, out
+    assert "hours of work logged" in out and "Sam Rivera" in out
+    code, out = invoke(demo, "summary", "dana", "--month", "2020-01", "--output", str(tmp_path / "s.txt"))
+    assert code == 0 and "0 emails triaged" in (tmp_path / "s.txt").read_text()
+    code, out = invoke(demo, "summary", "dana", "--month", "2020-01", "--week", "2020-01-06")
+    assert code == 2

@@ -532,6 +532,23 @@ class Store:
             ).all()
         return [(r[0], r[1], r[2], int(r[3])) for r in rows]
 
+    def activity(self, client: str, start: datetime, end: datetime) -> dict[str, int]:
+        """What was done for a client in ``[start, end)``: messages handled, and actions done by kind."""
+        with self.engine.connect() as conn:
+            handled = conn.execute(
+                select(func.count())
+                .select_from(messages)
+                .where(messages.c.client == client, messages.c.seen_at >= start, messages.c.seen_at < end)
+            ).scalar_one()
+            kinds = conn.execute(
+                select(audit.c.kind, func.count())
+                .where(audit.c.client == client, audit.c.at >= start, audit.c.at < end, audit.c.outcome == "done")
+                .group_by(audit.c.kind)
+            ).all()
+        out = {"messages": int(handled)}
+        out.update({str(kind): int(n) for kind, n in kinds})
+        return out
+
     def quarantined(self, limit: int = 20) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
             rows = conn.execute(
