@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from mailflow import config as _config
+from mailflow.calendars import CalendarConnector
 from mailflow.connector import MailConnector
 
 from .maildir import MaildirConnector
 
-__all__ = ["MailConnector", "MaildirConnector", "connector_for"]
+__all__ = ["MailConnector", "MaildirConnector", "calendar_for", "connector_for"]
 
 
 def connector_for(account: _config.ImapAccount | _config.MaildirAccount) -> MailConnector:
@@ -17,3 +18,24 @@ def connector_for(account: _config.ImapAccount | _config.MaildirAccount) -> Mail
     from .imap import ImapConnector
 
     return ImapConnector(account)
+
+
+def calendar_for(calendar: _config.CalendarConfig, client: _config.ClientConfig) -> CalendarConnector:
+    """The connector for one configured calendar (not yet opened); the password is read now, from its variable."""
+    from .caldav import CalDavConnector
+
+    password = calendar.secret()
+    if password is None:
+        from mailflow.errors import AuthError
+
+        raise AuthError(f"no password for calendar {calendar.url} (set {calendar.password_env or 'password'})")
+    return CalDavConnector(
+        calendar.url,
+        calendar.username,
+        password,
+        account=calendar.id or f"{client.id}-calendar",
+        timezone=calendar.timezone or client.timezone,
+        addresses=calendar.addresses or [client.email],
+        timeout=calendar.timeout,
+        free_busy_query=calendar.free_busy_query,
+    )

@@ -20,6 +20,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from .billing.config import BillingConfig
 from .errors import ConfigError
+from .scheduling.policy import SchedulingPolicy
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -115,6 +116,33 @@ class MaildirAccount(_Strict):
 AccountConfig = Annotated[ImapAccount | MaildirAccount, Field(discriminator="kind")]
 
 
+class CalendarConfig(_Secret):
+    """``[[clients.calendars]]``: one of the executive's calendars; the first is where bookings and holds go."""
+
+    kind: Literal["caldav"]
+    id: str = ""
+    url: str
+    username: str
+    timezone: str | None = None  # how floating and all-day times are read (default: the client's)
+    addresses: list[str] = Field(default_factory=list)  # the owner's addresses (default: the client's email)
+    calendars: list[str] = Field(default_factory=list)  # calendar URLs to use; empty: every one found
+    free_busy_query: bool = True
+    timeout: float = Field(default=30.0, gt=0)
+
+    @field_validator("url")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/@]+", value):
+            raise ValueError("expected an http:// or https:// URL without a password in it")
+        return value
+
+    @model_validator(mode="after")
+    def _needs_a_password(self) -> CalendarConfig:
+        if self.password is None and not self.password_env:
+            raise ValueError("set password_env (the name of an environment variable) or password")
+        return self
+
+
 class RateCard(_Strict):
     """``[clients.rate_card]``: seconds logged automatically per kind of work (see ``mailflow.ratecard``)."""
 
@@ -149,6 +177,8 @@ class ClientConfig(_Strict):
     forward_to: list[str] = Field(default_factory=list)
     billing: BillingConfig | None = None  # [clients.billing]: how this client's time is billed
     rate_card: RateCard | None = None  # [clients.rate_card]: time logged automatically per kind of work
+    calendars: list[CalendarConfig] = Field(default_factory=list)  # the first takes bookings and holds
+    scheduling: SchedulingPolicy = Field(default_factory=SchedulingPolicy)  # [clients.scheduling]
 
     @field_validator("forward_to")
     @classmethod

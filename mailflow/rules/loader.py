@@ -7,8 +7,8 @@ import tomllib
 from dataclasses import dataclass, replace
 from datetime import tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..config import ClientConfig, Settings
 from ..errors import Problem, RulesError, RulesSchemaError, RulesSyntaxError
 from .addresses import AddressList
 from .compiler import compile_conditions, uses_body
@@ -17,6 +17,9 @@ from .index import guard
 from .ruleset import Rule, RuleSet
 from .schema import Document, validate, validate_shared
 from .sourcemap import SourceMap
+
+if TYPE_CHECKING:
+    from ..config import ClientConfig, Settings
 
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)\s*$")
 _AT_END = re.compile(r"\s*\(at end of document\)\s*$")
