@@ -41,6 +41,7 @@ from .connector import MailConnector, MaybeSent, NotSent, Outbound
 from .drafting import Person, build_reply, template_context
 from .errors import ConnectorError, MailflowError, TransientError
 from .forwarding import build_forward
+from .meetings import MeetingDesk
 from .message import Message
 from .model import Draft, MessageRef, Update
 from .report import AccountReport
@@ -134,6 +135,7 @@ class Applier:
         report: AccountReport,
         *,
         outbound: Outbound | None = None,
+        meetings: MeetingDesk | None = None,
         draft_grace: float = 1.0,
         in_flight: int = 3,
         record_every: int = 1000,
@@ -148,6 +150,7 @@ class Applier:
         self.assistant = assistant
         self.report = report
         self.outbound = outbound
+        self.meetings = meetings
         self.account = connector.account
         self.draft_grace = draft_grace
         self.in_flight = in_flight
@@ -328,6 +331,8 @@ class Applier:
                 self._staged.ready.append(self._time(a))
             elif a.kind in ("notify", "forward"):
                 self._stage_outbound(a, originals or {})
+            elif a.kind in ("propose_meeting", "book_meeting"):
+                self._stage_meeting(a, originals or {})
         drafts = [a for a in pending if a.kind == "draft_reply"]
         if drafts:
             self._staged.drafts.extend(self._drafts(drafts, originals or {}, self._staged.ready))
@@ -604,6 +609,40 @@ class Applier:
             self._staged.ready.append(Outcome(a, "failed", _describe(exc)))
         except Exception as exc:  # a broken original must not stop the others
             self._staged.ready.append(Outcome(a, "failed", f"cannot build the {a.kind}: {_describe(exc)}"))
+
+    def _stage_meeting(self, a: PendingAction, originals: Mapping[str, Message]) -> None:
+        """Propose slots (holds placed) or answer a reply in a proposal's thread; a reply to draft, if any.
+
+        Done on the pass's thread: the calendars are not the mail connector
+        (which the writer owns). A server that cannot be reached to send the
+        invitation leaves the action planned for the next pass.
+        """
+        desk = self.meetings
+        if desk is None:
+            self._staged.ready.append(Outcome(a, "failed", "this client has no [[clients.calendars]] to book in"))
+            return
+        try:
+            message = originals.get(a.message_key) or self.call(partial(self._original, a))
+            if a.kind == "propose_meeting":
+                text: str | None = desk.propose(a.key, message, dict(a.params))
+                what = "proposed"
+            else:
+                what, text = desk.answer(str(a.params["meeting"]), a.key, message)
+            log.info("meeting for %s: %s", self.client.id, what, extra={"account": self.account})
+            if text is None:
+                self._staged.ready.append(Outcome(a, "done", what))
+                return
+            draft = build_reply(message, text, self.client, a.key, include_quote=True)
+        except NotSent as exc:
+            log.warning("meeting for %s: the invitation waits for the next pass: %s", self.client.id, exc)
+            return
+        except MailflowError as exc:
+            self._staged.ready.append(Outcome(a, "failed", _describe(exc)))
+            return
+        except Exception as exc:  # a broken original or calendar must not stop the others
+            self._staged.ready.append(Outcome(a, "failed", f"cannot arrange the meeting: {_describe(exc)}"))
+            return
+        self._staged.drafts.append((a, draft))
 
     def _payload(self, a: PendingAction, message: Message, text: str) -> dict[str, Any]:
         sender = message.sender

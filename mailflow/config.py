@@ -149,8 +149,10 @@ class RateCard(_Strict):
     triage: int = 0
     draft: int = 0
     forward: int = 0
+    proposal: int = 0
+    booking: int = 0
 
-    @field_validator("triage", "draft", "forward", mode="before")
+    @field_validator("triage", "draft", "forward", "proposal", "booking", mode="before")
     @classmethod
     def _duration(cls, value: Any) -> int:
         if isinstance(value, str):

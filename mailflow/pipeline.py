@@ -53,12 +53,14 @@ from .config import RateCard
 from .connector import MailConnector, Outbound
 from .drafting import Person
 from .errors import Interrupted
+from .meetings import MeetingDesk
 from .message import Message
 from .model import ChangeSet, FetchedMessage, MessageRef, SyncCursor
 from .ratecard import with_rate_card
 from .report import AccountReport, MessageReport, describe
 from .rules import MatchContext, PlannedAction, RuleSet
 from .store import ActionRow, MessageRow, Store
+from .store import meetings as book
 from .store.history import known_addresses, remember, replied_ids
 from .triage import classify
 from .undo import before_state
@@ -116,6 +118,7 @@ class AccountPass:
         zone: tzinfo | None = None,
         retainer_used: float | None = None,
         rate_card: RateCard | None = None,
+        meetings: MeetingDesk | None = None,
     ) -> None:
         self.store = store
         self.connector = connector
@@ -135,6 +138,8 @@ class AccountPass:
         self.zone = zone
         self.retainer_used = retainer_used
         self.rate_card = rate_card
+        self.meetings = meetings
+        self._open_threads: dict[str, book.Meeting] = {}
         self._seen_senders: set[str] = set()  # senders of messages planned in this pass (recorded later)
         self.applier = Applier(
             store,
@@ -144,6 +149,7 @@ class AccountPass:
             assistant,
             self.report,
             outbound=outbound,
+            meetings=meetings,
             draft_grace=draft_grace,
             min_round=self.apply_every,
             write_every=max(write_every, self.apply_every),
@@ -307,6 +313,9 @@ class AccountPass:
         originals: dict[str, Message] = {}
         relocated: list[tuple[str, str, str]] = []
         history = self._history([m for _, m in parsed if m.key not in known])
+        if self.meetings is not None:
+            ids = {i for _, m in parsed for i in (m.in_reply_to, *m.references) if i}
+            self._open_threads = book.by_thread(self.store, self.client.id, ids)
         for state, msg in parsed:
             ref = state.ref
             if msg.key in known or msg.key in originals:
@@ -342,7 +351,7 @@ class AccountPass:
             row.sender = msg.sender.email if msg.sender else None
             row.category = classify(msg)
             ctx = MatchContext(msg, row.category, self.account, ref.folder, self.zone, history, self.retainer_used)
-            planned = with_rate_card(self.rules.evaluate(ctx), self.rate_card)
+            planned = with_rate_card([*self.rules.evaluate(ctx), *self._answers(msg)], self.rate_card)
         except Exception as exc:  # a message must never crash the pass: quarantine it
             row.status = "quarantined"
             row.reason = f"{type(exc).__name__}: {exc}"[:2000]
@@ -373,6 +382,16 @@ class AccountPass:
             row.status = "done"
         self._note(row, [describe(a.kind, a.params) for a in row.actions if a.status == "planned"])
         return row
+
+    def _answers(self, msg: Message) -> list[PlannedAction]:
+        """A ``book_meeting`` for a reply (not the executive's own) in the thread of an open proposal."""
+        if not self._open_threads or (msg.sender is not None and msg.sender.email == self.client.email.lower()):
+            return []
+        for mid in (msg.in_reply_to, *msg.references):
+            meeting = self._open_threads.get(mid or "")
+            if meeting is not None:
+                return [PlannedAction("meetings", 10_000, 0, "book_meeting", {"meeting": meeting.key})]
+        return []
 
     def _note(self, row: MessageRow, actions: list[str]) -> None:
         if len(self.report.messages) < self.keep_messages:

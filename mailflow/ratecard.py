@@ -19,7 +19,12 @@ from .rules import PlannedAction
 __all__ = ["RATE_CARD_RULE", "with_rate_card"]
 
 RATE_CARD_RULE = "rate card"
-_PER_ACTION = {"draft_reply": ("draft", "drafting"), "forward": ("forward", "forwarding")}
+_PER_ACTION = {
+    "draft_reply": ("draft", "drafting"),
+    "forward": ("forward", "forwarding"),
+    "propose_meeting": ("proposal", "scheduling"),
+    "book_meeting": ("booking", "scheduling"),
+}
 
 
 def with_rate_card(planned: Sequence[PlannedAction], card: RateCard | None) -> list[PlannedAction]:

@@ -65,6 +65,10 @@ def describe(kind: str, params: dict[str, Any]) -> str:
         return "flag" if params.get("on", True) else "unflag"
     if kind == "mark_read":
         return "mark read" if params.get("on", True) else "mark unread"
+    if kind == "propose_meeting":
+        return f"propose a meeting ({params.get('slots', 3)} slots)"
+    if kind == "book_meeting":
+        return "answer to a meeting proposal"
     if kind == "forward":
         return "forward to " + ", ".join(params.get("to", []))
     if kind == "notify":

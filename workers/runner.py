@@ -23,13 +23,15 @@ from pathlib import Path
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from connectors import connector_for
+from connectors import calendar_for, connector_for
 from connectors.outbound import MailOut
-from mailflow.accounts import check_retainer
-from mailflow.config import ClientConfig, Settings
+from mailflow.accounts import RetainerUse, check_retainer
+from mailflow.calendars import CalendarConnector
+from mailflow.config import ClientConfig, ImapAccount, MaildirAccount, Settings
 from mailflow.drafting import people
 from mailflow.errors import (
     AuthError,
+    ConnectorError,
     Interrupted,
     MailflowError,
     NotFound,
@@ -39,6 +41,7 @@ from mailflow.errors import (
     StoreUnavailable,
     TransientError,
 )
+from mailflow.meetings import MeetingDesk
 from mailflow.pipeline import AccountPass
 from mailflow.report import AccountReport
 from mailflow.rules import RuleSet, load_rules, test_problems
@@ -224,10 +227,31 @@ def run_account(
     """
     tune_interpreter()
     account = client.accounts[account_index]
+    use = check_retainer(store, client)  # for the retainer_used condition (and its alerts)
+    desk = _meeting_desk(store, client, account, settings) if client.calendars else None
+    try:
+        return _passes(settings, store, client, account, rules, progress, stop, only, use, desk)
+    finally:
+        if desk is not None:
+            desk.close()
+
+
+def _passes(
+    settings: Settings,
+    store: Store,
+    client: ClientConfig,
+    account: ImapAccount | MaildirAccount,
+    rules: RuleSet,
+    progress: Callable[[int], None] | None,
+    stop: threading.Event | None,
+    only: tuple[str, Sequence[str]] | None,
+    use: RetainerUse | None,
+    desk: MeetingDesk | None,
+) -> AccountReport:
+    """``run_account``'s attempts: a transient failure is retried with backoff and jitter."""
     executive, assistant = people(settings, client)
     batch = getattr(account, "batch_size", None) or settings.batch_size
     last = AccountReport(client=client.id, account=account.id)
-    use = check_retainer(store, client)  # for the retainer_used condition (and its alerts)
     for attempt in range(1, RETRIES + 1):
         # IMAP gets a second connection that downloads the next batch while this one is processed.
         reader = connector_for(account) if account.kind == "imap" else None
@@ -246,6 +270,7 @@ def run_account(
             zone=client.zone,
             retainer_used=use.percent if use else None,
             rate_card=client.rate_card,
+            meetings=desk,
         )
         try:
             report = _merge(last, step.run(only))
@@ -318,6 +343,35 @@ def _merge(a: AccountReport, b: AccountReport) -> AccountReport:
     merged.error = b.error
     merged.failure = b.failure
     return merged
+
+
+def _meeting_desk(
+    store: Store, client: ClientConfig, account: ImapAccount | MaildirAccount, settings: Settings
+) -> MeetingDesk | None:
+    """The client's calendars, opened, for proposing and booking meetings; None (logged) when they cannot be."""
+    calendars: list[tuple[CalendarConnector, list[str]]] = []
+    try:
+        for conf in client.calendars:
+            connector = calendar_for(conf, client)
+            connector.open()
+            ids = list(conf.calendars) or [c.id for c in connector.calendars() if not c.read_only]
+            if ids:
+                calendars.append((connector, ids))
+    except ConnectorError as exc:
+        log.warning("%s: cannot open the calendars (meetings wait for the next pass): %s", client.id, exc)
+        return None
+    if not calendars:
+        log.warning("%s: no writable calendar found in [[clients.calendars]]", client.id)
+        return None
+    _, assistant = people(settings, client)
+    desk = MeetingDesk(
+        store, client, calendars, assistant, account.id, MailOut(account.smtp, settings.assistant.webhook)
+    )
+    try:
+        desk.expire()
+    except ConnectorError as exc:
+        log.warning("%s: cannot release expired holds: %s", client.id, exc)
+    return desk
 
 
 def run_pass(

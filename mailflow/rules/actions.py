@@ -20,6 +20,7 @@ item               written                                             planned p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -53,9 +54,11 @@ ACTION_KEYS = (
     "draft_reply",
     "forward",
     "notify",
+    "propose_meeting",
     "log_time",
     "stop",
 )
+_WITHIN = re.compile(r"^\s*(\d+)\s*(business\s+days?|working\s+days?|days?|weeks?)\s*$", re.I)
 # Written as their own keys, planned as the other state of a kind: { unflag = true } is flag off.
 _OPPOSITES = {"unflag": "flag", "mark_unread": "mark_read"}
 DEFAULT_ACTIVITY = "email"
@@ -144,7 +147,56 @@ class ActionParser:
             return self._notify(arg, path)
         if kind == "forward":
             return self._forward(arg, path)
+        if kind == "propose_meeting":
+            return self._propose(arg, path)
         return self._log_time(arg, path)
+
+    def _propose(self, arg: Any, path: Path) -> dict[str, Any] | None:
+        """``{ duration = "30m", within = "5 business days", slots = 3, hold_for = "3d" }`` (all optional)."""
+        if arg is True:
+            arg = {}
+        table = expect_table(self.report, arg, path, 'a table like { duration = "30m", slots = 3 }')
+        if table is None or not check_keys(self.report, table, ("duration", "within", "slots", "hold_for"), path):
+            return None
+        params: dict[str, Any] = {"duration": None, "within_days": 10, "business": True, "slots": 3}
+        params["hold_for"] = 3 * 86400
+        ok = True
+        for key in ("duration", "hold_for"):
+            if key in table:
+                text = table[key]
+                try:
+                    seconds = _days_or_duration(text) if isinstance(text, str) else None
+                except DurationError as exc:
+                    self.report.error((*path, key), f"{key} {exc}")
+                    ok = False
+                    continue
+                if seconds is None or seconds <= 0:
+                    self.report.error(
+                        (*path, key), f'{key} expects a duration like "30m" or "3d", got {describe(text)}'
+                    )
+                    ok = False
+                else:
+                    params[key] = seconds
+        if "within" in table:
+            m = _WITHIN.match(table["within"]) if isinstance(table["within"], str) else None
+            if m is None:
+                got = describe(table["within"])
+                self.report.error(
+                    (*path, "within"), f'within expects "5 business days", "10 days" or "2 weeks", got {got}'
+                )
+                ok = False
+            else:
+                n, unit = int(m.group(1)), m.group(2).lower()
+                params["business"] = unit.startswith(("business", "working"))
+                params["within_days"] = n * 7 if unit.startswith("week") else n
+        if "slots" in table:
+            n = table["slots"]
+            if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 10:
+                self.report.error((*path, "slots"), f"slots expects a number from 1 to 10, got {describe(n)}")
+                ok = False
+            else:
+                params["slots"] = n
+        return params if ok else None
 
     def _text_or_template(self, table: Mapping[str, Any], path: Path, what: str) -> dict[str, Any] | None:
         """``{"template": name, "text": None}`` or ``{"template": None, "text": source}``, checked and compiled."""
@@ -278,3 +330,9 @@ class ActionParser:
             self.report.error(where, f"{where[-1]} {exc}")
             return None
         return {"seconds": seconds, "activity": activity}
+
+
+def _days_or_duration(text: str) -> int:
+    """``"3d"`` or a duration like ``"30m"``, ``"1h"`` as seconds."""
+    m = re.fullmatch(r"\s*(\d+)\s*d\s*", text)
+    return int(m.group(1)) * 86400 if m else parse_duration(text)

@@ -190,6 +190,29 @@ replied_threads = Table(
     Column("at", UTCDateTime(), nullable=False),
 )
 
+# Meetings being arranged (mailflow.store.meetings).
+meetings = Table(
+    "meetings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("client", String(100), nullable=False),
+    Column("account", String(200), nullable=False),
+    Column("thread", Text, nullable=False),
+    Column("counterpart", String(320), nullable=False),
+    Column("attendees", Text, nullable=False),
+    Column("topic", Text, nullable=False),
+    Column("duration", Integer, nullable=False),
+    Column("zone", String(64), nullable=False),
+    Column("slots", Text, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("event_uid", String(300)),
+    Column("booked", Text),
+    Column("expires_at", UTCDateTime()),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Index("ix_meetings_client_status", "client", "status"),
+)
+
 # Who is working on an account now. A worker holds the lease while it syncs the account and
 # renews it; a worker that dies stops renewing, and the lease is free once expires_at passes.
 account_leases = Table(

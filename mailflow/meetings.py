@@ -1,0 +1,341 @@
+"""Booking meetings from email: a request in, free slots proposed with holds, a pick read, the event booked.
+
+``MeetingDesk`` does one client's side of it, with that client's calendars
+(``mailflow.calendars.CalendarConnector``; the first calendar takes holds and
+bookings), its scheduling policy and the account's way out (``Outbound``,
+for the iMIP invitation):
+
+1. ``propose`` (the ``propose_meeting`` action): the request is read
+   (``mailflow.scheduling.understanding``), busy time merged from every
+   calendar, free slots found by the policy within the action's window and
+   the request's constraints, spread over days; a tentative hold is placed
+   for each (``X-MAILFLOW-HOLD``), so two threads never get the same slot,
+   and the meeting is recorded. It returns the text of the reply, which the
+   pipeline saves as a draft like any other. Redone after a crash, it finds
+   its meeting and its holds and offers the same slots.
+2. ``answer`` (planned automatically for a new message in the thread of an
+   open proposal): a pick of one slot books it: free time is checked again,
+   the event created with the attendees, the invitation (iMIP REQUEST) sent
+   once, the holds released, and a confirmation returned for a draft. A
+   counter-proposal gets a new proposal; a decline releases the holds.
+3. ``expire``: proposals whose holds ran out release them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from .calendars import Attendee, CalendarConnector, Event, EventStatus, hold_uid
+from .config import ClientConfig
+from .connector import MaybeSent, NotSent, Outbound
+from .drafting import Person
+from .errors import ConnectorError, MailflowError
+from .imip import build_request, imip_message
+from .message import Message
+from .model import Address
+from .scheduling.slots import Slot, find_slots, spread
+from .scheduling.understanding import Reading, When, read_message
+from .store import Store
+from .store import meetings as book
+
+__all__ = ["MeetingDesk", "NoSlot"]
+
+log = logging.getLogger("mailflow.meetings")
+
+
+class NoSlot(MailflowError):
+    """No free time fits the request within the window: nothing was proposed."""
+
+
+def _business_days_after(day: date, n: int) -> date:
+    while n > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day
+
+
+class MeetingDesk:
+    def __init__(
+        self,
+        store: Store,
+        client: ClientConfig,
+        calendars: Sequence[tuple[CalendarConnector, Sequence[str]]],
+        assistant: Person,
+        account: str,
+        outbound: Outbound | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.store = store
+        self.client = client
+        self.calendars = calendars
+        self.assistant = assistant
+        self.account = account
+        self.outbound = outbound
+        self.now = now or (lambda: datetime.now(UTC))
+        self.zone = client.zone
+
+    def close(self) -> None:
+        for connector, _ids in self.calendars:
+            connector.close()
+
+    @property
+    def primary(self) -> tuple[CalendarConnector, str]:
+        connector, ids = self.calendars[0]
+        return connector, ids[0]
+
+    # -- proposing -----------------------------------------------------------------
+
+    def propose(self, key: str, message: Message, params: dict[str, object]) -> str:
+        """Offer free slots for the request ``message`` (holds placed, meeting recorded); the reply's text."""
+        meeting = book.get(self.store, key)
+        if meeting is None or not meeting.slots:
+            meeting = self._new_proposal(key, message, params)
+        return self._proposal_text(message, meeting)
+
+    def _new_proposal(
+        self, key: str, message: Message, params: dict[str, object], reading: Reading | None = None
+    ) -> book.Meeting:
+        now = self.now()
+        reading = reading or read_message(message, tz=self.zone, me=[self.client.email], now=now)
+        policy = self.client.scheduling
+        duration = int(str(params.get("duration") or 0)) or (reading.duration or 0) * 60
+        span = timedelta(seconds=duration) if duration else policy.duration()
+        today = now.astimezone(self.zone).date()
+        within = int(str(params.get("within_days", 10)))
+        last = _business_days_after(today, within) if params.get("business", True) else today + timedelta(within)
+        first = today
+        when = reading.when
+        if when is not None:
+            if when.earliest is not None:
+                first = max(first, when.earliest)
+            if when.latest is not None:
+                last = min(last, when.latest)
+            if when.days:
+                last = max(last, max(d.on for d in when.days))  # a named day counts even past the window
+        start = datetime.combine(first, datetime.min.time(), self.zone).astimezone(UTC)
+        end = datetime.combine(last + timedelta(days=1), datetime.min.time(), self.zone).astimezone(UTC)
+        busy = self._busy(start, end)
+        sender = message.sender
+        found = find_slots(policy, self.zone, busy, now=now, duration=span, first_day=first, last_day=last)
+        fitting = [s for s in found if _fits(s, when, self.zone)]
+        chosen = spread(fitting, int(str(params.get("slots", 3))))
+        if not chosen:
+            raise NoSlot(f"no free {span} between {first} and {last} fits the request; nothing proposed")
+        topic = reading.topic or message.subject or "Meeting"
+        connector, calendar = self.primary
+        slots: list[tuple[str, str, str]] = []
+        for n, slot in enumerate(chosen):
+            hold_key = f"{key}-{n + 1}"
+            connector.hold(calendar, hold_key, slot.start, slot.end, summary=f"Hold: {topic}")
+            slots.append((slot.start.isoformat(), slot.end.isoformat(), hold_key))
+        thread = [i for i in (message.message_id, message.in_reply_to, *message.references) if i]
+        attendees = [a.email for a in reading.attendees if a.email]
+        hold_for = int(str(params.get("hold_for", 3 * 86400)))
+        meeting = book.Meeting(
+            key=key,
+            client=self.client.id,
+            account=self.account,
+            thread=list(dict.fromkeys(thread)),
+            counterpart=sender.email if sender else "",
+            attendees=attendees,
+            topic=topic,
+            duration=int(span.total_seconds()),
+            zone=reading.timezone or self.client.timezone,
+            slots=slots,
+            expires_at=now + timedelta(seconds=hold_for),
+        )
+        book.save(self.store, meeting)
+        return meeting
+
+    def _busy(self, start: datetime, end: datetime) -> dict[str, list[tuple[datetime, datetime]]]:
+        out: dict[str, list[tuple[datetime, datetime]]] = {}
+        for connector, ids in self.calendars:
+            for calendar in ids:
+                out[calendar] = [(b.start, b.end) for b in connector.busy(calendar, start, end)]
+        return out
+
+    def _slot(self, start: str, end: str) -> Slot:
+        return Slot(datetime.fromisoformat(start), datetime.fromisoformat(end), self.zone)
+
+    def _proposal_text(self, message: Message, meeting: book.Meeting) -> str:
+        other = ZoneInfo(meeting.zone)
+        lines = [
+            f"{n}. {self._slot(s, e).describe(other, self.zone if other.key != self.client.timezone else None)}"
+            for n, (s, e, _k) in enumerate(meeting.slots, 1)
+        ]
+        first = _first_name(message)
+        minutes = meeting.duration // 60
+        return "\n".join(
+            [
+                f"Hi {first},",
+                "",
+                f"Thank you. {self.client.name} could meet for {minutes} minutes at any of these times:",
+                "",
+                *lines,
+                "",
+                "Just reply with the one that suits you best, and I will send an invitation.",
+                "",
+                f"{self.assistant.name}, on behalf of {self.client.name}",
+            ]
+        )
+
+    # -- answers -------------------------------------------------------------------
+
+    def answer(self, meeting_key: str, key: str, message: Message) -> tuple[str, str | None]:
+        """Read a reply in a proposal's thread: (what happened, the text of a reply to draft, if any)."""
+        meeting = book.get(self.store, meeting_key)
+        if meeting is None:
+            return "the proposal is gone", None
+        if meeting.status == "booked" and meeting.booked:
+            return f"already booked: {meeting.booked[0]}", self._confirmation(message, meeting)
+        if meeting.status != "proposed":
+            return f"the proposal is {meeting.status}", None
+        reading = read_message(message, tz=self.zone, me=[self.client.email], proposed=meeting.starts(), now=self.now())
+        if reading.kind == "decline":
+            self._release(meeting)
+            meeting.status = "declined"
+            book.save(self.store, meeting)
+            return "declined: holds released", None
+        if reading.kind == "pick" and reading.choice is not None and 1 <= reading.choice <= len(meeting.slots):
+            return self._book(meeting, reading.choice - 1, key, message)
+        if reading.kind in ("counter", "request"):
+            self._release(meeting)
+            meeting.status = "expired"
+            book.save(self.store, meeting)
+            fresh = self._new_proposal(key, message, {"duration": meeting.duration}, reading)
+            return f"counter-proposal: {len(fresh.slots)} new slots offered", self._proposal_text(message, fresh)
+        return "no answer to the proposal could be read; left to you", None
+
+    def _book(self, meeting: book.Meeting, index: int, key: str, message: Message) -> tuple[str, str | None]:
+        start_text, end_text, _hold = meeting.slots[index]
+        start, end = datetime.fromisoformat(start_text), datetime.fromisoformat(end_text)
+        connector, calendar = self.primary
+        own = {hold_uid(k) for _s, _e, k in meeting.slots}
+        for cal_connector, ids in self.calendars:
+            for cal in ids:
+                for event in cal_connector.events(cal, start, end):
+                    busy = event.status is not EventStatus.CANCELLED and not event.transparent
+                    if busy and event.uid not in own and event.start < end and event.end > start:
+                        self._release(meeting)
+                        meeting.status = "expired"
+                        book.save(self.store, meeting)
+                        fresh = self._new_proposal(key, message, {"duration": meeting.duration})
+                        text = self._proposal_text(message, fresh)
+                        return f"{start_text} is no longer free: {len(fresh.slots)} new slots offered", text
+        organizer = Address(self.client.name, self.client.email)
+        people = [meeting.counterpart, *meeting.attendees]
+        attendees = tuple(Attendee(email) for email in dict.fromkeys(p for p in people if p))
+        uid = f"mailflow-{meeting.key}@{self.client.email.rpartition('@')[2] or 'mailflow.invalid'}"
+        event = Event(uid, meeting.topic, start, end, attendees=attendees, organizer=organizer)
+        if connector.find_event(calendar, uid) is None:
+            connector.create_event(calendar, event)
+        meeting.event_uid, meeting.booked = uid, (start_text, end_text)
+        self._invite(meeting, event)
+        self._release(meeting)
+        meeting.status = "booked"
+        book.save(self.store, meeting)
+        return f"booked {start_text}", self._confirmation(message, meeting)
+
+    def _invite(self, meeting: book.Meeting, event: Event) -> None:
+        """The iMIP REQUEST to the attendees, sent once (recorded before the hand-over, like a forward)."""
+        if self.outbound is None:
+            raise MailflowError("this account cannot send invitations: add [clients.accounts.smtp] to the config")
+        if meeting.status == "inviting":
+            return  # an earlier try may have sent it: never twice
+        ics = build_request(event)
+        mail = imip_message(
+            ics,
+            sender=Address(self.client.name, self.client.email),
+            to=[a.email for a in event.attendees],
+            subject=f"Invitation: {event.summary}",
+            message_id=f"<invite-{meeting.key}@{self.client.email.rpartition('@')[2]}>",
+        )
+
+        def mark() -> None:
+            meeting.status = "inviting"
+            book.save(self.store, meeting)
+
+        try:
+            self.outbound.send(bytes(mail), self.client.email, [a.email for a in event.attendees], mark)
+        except NotSent:
+            meeting.status = "proposed"
+            book.save(self.store, meeting)
+            raise
+        except MaybeSent as exc:
+            log.warning("the invitation for %s may not have gone out: %s", meeting.topic, exc)
+
+    def _release(self, meeting: book.Meeting) -> None:
+        connector, calendar = self.primary
+        for _s, _e, hold_key in meeting.slots:
+            try:
+                connector.release_hold(calendar, hold_key)
+            except ConnectorError as exc:
+                log.warning("cannot release hold %s: %s", hold_key, exc)
+
+    def _confirmation(self, message: Message, meeting: book.Meeting) -> str:
+        assert meeting.booked is not None
+        other = ZoneInfo(meeting.zone)
+        slot = self._slot(*meeting.booked)
+        when = slot.describe(other, self.zone if other.key != self.client.timezone else None)
+        return "\n".join(
+            [
+                f"Hi {_first_name(message)},",
+                "",
+                f"Confirmed: {when}. An invitation is on its way.",
+                "",
+                f"{self.assistant.name}, on behalf of {self.client.name}",
+            ]
+        )
+
+    # -- expiry --------------------------------------------------------------------
+
+    def expire(self) -> int:
+        """Release the holds of proposals that ran out; how many."""
+        gone = book.expired(self.store, self.client.id, self.now())
+        for meeting in gone:
+            self._release(meeting)
+            meeting.status = "expired"
+            book.save(self.store, meeting)
+        return len(gone)
+
+
+def _fits(slot: Slot, when: When | None, zone: ZoneInfo) -> bool:
+    """Whether a slot is one the request allows: its days, part of the day and exclusions."""
+    if when is None:
+        return True
+    local = slot.start.astimezone(ZoneInfo(when.tz))
+    day = local.date()
+    if day in when.excluded:
+        return False
+    if when.days:
+        ok = False
+        for d in when.days:
+            if d.on != day:
+                continue
+            if d.at is not None:
+                ok = ok or local.time() == d.at
+            elif d.window is not None:
+                end = slot.end.astimezone(ZoneInfo(when.tz)).time()
+                ok = ok or (d.window.start <= local.time() and end <= d.window.end)
+            else:
+                ok = True
+        return ok
+    if when.earliest is not None and day < when.earliest:
+        return False
+    if when.latest is not None and day > when.latest:
+        return False
+    if when.window is not None:
+        end = slot.end.astimezone(ZoneInfo(when.tz)).time()
+        return when.window.start <= local.time() and end <= when.window.end
+    if when.at is not None:
+        return local.time() == when.at
+    return True
+
+
+def _first_name(message: Message) -> str:
+    sender = message.sender
+    return sender.first_name if sender else "there"

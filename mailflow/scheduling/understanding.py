@@ -1,0 +1,2512 @@
+"""Understanding a meeting request: how long, when, in which zone, with whom, about what, and what kind of reply.
+
+:func:`read_request` reads the text someone sent the executive (with its
+subject, Cc and Date header) and returns a :class:`Reading`: the meeting's
+``duration`` in minutes, ``when`` as a :class:`When` (the candidate days, a
+date range, a part of the day, explicit times and the days ruled out, all
+relative to the message's date), the counterpart's IANA ``timezone``, the
+``attendees`` beyond the sender and the executive, the ``topic``, and the
+``kind``: a ``request`` to meet, a ``pick`` of one of the slots offered, a
+``counter`` proposal, a ``decline``, or ``none`` (no meeting is asked for; the
+reading is then empty, whatever dates the text mentions). :func:`read_message`
+does the same for a parsed :class:`~mailflow.message.Message`.
+
+Why a hand-written grammar
+--------------------------
+
+The candidates were dateparser 1.5.0 (pulls python-dateutil, pytz, regex,
+tzdata, tzlocal), parsedatetime 2.6 (no dependencies) and ctparse 0.3.6
+(python-dateutil, regex, six, tqdm). None is a dependency of mailflow, and
+each answers a different question from ours: given a string that *is* a date,
+which date? We have a whole email in which most words are not dates, and the
+cost of a false date is a wrong meeting. dateparser's ``search_dates`` reads
+"car", "bar" and "Do" as dates (dateparser issues #942 and #582), and none of
+them knows that "May" before a verb, "March forward", "the Sun", "the second
+option", "a 2 hour drive", "I met him on Tuesday", a signature or a quoted
+reply are not meeting constraints; all would need this module's guards on top.
+Nor do they return what we need: a set of candidate days with parts of the
+day, ranges ("early next week", "by the 15th") and exclusions ("any day but
+Friday"). So this module is a table-driven extractor over the standard
+library (``re``, ``datetime``, ``zoneinfo``): every word it reads is in a table
+below, so it reads nothing it was not told to, and the tables are the
+documentation of what it understands.
+
+How a message is read
+---------------------
+
+1. The reply's own text is kept: lines quoted with ``>``, everything from an
+   ``On ... wrote:`` line, an Outlook ``From:`` block, ``-----Original
+   Message-----`` or a forwarded-message marker on, and the signature (from a
+   ``--`` line or a sign-off line such as ``Best,`` on) are dropped. A
+   forward with no note of its own is read from the forwarded text.
+2. Each sentence is scanned for mentions (days, ranges, parts of the day,
+   times, durations). A mention in a clause about the past ("I met him on
+   Tuesday", "last Friday") or about something other than a meeting (an
+   invoice due date, a delivery, a flight) is ignored.
+3. Mentions are grouped: "Tuesday or Wednesday afternoon" is two days sharing
+   one window, "Tuesday at 2 or Thursday at 10" two timed days; a mention
+   after "not", "except", "any day but", "I can't do" or before "doesn't
+   work", "is out" is an exclusion.
+4. The kind is decided: a decline ("we'll pass for now"), a counter (in a
+   reply, a slot rejected, with or without another proposed; "can we
+   reschedule", "none of those work" in any message), a pick (in a reply:
+   "Tuesday at 2 works", "the second option"; not a question), else a request:
+   a sentence with a meeting word ("call", "meet", "are you free", "30
+   minutes") that also asks or proposes ("could we", "let's", "?", "works for
+   me") or names a day, or a meeting subject, or a question naming a timed day
+   ("Would Wed at 4:15 be ok?"); and the text says when or how long, or plainly
+   asks for a time ("could we find a time?"). A reply is a ``Re:`` subject,
+   quoted text, ``proposed`` slots or ``is_reply``.
+
+Conventions (the tables below hold the exact words)
+---------------------------------------------------
+
+* **Today** is the message's date in the counterpart's zone when known, else
+  the executive's (``tz``). Dates are computed on dates, never by adding hours,
+  so DST changes cannot move a day; :meth:`When.starts` attaches the zone last.
+* **Weekdays.** "Tuesday" is the next Tuesday after today (today excluded);
+  "this Tuesday" is the Tuesday of this week, or the next one if it has passed;
+  "next Tuesday" is the Tuesday of next week (weeks start on Monday), so said
+  on a Friday it is four days later, said on a Monday eight. With a range in the
+  same message ("next week, ideally Tuesday"), a plain weekday is the one in
+  the range, and an excluded one ("not Mondays") every one in the range.
+* **Dates.** "Dec 8", "8 December", "the 8th": the next such date on or after
+  today; a date up to 60 days past is taken as a past mention and ignored, one
+  further back is next year's. Numeric "8/12": the sender's locale if given
+  (``en-US`` month first, other locales day first), else month first when the
+  counterpart's zone (or, unknown, the executive's) is a US zone, day first
+  otherwise; when one reading is impossible (13/8) the other is used. "8.12."
+  and "8.12.2026" are always day first; "2026-12-08" is ISO.
+* **Ranges** (inclusive, working days for weeks): "next week" Mon-Fri of next
+  week; "early" Mon-Tue, "mid" Tue-Thu, "late"/"end of" Thu-Fri, "later this
+  week" tomorrow to Friday; "the week of the 8th" Mon-Fri of that week; "before
+  Friday" today to Thursday, "by the 15th" today to the 15th, "after the 15th"
+  the 16th on; "in the next couple of weeks" today to today + 14 days ("few"
+  is 3, "several" 4); "in two weeks" Mon-Fri of the week two weeks out;
+  "sometime in January" Jan 1-31 (early 1-10, mid 11-20, late/end 21-31);
+  "next month" its first to last day; "this/next weekend" Sat-Sun; "later
+  next week" Wed-Fri; "Tue-Thu" and "Tue – Thu" are ranges, a spaced hyphen
+  ("Friday - Monday works") is a dash. "Two weeks from today" is that day.
+  A qualifier is shared along a list: "next Thursday or Friday" is both next
+  week's.
+* **Parts of the day** (wall clock in :attr:`When.tz`): :data:`PARTS_OF_DAY`.
+  "after 3pm" is 15:00-18:00 and "before 11" 08:00-11:00 (the business day's
+  edges; after 18:00 the evening ends at 21:00); "between 2 and 4" 14:00-16:00.
+  A bare hour is in working hours: 1 to 6 are p.m., 7 to 11 a.m.; "8 in the
+  morning", "half past two", "quarter to 3" are read too.
+* **Times** are local to :attr:`When.tz`: the zone written with the time
+  ("14:00 CET", "3pm your time"), else the counterpart's, else the executive's.
+  A time with no day ("3:30pm") is :attr:`When.at`; a part of day or time said
+  apart from any day ("Afternoons are best") applies to every day without one.
+* **Zones**: a place ("I'm in London", "based in Sydney", "my time (Sydney)",
+  "Sydney time") from :data:`PLACES` or any zoneinfo city; an abbreviation
+  (:data:`ZONE_ABBREVIATIONS`: PST/PT/Pacific are America/Los_Angeles, CET is
+  Europe/Berlin, IST is India, CST is US Central); else, weakly, the Date
+  header's offset when it differs from the executive's at that instant (the
+  first of :data:`OFFSET_ZONES` with that offset then; +0000 is no hint, as
+  servers stamp it).
+* **Durations**: "30 min", "half an hour", "an hour", "90-minute", "1.5 hours",
+  "1h30", "a quick 15"; a range ("30-45 minutes") is its longer end. Not a
+  travel or waiting time ("a 2 hour drive", "an hour late", "in 30 minutes").
+* **Attendees**: Cc'd people (and To recipients other than the executive, by
+  :func:`read_message` when ``me`` is given) and people the text brings ("I'll
+  bring my colleague Jane (jane@x.com)", "Raj will join"), not the sender nor
+  the executive.
+* **Topic**: the subject without ``Re:``/``Fwd:`` tags and meeting boilerplate
+  ("Meeting request: Q3 budget" is "Q3 budget"), unless it is generic ("Quick
+  call?"), then the object of "to discuss ..." (articles dropped).
+* **A pick** is matched to the ``proposed`` slots (the executive's offer, in
+  order) to set :attr:`Reading.choice`; with none given, timed options listed
+  in the quoted text are used. A reply that rejects one slot and accepts
+  another is a counter unless the accepted one is among the proposed.
+* **Exclusions**: a rejected *time* ("Thursday at 2 doesn't work, but I'm free
+  at 4 that day") leaves the rest of that day open.
+* **Words that are also days or months** are read only in context: "Sun" and
+  "Sat" next to days or times, "May"/"March"/"Mar" capitalised and with a day
+  or a preposition ("May 5", "in May"). Contractions typed without the
+  apostrophe ("Im free", "cant do Monday") are restored first.
+
+Known limits
+------------
+
+English only. No holidays ("after Thanksgiving"), no dates relative to another
+date ("the week after the 30th", "ideally the first week" of a month named
+earlier), no recurrences ("every other Tuesday"); a range that only says where
+the sender is ("I'm in Dubai for the rest of the week") is read as a
+constraint; an exclusion before a range in another clause is scoped to that
+range ("not Friday - Monday or Tuesday next week": next week's Friday); a
+request with no meeting word at all ("Monday won't work, any other day next
+week is fine") reads as none. On phrasings written after the grammar, about
+three in four readings are exactly right (``bench/scheduling_eval.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from email.utils import parsedate_to_datetime
+from functools import cache
+from typing import TYPE_CHECKING, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from ..model import Address
+
+if TYPE_CHECKING:
+    from ..message import Message
+
+__all__ = [
+    "OFFSET_ZONES",
+    "PARTS_OF_DAY",
+    "PLACES",
+    "ZONE_ABBREVIATIONS",
+    "Attendee",
+    "AttendeeSource",
+    "Day",
+    "Kind",
+    "Reading",
+    "When",
+    "Window",
+    "ZoneSource",
+    "clean_subject",
+    "read_message",
+    "read_request",
+    "reply_text",
+]
+
+Kind = Literal["request", "pick", "counter", "decline", "none"]
+ZoneSource = Literal["place", "abbreviation", "date-header"]
+AttendeeSource = Literal["to", "cc", "body"]
+
+
+# -- the reading -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class Window:
+    """A part of the day, wall clock: ``12:00-17:00``."""
+
+    start: time
+    end: time
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+    def __contains__(self, moment: object) -> bool:
+        return isinstance(moment, time) and self.start <= moment <= self.end
+
+
+@dataclass(frozen=True)
+class Day:
+    """One candidate day, optionally within a part of the day or at a time (never both)."""
+
+    on: date
+    window: Window | None = None
+    at: time | None = None
+
+    def __str__(self) -> str:
+        if self.at is not None:
+            return f"{self.on.isoformat()} {self.at:%H:%M}"
+        if self.window is not None:
+            return f"{self.on.isoformat()} {self.window}"
+        return self.on.isoformat()
+
+
+@dataclass(frozen=True)
+class When:
+    """When the sender can meet, as written, relative to the message's date.
+
+    ``days`` are the days named (ruled-out ones removed), in the order written;
+    ``earliest``/``latest`` a range (either end may be open); ``window`` and
+    ``at`` a part of the day or a time for the range, or for the whole request
+    when no day is named; ``excluded`` the days ruled out. Times and windows
+    are wall clock in ``tz``.
+    """
+
+    tz: str
+    days: tuple[Day, ...] = ()
+    earliest: date | None = None
+    latest: date | None = None
+    window: Window | None = None
+    at: time | None = None
+    excluded: tuple[date, ...] = ()
+
+    def starts(self) -> list[datetime]:
+        """The explicit start times, aware, in ``tz``: the wall clock on that date, across a DST change too."""
+        zone = ZoneInfo(self.tz)
+        return [datetime.combine(d.on, d.at, zone) for d in self.days if d.at is not None]
+
+    def normalized(self) -> dict[str, Any]:
+        """A JSON-ready form: ``{"days": ["2026-11-03 14:00"], "range": [...], "window", "at", "not", "tz"}``."""
+        has_range = self.earliest is not None or self.latest is not None
+        return {
+            "days": [str(d) for d in self.days],
+            "range": [_iso(self.earliest), _iso(self.latest)] if has_range else None,
+            "window": str(self.window) if self.window else None,
+            "at": f"{self.at:%H:%M}" if self.at else None,
+            "not": [d.isoformat() for d in self.excluded],
+            "tz": self.tz,
+        }
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """Someone else to invite: from the To or Cc headers, or named in the text."""
+
+    name: str
+    email: str | None
+    source: AttendeeSource
+
+    def __str__(self) -> str:
+        return self.email or self.name
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a message asks for; ``kind == "none"`` reads as nothing at all.
+
+    ``choice`` is the 1-based index of the proposed slot a pick chose, when
+    known; ``evidence`` the phrases read, for a person to check.
+    """
+
+    kind: Kind
+    duration: int | None = None
+    when: When | None = None
+    timezone: str | None = None
+    timezone_source: ZoneSource | None = None
+    attendees: tuple[Attendee, ...] = ()
+    topic: str | None = None
+    choice: int | None = None
+    evidence: tuple[str, ...] = field(default=(), compare=False)
+
+    def normalized(self) -> dict[str, Any]:
+        """A JSON-ready form, the one ``bench/scheduling_requests.json`` expects."""
+        return {
+            "kind": self.kind,
+            "duration": self.duration,
+            "tz": self.timezone,
+            "when": self.when.normalized() if self.when else None,
+            "attendees": sorted(str(a) for a in self.attendees),
+            "topic": self.topic,
+            "choice": self.choice,
+        }
+
+
+_NONE = Reading(kind="none")
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+# -- tables ----------------------------------------------------------------------------------
+
+
+def _w(a: str, b: str) -> Window:
+    return Window(time.fromisoformat(a), time.fromisoformat(b))
+
+
+PARTS_OF_DAY: dict[str, Window] = {
+    "morning": _w("09:00", "12:00"),
+    "early morning": _w("07:00", "09:00"),
+    "first thing": _w("08:00", "10:00"),
+    "mid morning": _w("10:00", "12:00"),
+    "late morning": _w("10:00", "12:00"),
+    "lunch": _w("12:00", "14:00"),
+    "afternoon": _w("12:00", "17:00"),
+    "early afternoon": _w("13:00", "15:00"),
+    "mid afternoon": _w("14:00", "16:00"),
+    "late afternoon": _w("15:00", "17:00"),
+    "end of day": _w("16:00", "18:00"),
+    "after work": _w("17:00", "19:00"),
+    "evening": _w("17:00", "20:00"),
+    "breakfast": _w("08:00", "10:00"),
+    "dinner": _w("18:00", "21:00"),
+    "after lunch": _w("13:00", "17:00"),
+    "before lunch": _w("09:00", "12:00"),
+    "business hours": _w("09:00", "17:00"),
+}
+"""Parts of the day and their windows; "AM"/"PM" after a day are morning and afternoon, "tonight" today's evening."""
+
+_POD_ALIASES = {
+    "am": "morning",
+    "pm": "afternoon",
+    "night": "evening",
+    "tonight": "evening",
+    "lunchtime": "lunch",
+    "lunch time": "lunch",
+    "over lunch": "lunch",
+    "eod": "end of day",
+    "cob": "end of day",
+    "close of business": "end of day",
+    "end of business day": "end of day",
+    "end of the day": "end of day",
+    "end of the business day": "end of day",
+    "first thing in the morning": "first thing",
+    "working hours": "business hours",
+    "office hours": "business hours",
+}
+
+ZONE_ABBREVIATIONS: dict[str, str] = {
+    "PST": "America/Los_Angeles",
+    "PDT": "America/Los_Angeles",
+    "PT": "America/Los_Angeles",
+    "PACIFIC": "America/Los_Angeles",
+    "MST": "America/Denver",
+    "MDT": "America/Denver",
+    "MT": "America/Denver",
+    "MOUNTAIN": "America/Denver",
+    "CST": "America/Chicago",
+    "CDT": "America/Chicago",
+    "CT": "America/Chicago",
+    "CENTRAL": "America/Chicago",
+    "EST": "America/New_York",
+    "EDT": "America/New_York",
+    "ET": "America/New_York",
+    "EASTERN": "America/New_York",
+    "GMT": "Europe/London",
+    "BST": "Europe/London",
+    "UK": "Europe/London",
+    "CET": "Europe/Berlin",
+    "CEST": "Europe/Berlin",
+    "EET": "Europe/Athens",
+    "EEST": "Europe/Athens",
+    "IST": "Asia/Kolkata",
+    "JST": "Asia/Tokyo",
+    "KST": "Asia/Seoul",
+    "SGT": "Asia/Singapore",
+    "HKT": "Asia/Hong_Kong",
+    "AEST": "Australia/Sydney",
+    "AEDT": "Australia/Sydney",
+    "ACST": "Australia/Adelaide",
+    "AWST": "Australia/Perth",
+    "NZST": "Pacific/Auckland",
+    "NZDT": "Pacific/Auckland",
+    "UTC": "UTC",
+}
+"""Zone abbreviations (written in capitals) and words ("Pacific time") to IANA zones; CET is read as Berlin."""
+
+_SHORT_ABBREVIATIONS = {"PT", "MT", "CT", "ET", "UK", "PACIFIC", "MOUNTAIN", "CENTRAL", "EASTERN"}
+"""Read as a zone only right after a time or before "time" ("2pm PT", "Pacific time"), never alone."""
+
+PLACES: dict[str, str] = {
+    **dict.fromkeys(
+        ["london", "manchester", "birmingham", "edinburgh", "glasgow", "bristol", "leeds", "oxford"], "Europe/London"
+    ),
+    **dict.fromkeys(["the uk", "uk", "england", "scotland", "wales", "britain"], "Europe/London"),
+    **dict.fromkeys(["dublin", "ireland"], "Europe/Dublin"),
+    **dict.fromkeys(["paris", "lyon", "france"], "Europe/Paris"),
+    **dict.fromkeys(["berlin", "munich", "hamburg", "frankfurt", "cologne", "germany"], "Europe/Berlin"),
+    **dict.fromkeys(["amsterdam", "rotterdam", "the netherlands", "netherlands"], "Europe/Amsterdam"),
+    **dict.fromkeys(["brussels", "belgium"], "Europe/Brussels"),
+    **dict.fromkeys(["madrid", "barcelona", "spain"], "Europe/Madrid"),
+    **dict.fromkeys(["lisbon", "porto", "portugal"], "Europe/Lisbon"),
+    **dict.fromkeys(["rome", "milan", "italy"], "Europe/Rome"),
+    **dict.fromkeys(["zurich", "geneva", "switzerland"], "Europe/Zurich"),
+    **dict.fromkeys(["vienna", "austria"], "Europe/Vienna"),
+    **dict.fromkeys(["stockholm", "sweden"], "Europe/Stockholm"),
+    **dict.fromkeys(["oslo", "norway"], "Europe/Oslo"),
+    **dict.fromkeys(["copenhagen", "denmark"], "Europe/Copenhagen"),
+    **dict.fromkeys(["helsinki", "finland"], "Europe/Helsinki"),
+    **dict.fromkeys(["warsaw", "poland"], "Europe/Warsaw"),
+    "prague": "Europe/Prague",
+    "budapest": "Europe/Budapest",
+    "athens": "Europe/Athens",
+    "istanbul": "Europe/Istanbul",
+    "moscow": "Europe/Moscow",
+    **dict.fromkeys(["kyiv", "kiev"], "Europe/Kyiv"),
+    **dict.fromkeys(["tel aviv", "jerusalem", "israel"], "Asia/Jerusalem"),
+    **dict.fromkeys(["dubai", "abu dhabi", "the uae", "uae"], "Asia/Dubai"),
+    **dict.fromkeys(
+        ["mumbai", "bangalore", "bengaluru", "delhi", "new delhi", "pune", "hyderabad", "chennai", "india"],
+        "Asia/Kolkata",
+    ),
+    "singapore": "Asia/Singapore",
+    "hong kong": "Asia/Hong_Kong",
+    **dict.fromkeys(["shanghai", "beijing", "shenzhen", "china"], "Asia/Shanghai"),
+    **dict.fromkeys(["tokyo", "osaka", "japan"], "Asia/Tokyo"),
+    **dict.fromkeys(["seoul", "korea", "south korea"], "Asia/Seoul"),
+    **dict.fromkeys(["sydney", "canberra"], "Australia/Sydney"),
+    "melbourne": "Australia/Melbourne",
+    "brisbane": "Australia/Brisbane",
+    "perth": "Australia/Perth",
+    **dict.fromkeys(["auckland", "wellington", "new zealand"], "Pacific/Auckland"),
+    **dict.fromkeys(
+        [
+            "new york",
+            "nyc",
+            "manhattan",
+            "brooklyn",
+            "boston",
+            "washington dc",
+            "dc",
+            "philadelphia",
+            "atlanta",
+            "miami",
+            "new jersey",
+            "east coast",
+            "the east coast",
+        ],
+        "America/New_York",
+    ),
+    **dict.fromkeys(["toronto", "ottawa"], "America/Toronto"),
+    "montreal": "America/Toronto",
+    **dict.fromkeys(
+        ["chicago", "dallas", "houston", "austin", "minneapolis", "nashville", "new orleans", "texas"],
+        "America/Chicago",
+    ),
+    **dict.fromkeys(["denver", "boulder", "salt lake city", "colorado"], "America/Denver"),
+    **dict.fromkeys(["phoenix", "arizona"], "America/Phoenix"),
+    **dict.fromkeys(
+        [
+            "seattle",
+            "portland",
+            "san francisco",
+            "sf",
+            "the bay area",
+            "bay area",
+            "silicon valley",
+            "los angeles",
+            "la",
+            "san diego",
+            "san jose",
+            "palo alto",
+            "oakland",
+            "california",
+            "west coast",
+            "the west coast",
+        ],
+        "America/Los_Angeles",
+    ),
+    "vancouver": "America/Vancouver",
+    "mountain view": "America/Los_Angeles",
+    **dict.fromkeys(["honolulu", "hawaii"], "Pacific/Honolulu"),
+    **dict.fromkeys(["anchorage", "alaska"], "America/Anchorage"),
+    "mexico city": "America/Mexico_City",
+    **dict.fromkeys(["sao paulo", "são paulo", "brazil"], "America/Sao_Paulo"),
+    "buenos aires": "America/Argentina/Buenos_Aires",
+    **dict.fromkeys(["johannesburg", "cape town", "south africa"], "Africa/Johannesburg"),
+    **dict.fromkeys(["lagos", "nigeria"], "Africa/Lagos"),
+    **dict.fromkeys(["nairobi", "kenya"], "Africa/Nairobi"),
+    **dict.fromkeys(["cairo", "egypt"], "Africa/Cairo"),
+}
+"""Places (lower case) to zones; any other zoneinfo city ("Lisbon", "Reykjavik") is found too."""
+
+OFFSET_ZONES = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Halifax",
+    "America/Sao_Paulo",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Athens",
+    "Europe/Moscow",
+    "Asia/Dubai",
+    "Asia/Karachi",
+    "Asia/Kolkata",
+    "Asia/Dhaka",
+    "Asia/Bangkok",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Australia/Brisbane",
+    "Pacific/Auckland",
+)
+"""For a Date header's offset, the first of these zones with that offset at the message's instant."""
+
+_US_ZONES = frozenset(
+    {
+        "America/New_York",
+        "America/Detroit",
+        "America/Chicago",
+        "America/Denver",
+        "America/Boise",
+        "America/Phoenix",
+        "America/Los_Angeles",
+        "America/Anchorage",
+        "America/Juneau",
+        "Pacific/Honolulu",
+        "America/Puerto_Rico",
+    }
+)
+_US_ZONE_PREFIXES = ("US/", "America/Indiana/", "America/Kentucky/", "America/North_Dakota/")
+_MONTH_FIRST_LOCALES = ("en-us", "en-ph", "en-ca", "es-us")
+
+_WEEKDAY_WORDS: dict[str, int] = {
+    **dict.fromkeys(["monday", "mon", "mondays"], 0),
+    **dict.fromkeys(["tuesday", "tues", "tue", "tuesdays", "tuseday", "tusday", "teusday"], 1),
+    **dict.fromkeys(["wednesday", "wed", "weds", "wednesdays", "wendesday", "wensday", "wednsday", "wedensday"], 2),
+    **dict.fromkeys(["thursday", "thu", "thur", "thurs", "thursdays", "thrusday", "thurday", "thursady"], 3),
+    **dict.fromkeys(["friday", "fri", "fridays", "firday", "fridey"], 4),
+    **dict.fromkeys(["saturday", "sat", "saturdays"], 5),
+    **dict.fromkeys(["sunday", "sun", "sundays"], 6),
+}
+_CASED_WORDS = {"sat", "sun", "wed", "may", "march", "mar"}
+"""Words that are a day or a month only when capitalised ("sat down", "the sun", "you may", "march on")."""
+
+_MONTH_WORDS: dict[str, int] = {
+    **dict.fromkeys(["january", "jan"], 1),
+    **dict.fromkeys(["february", "feb", "febuary", "feburary"], 2),
+    **dict.fromkeys(["march", "mar"], 3),
+    **dict.fromkeys(["april", "apr"], 4),
+    "may": 5,
+    **dict.fromkeys(["june", "jun"], 6),
+    **dict.fromkeys(["july", "jul"], 7),
+    **dict.fromkeys(["august", "aug"], 8),
+    **dict.fromkeys(["september", "sept", "sep"], 9),
+    **dict.fromkeys(["october", "oct"], 10),
+    **dict.fromkeys(["november", "nov"], 11),
+    **dict.fromkeys(["december", "dec"], 12),
+}
+_NUMBER_WORDS: dict[str, int] = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "ten": 10,
+    "fifteen": 15,
+    "twenty": 20,
+    "twenty-five": 25,
+    "twenty five": 25,
+    "thirty": 30,
+    "forty": 40,
+    "forty-five": 45,
+    "forty five": 45,
+    "sixty": 60,
+    "ninety": 90,
+    "a couple of": 2,
+    "couple of": 2,
+    "a couple": 2,
+    "couple": 2,
+    "few": 3,
+    "a few": 3,
+    "several": 4,
+}
+_ORDINAL_WORDS: dict[str, int] = {
+    "first": 1,
+    "1st": 1,
+    "former": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "fifth": 5,
+    "5th": 5,
+    "last": -1,
+    "latter": -1,
+}
+
+
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_WD = _alt(_WEEKDAY_WORDS)
+_MON = _alt(_MONTH_WORDS)
+_NUMW = _alt(k for k in _NUMBER_WORDS if k not in {"a", "an", "few", "a few", "several", "couple", "a couple"})
+_ZONE_WORDS = _alt([*ZONE_ABBREVIATIONS, *(k.upper() for k in ("east coast", "west coast"))])
+_ZONE = (
+    rf"(?:\s*\(?\s*(?P<zone>(?:your|my|our|local) (?:time|timezone|time zone)\b|(?:{_ZONE_WORDS})\b(?:\s+time\b)?"
+    rf"|(?:{_alt(PLACES)})\s+time\b)\s*\)?)?"
+)
+
+# -- text: the reply's own part, sentences ---------------------------------------------------
+
+_TRANSLATE = str.maketrans(
+    {"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\r": ""}
+)
+_QUOTE_HEADER = re.compile(
+    r"^\s*(?:on\b.{0,300}\bwrote\s*:?|le\b.{0,300}\ba écrit\s*:?|am\b.{0,300}\bschrieb\b.{0,200}:)\s*$", re.I
+)
+_ON_START = re.compile(r"^\s*on\s+\S.*\d", re.I)
+_FORWARD = re.compile(
+    r"^\s*(?:-{2,}\s*(?:original message|forwarded message)\s*-*|begin forwarded message:?)\s*$", re.I
+)
+_OUTLOOK_FROM = re.compile(r"^\s*(?:from|de|von)\s*:\s*\S", re.I)
+_HEADER_LINE = re.compile(r"^\s*(?:from|date|sent|to|cc|subject)\s*:", re.I)
+_RULE_LINE = re.compile(r"^\s*_{8,}\s*$")
+_SIG_DASHES = re.compile(r"^--\s*$")
+_SENT_FROM = re.compile(r"^\s*sent from my\b", re.I)
+_SIGN_OFF = re.compile(
+    r"^\s*(?:thanks|thank you|thx|many thanks|cheers|best|best regards|best wishes|kind regards|warm regards"
+    r"|warmest regards|regards|warmly|sincerely|all the best|talk soon|speak soon|take care|yours|yours truly"
+    r"|br|rgds|with thanks)(?: (?:so much|again|very much|in advance|all))?\s*[,.!-]*\s*$",
+    re.I,
+)
+_BULLET = re.compile(r"^\s*(?:[-*•·]|\(?\d{1,2}[.)]|\(?[a-e][.)])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])(?<!\d\.)\s+")
+
+
+def _split_reply(text: str) -> tuple[str, str]:
+    """The reply's own text and the text it quotes (or forwards); the signature belongs to neither."""
+    lines = text.translate(_TRANSLATE).split("\n")
+    own: list[str] = []
+    quoted: list[str] = []
+    forwarded: list[str] | None = None
+    signed = False  # past the signature: nothing more is the sender's own text
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped.startswith(">"):
+            quoted.append(stripped.lstrip("> "))
+            continue
+        has_text = any(o.strip() for o in own)
+        next_line = lines[i + 1].rstrip() if i + 1 < len(lines) else ""
+        if _QUOTE_HEADER.match(stripped) or (_ON_START.match(stripped) and next_line.endswith("wrote:")):
+            quoted.extend(q.strip().lstrip(">").strip() for q in lines[i + 1 :])
+            break
+        if _FORWARD.match(stripped):
+            forwarded = lines[i + 1 :]
+            break
+        if _RULE_LINE.match(stripped) or (has_text and _OUTLOOK_FROM.match(stripped)):  # Outlook's quoted reply
+            quoted.extend(lines[i:])
+            break
+        if _SIG_DASHES.match(line) or _SENT_FROM.match(stripped) or (has_text and _SIGN_OFF.match(stripped)):
+            signed = True
+        if not signed:
+            own.append(line)
+    own_text = "\n".join(own)
+    if forwarded is not None:
+        body = list(forwarded)
+        while body and (not body[0].strip() or _HEADER_LINE.match(body[0])):
+            body.pop(0)
+        if len(re.findall(r"[A-Za-z]{2,}", own_text)) < 4:  # "FYI" over a forward: read the forward
+            return _split_reply("\n".join(body))
+        quoted.extend(body)
+    return own_text, "\n".join(quoted)
+
+
+def reply_text(text: str) -> str:
+    """The text the sender wrote: without quoted lines, the quoted or forwarded message, or the signature."""
+    return _split_reply(text)[0].strip()
+
+
+_CONTRACTIONS = {
+    "im": "I'm",
+    "ive": "I've",
+    "cant": "can't",
+    "dont": "don't",
+    "doesnt": "doesn't",
+    "didnt": "didn't",
+    "isnt": "isn't",
+    "wouldnt": "wouldn't",
+    "couldnt": "couldn't",
+    "wont": "won't",
+    "youre": "you're",
+    "theyre": "they're",
+}
+"""Contractions written without the apostrophe ("Im free", "cant do Monday"), restored before reading."""
+_CONTRACTION_RE = re.compile(r"\b(" + "|".join(_CONTRACTIONS) + r")\b", re.I)
+
+
+def _normalize(text: str) -> str:
+    text = _CONTRACTION_RE.sub(lambda m: _CONTRACTIONS[m.group(1).lower()], text)
+    text = re.sub(r"\b([ap])\.\s?m\.?(?=\W|$)", r"\1m", text, flags=re.I)
+    text = re.sub(r"\b([ei])\.([eg])\.", r"\1\2", text, flags=re.I)
+    return re.sub(
+        r"\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
+        r"|approx|mr|mrs|ms|dr|st|vs)\.(?=\s)",
+        r"\1",
+        text,
+        flags=re.I,
+    )
+
+
+def _sentences(text: str) -> list[str]:
+    out: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", _normalize(text)):
+        segments: list[str] = []
+        for raw in paragraph.split("\n"):
+            line = raw.strip()
+            if not line:
+                continue
+            bullet = _BULLET.match(line)
+            if bullet:
+                segments.append(line[bullet.end() :])
+            elif segments and not segments[-1].endswith((".", "?", "!", ":", ";")):
+                segments[-1] += " " + line
+            else:
+                segments.append(line)
+        for segment in segments:
+            out.extend(s.strip() for s in _SENTENCE_END.split(segment) if s.strip())
+    return out
+
+
+# -- context: what a clause is about ---------------------------------------------------------
+
+_PAST = (
+    r"\b(?:met|was|were|had|did|didn't|spoke|talked|went|saw|sent|received|came|attended|happened|chatted"
+    r"|discussed|mentioned|said|told|gave|took|wrote|called|emailed|phoned|visited|enjoyed|joined|ago|yesterday"
+    r"|last|previous|previously|earlier today|this past|wrapped|finished|completed|hosted|concluded|presented"
+    r"|shared|agreed|spent|waited|launched|kicked off|got back|returned)\b"
+)
+_EVENT = (
+    r"\b(?:due|deadline|invoice|invoices|payment|pay|paid|submit|submission|deliver|delivery|delivered|ship|ships"
+    r"|shipping|shipped|expire|expires|expiry|renewal|renews|launch|launches|launching|release|released|webinar"
+    r"|newsletter|published|closes|arrive|arrives|arrival|flight|fly|flying|flies|land|lands|landing|depart"
+    r"|departs|garage|mechanic|pickup|parcel|package|order|sale|offer ends|concert|game|match|birthday|party"
+    r"|wedding|class|lecture|rent|bill|statement|ready)\b"
+)
+_FUTURE = (
+    r"\b(?:will|would|could|can|shall|should|let's|lets|let us|going to|gonna|want|wanted to|like to|love to"
+    r"|hope|hoping|plan|planning|propose|suggest|how about|what about|free|available|availability|works|work for"
+    r"|are you|is there|any chance|instead|prefer|ideally|maybe|perhaps|up for|open|next|tomorrow|coming"
+    r"|upcoming|if you|do you have|doesn't work|does not work|won't work)\b|'ll\b|'d\b"
+)
+_CUES = re.compile(rf"(?P<past>{_PAST})|(?P<event>{_EVENT})|(?P<future>{_FUTURE})", re.I)
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()\u2014\u2013]|\s-\s|\b(?:and|but|so|because|since|although|though|then|which|while)\b"
+)
+
+
+def _clause_bounds(s: str, start: int, end: int) -> tuple[int, int]:
+    lo, hi = 0, len(s)
+    for m in _CLAUSE_BREAK.finditer(s):
+        if m.end() <= start:
+            lo = m.end()
+        elif m.start() >= end:
+            hi = m.start()
+            break
+    return lo, hi
+
+
+def _off_topic(s: str, start: int, end: int) -> bool:
+    """Whether the mention at ``start:end`` is about the past or about an event other than a meeting.
+
+    The nearest cue before it in its clause decides ("I met him on Tuesday",
+    "the invoice is due Friday", "could we meet Tuesday"), else the nearest
+    after it ("Tuesday was great", "Tuesday works"), else the last cue of the
+    clauses before ("we met on Monday and Tuesday").
+    """
+    lo, hi = _clause_bounds(s, start, end)
+    before = list(_CUES.finditer(s, lo, start))
+    if before:
+        return before[-1].lastgroup != "future"
+    after = next(_CUES.finditer(s, end, hi), None)
+    if after is not None:
+        return after.lastgroup != "future"
+    prior = list(_CUES.finditer(s, 0, lo))
+    return bool(prior) and prior[-1].lastgroup != "future"
+
+
+# -- mentions ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """A day as written: a fixed date, or a weekday with "this"/"next" (resolved once ranges are known)."""
+
+    fixed: date | None = None
+    weekday: int | None = None
+    qualifier: str = ""
+
+
+_Slot = Window | time
+
+
+@dataclass
+class _M:
+    start: int
+    end: int
+    kind: Literal["day", "range", "slot"]
+    text: str
+    spec: _Spec | None = None
+    rng: tuple[date | None, date | None] | None = None
+    slots: tuple[_Slot, ...] = ()
+    zone: str | None = None
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    today: date
+    tz: str
+    exec_tz: str
+    them_tz: str | None
+    day_first: bool
+
+
+def _monday(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+def _week(monday: date, first: int = 0, last: int = 4) -> tuple[date, date]:
+    return monday + timedelta(days=first), monday + timedelta(days=last)
+
+
+def _month_end(year: int, month: int) -> date:
+    nxt = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return nxt - timedelta(days=1)
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _future_date(ctx: _Ctx, month: int, day: int, year: int | None) -> date | None:
+    """The date on or after today; a date at most 60 days past is a past mention (None)."""
+    if year is not None:
+        d = _safe_date(year, month, day)
+        return d if d is not None and d >= ctx.today else None
+    d = _safe_date(ctx.today.year, month, day)
+    if d is None:
+        return _safe_date(ctx.today.year + 1, month, day)
+    if d >= ctx.today:
+        return d
+    if (ctx.today - d).days <= 60:
+        return None
+    return _safe_date(ctx.today.year + 1, month, day)
+
+
+def _next_day_numbered(ctx: _Ctx, day: int) -> date | None:
+    y, m = ctx.today.year, ctx.today.month
+    for _ in range(13):
+        d = _safe_date(y, m, day)
+        if d is not None and d >= ctx.today:
+            return d
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return None
+
+
+def _cased_ok(word: str) -> bool:
+    return word.lower() not in _CASED_WORDS or word[:1].isupper()
+
+
+def _hour(h: int, minute: int, ap: str | None) -> time | None:
+    """A clock time; without am/pm a bare 1-6 is afternoon (working hours)."""
+    if minute > 59:
+        return None
+    if ap:
+        if not 1 <= h <= 12:
+            return None
+        h = h % 12 + (12 if ap.lower().startswith("p") else 0)
+    elif h > 23:
+        return None
+    elif 1 <= h <= 6:
+        h += 12
+    return time(h, minute)
+
+
+def _daypart_ap(daypart: str | None, hour: int) -> str | None:
+    """ "8 in the morning" is a.m., "7 in the evening" p.m.; a 24-hour time keeps its hour."""
+    if not daypart or hour > 12:
+        return None
+    return "am" if "morning" in daypart.lower() else "pm"
+
+
+def _zone_of(word: str | None, ctx: _Ctx) -> str | None:
+    if not word:
+        return None
+    low = " ".join(word.lower().split())
+    if low.startswith(("your ", "local ")):
+        return ctx.exec_tz
+    if low.startswith(("my ", "our ")):
+        return ctx.them_tz or ctx.exec_tz
+    key = low.removesuffix(" time").strip()
+    if key.upper() in ZONE_ABBREVIATIONS:
+        core = word.split()[0]
+        if len(core) <= 4 and not core.isupper():
+            return None
+        return ZONE_ABBREVIATIONS[key.upper()]
+    return PLACES.get(key)
+
+
+_UNIT_AHEAD = re.compile(
+    r"\s*(?:-|–|/|\d|%|(?:st|nd|rd|th)\b|mins?\b|minutes?\b|hours?\b|hrs?\b|h\b|days?\b|weeks?\b|months?\b"
+    r"|years?\b|people\b|persons?\b|guests?\b|of\b|percent\b|x\b|k\b|pages?\b|slides?\b|items?\b)",
+    re.I,
+)
+
+_WEEKDAY_RE = re.compile(
+    rf"\b(?:(?P<q>this coming|the coming|this past|the following|this|next|coming|following|last|past)\s+)?"
+    rf"(?P<wd>{_WD})\b(?:\s+(?P<pod>morning|afternoon|evening|night|lunch(?:time)?|am|pm|eod)\b)?",
+    re.I,
+)
+_REL_DAY_RE = re.compile(
+    r"\b(?P<w>the day after tomorrow|day after tomorrow|tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow|2morrow|today"
+    r"|tonight|later today|this morning|this afternoon|this evening)\b"
+    r"(?:\s+(?P<pod>morning|afternoon|evening|night|lunch(?:time)?|am|pm|eod)\b)?",
+    re.I,
+)
+_IN_DAYS_RE = re.compile(rf"\bin (?P<n>\d{{1,2}}|{_NUMW}) days(?:'? time)?\b", re.I)
+_MD_RE = re.compile(
+    rf"\b(?P<mon>{_MON})\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b"
+    rf"(?:\s*(?:-|–|to|through|thru)\s*(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\b)?(?:,?\s+(?P<y>20\d\d)\b)?"
+    rf"(?!\s*(?:[:.]\d|am\b|pm\b|%|hours?\b|hrs?\b|minutes?\b|mins?\b))",
+    re.I,
+)
+_DM_RE = re.compile(
+    rf"\b(?:the\s+)?(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MON})\b(?:,?\s+(?P<y>20\d\d)\b)?", re.I
+)
+_ORDDAY_RE = re.compile(
+    rf"(?<!my )(?<!our )(?<!your )(?<!a )(?<!his )(?<!her )(?<!its )\b(?:(?:the|on(?:\s+the)?)\s+)?"
+    rf"(?P<d>[0-3]?\d)(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?(?:{_MON})\b)"
+    r"(?!\s+(?:floor|options?|ones?|slots?|times?|choices?|place|edition|anniversary|century|grade|round|quarter"
+    r"|person|people|year|row|item|point|attempt|version|draft|call|meeting|weeks?|days?|months?|session"
+    r"|slide|page|line|birthday|percentile|hour|coffee|cup|time slot|party|parties|of (?:those|these|the)))",
+    re.I,
+)
+_NUMDATE_RE = re.compile(
+    r"(?<![\w/.:$£€#-])(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)(?:/(?P<y>(?:20)?\d\d))?"
+    r"(?![\w/]|\s*(?:of\b|hours?\b|hrs?\b|an? hour|h\b)|[.,]\d)",
+    re.I,
+)
+_DOTDATE_RE = re.compile(r"(?<![\w.:$£€])(?P<a>[0-3]?\d)\.(?P<b>[01]?\d)\.(?P<y>(?:20)?\d\d)?(?![\w.]|\d)")
+_ISO_RE = re.compile(r"\b(?P<y>20\d\d)-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)\b")
+_DAYPART = r"(?P<dp>\s+(?:in the (?:morning|afternoon|evening)|at night|tonight))?"
+_HOUR_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+_TIME_RE = re.compile(
+    r"(?:(?P<pre>\bat|@|\baround|~)\s*)?(?<![\d:./$£€#-])(?P<h>[012]?\d)(?:(?P<sep>[:.h])(?P<m>[0-5]\d))?"
+    r"(?:\s*(?P<ap>[ap]m)\b)?(?P<oc>\s*o'?clock\b)?" + _DAYPART + _ZONE,
+    re.I,
+)
+_WORD_TIME_RE = re.compile(
+    rf"\b(?:(?:at|around)\s+)?(?P<q>half|quarter|a quarter)\s+(?P<rel>past|to|after)\s+(?P<h>\d{{1,2}}"
+    rf"|{_alt(_HOUR_WORDS)})"
+    r"\b(?:\s*(?P<ap>[ap]m)\b)?" + _DAYPART + _ZONE,
+    re.I,
+)
+_NOON_RE = re.compile(r"\b(?:at\s+)?(?:12\s*)?(?P<noon>noon|midday)\b" + _ZONE, re.I)
+_T1 = r"(?P<h1>[012]?\d)(?:[:.](?P<m1>[0-5]\d))?\s*(?P<ap1>[ap]m\b)?"
+_T2 = r"(?P<h2>[012]?\d)(?:[:.](?P<m2>[0-5]\d))?\s*(?P<ap2>[ap]m\b)?"
+_TRANGE_RE = re.compile(
+    r"(?:(?P<pre>\bbetween|\bfrom|\banytime between|\bany time between|\bsometime between)\s+)?(?<![\d:./$£€#-])"
+    + _T1
+    + r"\s*(?P<sep>-|–|—|\bto\b|\band\b|\buntil\b|\btill\b|\bthrough\b|\bthru\b)\s*"
+    + _T2
+    + _ZONE,
+    re.I,
+)
+_OPEN_RE = re.compile(
+    r"\b(?P<kw>anytime after|any time after|anytime before|any time before|no later than|no earlier than"
+    r"|not before|not after|earlier than|later than|starting at|starting from|from|after|before|until|till|by)\s+"
+    r"(?P<t>(?P<h>[012]?\d)(?:[:.](?P<m>[0-5]\d))?(?:\s*(?P<ap>[ap]m)\b)?(?:\s*o'?clock\b)?|noon|midday"
+    r"|lunch(?:time)?|work)\b" + _ZONE,
+    re.I,
+)
+_POD_RE = re.compile(
+    r"(?<!good )\b(?:(?:in|during|over|at) (?:the )?)?(?P<pod>first thing(?: in the morning)?"
+    r"|(?:early|late|mid)[- ]?(?:morning|afternoon)s?|mornings?|afternoons?|evenings?|lunch ?time|lunch"
+    r"|end of (?:the )?(?:business )?day|eod|cob|close of business|after work|business hours|working hours"
+    r"|breakfast|dinner)\b",
+    re.I,
+)
+_WEEK_RE = re.compile(
+    r"\b(?:(?P<part>early|earlier|late|later|mid|middle of|the middle of|end of|the end of|start of|the start of"
+    r"|beginning of|the beginning of|the rest of|rest of|sometime|some time|any ?time|anytime)[\s-]+(?:in\s+)?)?"
+    r"(?:the\s+)?(?P<which>this|next|the following|following|coming)[\s-]+week\b(?!end|s\b)",
+    re.I,
+)
+_WEEK2_RE = re.compile(
+    r"\b(?P<part>early|earlier|late|later|end|the end|middle|the middle|start|the start|beginning|the beginning"
+    r"|rest|the rest)\s+(?:of|in)\s+the\s+week\b|\b(?P<eow>eow)\b",
+    re.I,
+)
+_WEEK_AFTER_NEXT_RE = re.compile(r"\bthe week after next\b", re.I)
+_NEXT_N_RE = re.compile(
+    rf"\b(?:(?:in|within|over|during)\s+)?the\s+(?:next|coming)\s+(?:(?P<n>\d{{1,2}}|{_NUMW}|few|several|couple)\s+)?"
+    r"(?P<u>days|weeks)\b|\b(?:(?:in|within|over|during)\s+)?the\s+next\s+(?P<u1>day|week)(?P<or> or two)?\b",
+    re.I,
+)
+_IN_WEEKS_RE = re.compile(
+    r"\bin (?P<n>a|one|two|2|three|3|a couple of|a couple|couple of)\s+weeks?(?:'?\s*time)?\b"
+    r"|\b(?P<n2>a|one|two|2|three|3|a couple of) weeks? from (?:now|today)\b",
+    re.I,
+)
+_MONTH_RE = re.compile(
+    rf"\b(?:(?:sometime|some time|any ?time|anytime)\s+)?(?:(?P<pre>in|during|over|for|throughout)\s+)?"
+    r"(?:(?P<part>early|mid|late|the end of|end of|the beginning of|beginning of|the start of|start of"
+    r"|the middle of|middle of|the first half of|first half of|the second half of|second half of"
+    r"|(?:the )?(?:first|second|third|fourth|last) week of)[\s-]*)?"
+    rf"(?P<mon>{_MON})\b(?:\s+(?P<y>20\d\d))?(?!\s*[0-3]?\d\b)",
+    re.I,
+)
+_THIS_MONTH_RE = re.compile(
+    r"\b(?:(?P<part>early|mid|late|later|end of|the end of|beginning of|the beginning of|start of|the start of"
+    r"|rest of|the rest of|middle of|the middle of)[\s-]+)?(?:the\s+)?(?P<which>this|next|the following|following)"
+    r"\s+month\b|\b(?P<part2>(?:the )?(?:end|beginning|start|middle|rest)) of the month\b",
+    re.I,
+)
+_WEEKEND_RE = re.compile(r"\b(?P<which>this|next|the|over the|on the)\s+weekend\b", re.I)
+
+
+def _pod_window(word: str) -> Window | None:
+    key = " ".join(word.lower().replace("-", " ").split())
+    key = _POD_ALIASES.get(key, key)
+    if key.endswith("s") and key[:-1] in PARTS_OF_DAY:
+        key = key[:-1]
+    key = _POD_ALIASES.get(key, key)
+    return PARTS_OF_DAY.get(key)
+
+
+_DAY_BEFORE = re.compile(r"(?:\b(?:on|next|this|by|until|till|or|and|every|from)|[,/-])\s*$", re.I)
+_DAY_AFTER = re.compile(r"\s*(?:\d|at\b|morning\b|afternoon\b|evening\b|am\b|pm\b|[,/-]|or\b|and\b)", re.I)
+
+
+def _day_context(s: str, start: int, end: int) -> bool:
+    """ "Sun" and "Sat" are days only next to days or times ("on Sat", "Sat 14th", "Fri/Sat"), not "Sun's out"."""
+    return bool(_DAY_BEFORE.search(s[:start]) or _DAY_AFTER.match(s, end))
+
+
+def _scan_days(s: str, ctx: _Ctx) -> list[_M]:
+    out: list[_M] = []
+    for m in _WEEKDAY_RE.finditer(s):
+        word = m.group("wd")
+        if not _cased_ok(word) or (word.lower() in {"sun", "sat"} and not _day_context(s, m.start(), m.end("wd"))):
+            continue
+        q = (m.group("q") or "").lower()
+        if q in {"last", "this past", "past"}:
+            out.append(_M(m.start(), m.end(), "day", m.group(0), spec=None))  # a past day: read, then dropped
+            continue
+        qual = "next" if q in {"next", "the following", "following"} else "this" if q.startswith("this") else ""
+        pod = _pod_window(m.group("pod")) if m.group("pod") else None
+        spec = _Spec(weekday=_WEEKDAY_WORDS[word.lower()], qualifier=qual)
+        out.append(_M(m.start(), m.end(), "day", m.group(0), spec=spec, slots=(pod,) if pod else ()))
+    for m in _REL_DAY_RE.finditer(s):
+        w = m.group("w").lower()
+        offset = (
+            2
+            if "after tomorrow" in w
+            else 0
+            if w in {"today", "tonight", "later today"} or w.startswith("this ")
+            else 1
+        )
+        pod_word = m.group("pod") or ("tonight" if w == "tonight" else w[5:] if w.startswith("this ") else None)
+        pod = _pod_window(pod_word) if pod_word else None
+        spec = _Spec(fixed=ctx.today + timedelta(days=offset))
+        out.append(_M(m.start(), m.end(), "day", m.group(0), spec=spec, slots=(pod,) if pod else ()))
+    for m in _IN_DAYS_RE.finditer(s):
+        n = m.group("n").lower()
+        days = int(n) if n.isdigit() else _NUMBER_WORDS[n]
+        out.append(_M(m.start(), m.end(), "day", m.group(0), spec=_Spec(fixed=ctx.today + timedelta(days=days))))
+    for m in _MD_RE.finditer(s):
+        if not _cased_ok(m.group("mon")):
+            continue
+        month = _MONTH_WORDS[m.group("mon").lower()]
+        year = int(m.group("y")) if m.group("y") else None
+        d = _future_date(ctx, month, int(m.group("d")), year)
+        if m.group("d2"):
+            d2 = _safe_date(d.year, month, int(m.group("d2"))) if d else None
+            if d is not None and d2 is not None and d2 >= d:
+                out.append(_M(m.start(), m.end(), "range", m.group(0), rng=(d, d2)))
+            continue
+        if d is not None:
+            out.append(_M(m.start(), m.end(), "day", m.group(0), spec=_Spec(fixed=d)))
+        else:
+            out.append(_M(m.start(), m.end(), "day", m.group(0), spec=None))
+    for m in _DM_RE.finditer(s):
+        if not _cased_ok(m.group("mon")):
+            continue
+        year = int(m.group("y")) if m.group("y") else None
+        d = _future_date(ctx, _MONTH_WORDS[m.group("mon").lower()], int(m.group("d")), year)
+        out.append(_M(m.start(), m.end(), "day", m.group(0), spec=_Spec(fixed=d) if d else None))
+    for m in _ORDDAY_RE.finditer(s):
+        d = _next_day_numbered(ctx, int(m.group("d")))
+        if d is not None:
+            out.append(_M(m.start(), m.end(), "day", m.group(0), spec=_Spec(fixed=d)))
+    for m in _NUMDATE_RE.finditer(s):
+        a, b = int(m.group("a")), int(m.group("b"))
+        if (a, b) in {(24, 7), (50, 50), (1, 2), (1, 3), (1, 4), (3, 4), (2, 3)}:
+            continue
+        day, month = (a, b) if ctx.day_first else (b, a)
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            day, month = month, day
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            continue
+        year = None
+        if m.group("y"):
+            year = int(m.group("y"))
+            year += 2000 if year < 100 else 0
+        d = _future_date(ctx, month, day, year)
+        out.append(_M(m.start(), m.end(), "day", m.group(0), spec=_Spec(fixed=d) if d else None))
+    for m in _DOTDATE_RE.finditer(s):
+        year = None
+        if m.group("y"):
+            year = int(m.group("y"))
+            year += 2000 if year < 100 else 0
+        elif not re.search(rf"\b(?:on|by|before|until|from|for|the|{_WD})\s*,?\s*$", s[: m.start()], re.I):
+            continue
+        a, b = int(m.group("a")), int(m.group("b"))
+        if not (1 <= b <= 12 and 1 <= a <= 31):
+            continue
+        d = _future_date(ctx, b, a, year)
+        out.append(_M(m.start(), m.end(), "day", m.group(0), spec=_Spec(fixed=d) if d else None))
+    for m in _ISO_RE.finditer(s):
+        d = _safe_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+        if d is not None:
+            out.append(_M(m.start(), m.end(), "day", m.group(0), spec=_Spec(fixed=d) if d >= ctx.today else None))
+    return out
+
+
+def _scan_ranges(s: str, ctx: _Ctx) -> list[_M]:
+    out: list[_M] = []
+    today = ctx.today
+    this_monday = _monday(today)
+    for m in _WEEK_RE.finditer(s):
+        which = m.group("which").lower()
+        part = (m.group("part") or "").lower().removeprefix("the ")
+        monday = this_monday if which == "this" else this_monday + timedelta(days=7)
+        if which == "coming" and today.weekday() < 5:
+            monday = this_monday + timedelta(days=7)
+        week = _week_part(monday, part, today)
+        if week is not None:
+            out.append(_M(m.start(), m.end(), "range", m.group(0), rng=week))
+    for m in _WEEK2_RE.finditer(s):
+        part = "end" if m.group("eow") else (m.group("part") or "").lower().removeprefix("the ")
+        week = _week_part(this_monday, part, today)
+        if week is not None:
+            out.append(_M(m.start(), m.end(), "range", m.group(0), rng=week))
+    for m in _WEEK_AFTER_NEXT_RE.finditer(s):
+        out.append(_M(m.start(), m.end(), "range", m.group(0), rng=_week(this_monday + timedelta(days=14))))
+    for m in _NEXT_N_RE.finditer(s):
+        if m.group("u1"):
+            n = 2 if m.group("or") else 1
+            unit = m.group("u1").lower()
+        else:
+            word = (m.group("n") or "few").lower()
+            n = int(word) if word.isdigit() else _NUMBER_WORDS.get(word, 3)
+            unit = m.group("u").lower().rstrip("s")
+        days = n * (7 if unit == "week" else 1)
+        out.append(_M(m.start(), m.end(), "range", m.group(0), rng=(today, today + timedelta(days=days))))
+    for m in _IN_WEEKS_RE.finditer(s):
+        word = (m.group("n") or m.group("n2")).lower()
+        n = int(word) if word.isdigit() else _NUMBER_WORDS.get(word, 2)
+        if m.group("n2"):  # "two weeks from today": that day
+            spec = _Spec(fixed=today + timedelta(days=7 * n))
+            out.append(_M(m.start(), m.end(), "day", m.group(0), spec=spec))
+        else:  # "in two weeks": that week
+            out.append(_M(m.start(), m.end(), "range", m.group(0), rng=_week(_monday(today + timedelta(days=7 * n)))))
+    for m in _MONTH_RE.finditer(s):
+        if not (m.group("pre") or m.group("part")) or not _cased_ok(m.group("mon")):
+            continue
+        if m.group("mon").lower() == "may" and re.match(r"\s*(?:'s|i\b|we\b|you\b|be\b)", s[m.end() :], re.I):
+            continue
+        month = _MONTH_WORDS[m.group("mon").lower()]
+        year = int(m.group("y")) if m.group("y") else today.year + (1 if month < today.month else 0)
+        span = _month_part(year, month, (m.group("part") or "").lower(), today)
+        if span is not None:
+            out.append(_M(m.start(), m.end(), "range", m.group(0), rng=span))
+    for m in _THIS_MONTH_RE.finditer(s):
+        which = (m.group("which") or "this").lower()
+        part = (m.group("part") or m.group("part2") or "").lower().removeprefix("the ")
+        if part and not part.endswith(" of") and part not in {"early", "mid", "late", "later"}:
+            part += " of"
+        y, mo = today.year, today.month
+        if which != "this":
+            y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)
+        if part == "later":
+            rng: tuple[date | None, date | None] | None = (today + timedelta(days=1), _month_end(y, mo))
+        elif part.startswith("rest"):
+            rng = (today, _month_end(y, mo))
+        else:
+            rng = _month_part(y, mo, part, today)
+        if rng is not None:
+            out.append(_M(m.start(), m.end(), "range", m.group(0), rng=rng))
+    for m in _WEEKEND_RE.finditer(s):
+        which = m.group("which").lower()
+        saturday = this_monday + timedelta(days=5)
+        if which == "next" or today > saturday + timedelta(days=1):
+            saturday += timedelta(days=7)
+        out.append(_M(m.start(), m.end(), "range", m.group(0), rng=(max(saturday, today), saturday + timedelta(1))))
+    return out
+
+
+def _week_part(monday: date, part: str, today: date) -> tuple[date | None, date | None] | None:
+    if part in {"early", "earlier", "start of", "start", "beginning of", "beginning"}:
+        first, last = 0, 1
+    elif part in {"mid", "middle of", "middle"}:
+        first, last = 1, 3
+    elif part in {"late", "end of", "end"}:
+        first, last = 3, 4
+    elif part == "later" and monday > today:
+        first, last = 2, 4
+    else:
+        first, last = 0, 4
+    start, end = _week(monday, first, last)
+    if part in {"later", "rest of", "rest"} and monday <= today:
+        start = today + timedelta(days=1 if part == "later" else 0)
+    start = max(start, today)
+    if start > end:  # "this week" on a weekend: the coming one
+        return _week_part(monday + timedelta(days=7), part, today)
+    return start, end
+
+
+def _month_part(year: int, month: int, part: str, today: date) -> tuple[date | None, date | None] | None:
+    last = _month_end(year, month).day
+    part = part.removeprefix("the ").strip()
+    week = re.match(r"(first|second|third|fourth|last) week of", part)
+    if week:
+        first_monday = date(year, month, 1) + timedelta(days=(7 - date(year, month, 1).weekday()) % 7)
+        if week.group(1) == "last":
+            monday = _monday(date(year, month, last))
+        else:
+            monday = first_monday + timedelta(days=7 * (_ORDINAL_WORDS[week.group(1)] - 1))
+        start, end = monday, min(monday + timedelta(days=4), date(year, month, last))
+    else:
+        bounds = {
+            "early": (1, 10),
+            "beginning of": (1, 10),
+            "start of": (1, 10),
+            "mid": (11, 20),
+            "middle of": (11, 20),
+            "late": (21, last),
+            "end of": (21, last),
+            "first half of": (1, 15),
+            "second half of": (16, last),
+        }.get(part, (1, last))
+        start, end = date(year, month, bounds[0]), date(year, month, bounds[1])
+    if end < today:
+        return None
+    return max(start, today), end
+
+
+def _scan_slots(s: str, ctx: _Ctx) -> list[_M]:
+    out: list[_M] = []
+    for m in _TRANGE_RE.finditer(s):
+        sep = m.group("sep").lower()
+        if sep == "and" and not m.group("pre"):
+            continue
+        if not (m.group("pre") or m.group("ap1") or m.group("ap2") or m.group("m1") or m.group("m2")):
+            continue
+        if _UNIT_AHEAD.match(s, m.end()) and not m.group("ap2"):
+            continue
+        ap1, ap2 = m.group("ap1"), m.group("ap2")
+        h1, h2 = int(m.group("h1")), int(m.group("h2"))
+        if ap2 and not ap1 and h1 <= 12:
+            ap1 = ap2
+            if ap2.lower() == "pm" and (h1 % 12) > (h2 % 12):
+                ap1 = "am"
+        t1 = _hour(h1, int(m.group("m1") or 0), ap1)
+        t2 = _hour(h2, int(m.group("m2") or 0), ap2)
+        if t1 is None or t2 is None:
+            continue
+        if t2 <= t1 and not ap2 and t2.hour < 12:
+            t2 = t2.replace(hour=t2.hour + 12)
+        if t2 <= t1:
+            continue
+        out.append(_M(m.start(), m.end(), "slot", m.group(0), slots=(Window(t1, t2),), zone=m.group("zone")))
+    for m in _OPEN_RE.finditer(s):
+        kw = m.group("kw").lower()
+        word = m.group("t").lower()
+        if m.group("h") is None:
+            if word in {"noon", "midday"}:
+                t: time | None = time(12)
+            else:
+                if word == "work" and kw != "after":
+                    continue
+                pod = "after work" if word == "work" else f"{'before' if kw in _BEFORE_WORDS else 'after'} lunch"
+                window = PARTS_OF_DAY[pod]
+                out.append(_M(m.start(), m.end(), "slot", m.group(0), slots=(window,), zone=m.group("zone")))
+                continue
+        else:
+            if not (m.group("ap") or m.group("m") or "clock" in m.group("t")) and _UNIT_AHEAD.match(s, m.end("t")):
+                continue
+            if kw == "by" and not (m.group("ap") or m.group("m")):
+                continue
+            t = _hour(int(m.group("h")), int(m.group("m") or 0), m.group("ap"))
+        if t is None:
+            continue
+        if kw in _BEFORE_WORDS:
+            window = Window(time(8) if t > time(8) else time(6), t)
+        else:
+            window = Window(t, time(18) if t < time(18) else time(21))
+        if window.start < window.end:
+            out.append(_M(m.start(), m.end(), "slot", m.group(0), slots=(window,), zone=m.group("zone")))
+    for m in _TIME_RE.finditer(s):
+        pre, sep, ap, oc = m.group("pre"), m.group("sep"), m.group("ap"), m.group("oc")
+        h, minute = int(m.group("h")), int(m.group("m") or 0)
+        if (sep == "." and not ap and h < 13) or (sep and sep.lower() == "h" and h < 8):
+            continue  # "3.30" may be a number, "1h30" is a duration; "3.30pm" and "14h30" are times
+        if not (ap or sep or oc) and (not pre or _UNIT_AHEAD.match(s, m.end("h"))):
+            continue
+        t = _hour(h, minute, ap or _daypart_ap(m.group("dp"), h))
+        if t is None:
+            continue
+        out.append(_M(m.start(), m.end(), "slot", m.group(0), slots=(t,), zone=m.group("zone")))
+        tail = m.end()
+        while True:  # "at 2 or 3", "10, 11 or 2pm"
+            more = re.match(r"\s*(?:,\s*or|,|or|/)\s*(?:at\s+)?(\d{1,2})(?::([0-5]\d))?\s*([ap]m\b)?" + _ZONE, s[tail:])
+            if not more or _UNIT_AHEAD.match(s, tail + more.end(2 if more.group(2) else 1)):
+                break
+            t2 = _hour(int(more.group(1)), int(more.group(2) or 0), more.group(3) or ap)
+            if t2 is None:
+                break
+            out.append(
+                _M(tail + more.start(1), tail + more.end(), "slot", more.group(0), slots=(t2,), zone=more.group("zone"))
+            )
+            tail += more.end()
+    for m in _WORD_TIME_RE.finditer(s):  # "half past two", "quarter to 10"
+        word = m.group("h").lower()
+        h = int(word) if word.isdigit() else _HOUR_WORDS[word]
+        minute = 30 if m.group("q").lower() == "half" else 15
+        if m.group("rel").lower() == "to":
+            h, minute = (h - 1) % 12 or 12, 60 - minute
+        t = _hour(h, minute, m.group("ap") or _daypart_ap(m.group("dp"), h))
+        if t is not None:
+            out.append(_M(m.start(), m.end(), "slot", m.group(0), slots=(t,), zone=m.group("zone")))
+    for m in _NOON_RE.finditer(s):
+        out.append(_M(m.start(), m.end(), "slot", m.group(0), slots=(time(12),), zone=m.group("zone")))
+    for m in _POD_RE.finditer(s):
+        part = _pod_window(m.group("pod"))
+        if part is not None:
+            out.append(_M(m.start(), m.end(), "slot", m.group(0), slots=(part,)))
+    for mention in out:
+        if mention.zone is not None and _zone_of(mention.zone, ctx) is None:
+            mention.zone = None
+    return out
+
+
+_BEFORE_WORDS = frozenset(
+    {"before", "until", "till", "by", "no later than", "not after", "earlier than", "anytime before", "any time before"}
+)
+
+_BEFORE_MOD = re.compile(r"\b(?:before|prior to|ahead of)\s+(?:the\s+)?$", re.I)
+_BY_MOD = re.compile(
+    r"(?<!stop )(?<!swing )(?<!drop )(?<!come )(?<!pop )\b(?:by|until|till|no later than)\s+(?:the\s+)?$", re.I
+)
+_AFTER_MOD = re.compile(r"\b(?:after|any ?time after)\s+(?:the\s+)?$", re.I)
+_FROM_MOD = re.compile(
+    r"\b(?:from|starting|starting from|starting on|beginning|as of|not before|no earlier than)\s+(?:the\s+)?$", re.I
+)
+_WEEK_OF_MOD = re.compile(r"\b(?:the\s+)?week\s+of\s+(?:the\s+)?$", re.I)
+_RANGE_GLUE = re.compile(r"^(?:-|\s*(?:–|to|through|thru|until|till)\s*)$", re.I)
+"""Between two days, a range: "Tue-Thu", "Tue – Thu", "Tuesday through Thursday"; a spaced hyphen is a dash."""
+_MOVE_FROM = re.compile(
+    r"\b(?:move|moving|moved|push|pushing|shift|shifting|change|changing|switch|switching|reschedul\w*|bump|bumping)"
+    r"\b[^.?!]*\bfrom\s+$",
+    re.I,
+)
+
+
+def _resolve(spec: _Spec, ctx: _Ctx, rng: tuple[date | None, date | None] | None = None) -> list[date]:
+    """The dates a day stands for: one, or every matching weekday in ``rng`` (for exclusions)."""
+    if spec.fixed is not None:
+        return [spec.fixed]
+    assert spec.weekday is not None
+    today = ctx.today
+    if spec.qualifier == "next":
+        return [_monday(today) + timedelta(days=7 + spec.weekday)]
+    if spec.qualifier == "this":
+        d = _monday(today) + timedelta(days=spec.weekday)
+        return [d if d >= today else d + timedelta(days=7)]
+    if rng is not None and rng[0] is not None and rng[1] is not None:
+        found = [
+            rng[0] + timedelta(days=i)
+            for i in range((rng[1] - rng[0]).days + 1)
+            if (rng[0] + timedelta(days=i)).weekday() == spec.weekday
+        ]
+        if found:
+            return found
+    return [today + timedelta(days=(spec.weekday - today.weekday()) % 7 or 7)]
+
+
+def _mentions(s: str, ctx: _Ctx) -> list[_M]:
+    """The sentence's mentions, longest first where they overlap, combined and with off-topic ones removed."""
+    found = _scan_days(s, ctx) + _scan_ranges(s, ctx) + _scan_slots(s, ctx)
+    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    chosen: list[_M] = []
+    for m in found:
+        if chosen and m.start < chosen[-1].end:
+            continue
+        chosen.append(m)
+    merged: list[_M] = []
+    for m in chosen:
+        prev = merged[-1] if merged else None
+        glue = s[prev.end : m.start] if prev else ""
+        if prev and prev.kind == "day" and m.kind == "day" and prev.spec and m.spec:
+            low_glue = glue.strip().lower()
+            if prev.spec.weekday is not None and m.spec.fixed is not None and low_glue in {"", ",", "the", ", the"}:
+                merged[-1] = _M(prev.start, m.end, "day", s[prev.start : m.end], spec=m.spec, slots=m.slots)
+                continue
+            if prev.spec.fixed is not None and m.spec.weekday is not None and low_glue in {"(", ",", ""}:
+                prev.end = m.end + (1 if s[m.end : m.end + 1] == ")" else 0)
+                prev.slots = prev.slots or m.slots
+                continue
+            before = s[: prev.start]
+            lead = re.search(r"\b(?:between|from)\s+$", before, re.I)
+            word = lead.group(0).strip().lower() if lead else ""
+            spans = (word == "between" and low_glue == "and") or (
+                word == "from" and low_glue in {"to", "until", "till", "through", "-"}
+            )
+            moving = _MOVE_FROM.search(before)
+            if not moving and (_RANGE_GLUE.match(glue) or spans):
+                a = _resolve(prev.spec, ctx)[0]
+                b = _resolve(m.spec, ctx)[0]
+                if m.spec.weekday is not None and b < a:
+                    b -= timedelta(days=7 * ((a - b).days // 7))
+                    if b < a:
+                        b += timedelta(days=7)
+                start = lead.start() if spans and lead else prev.start
+                merged[-1] = _M(start, m.end, "range", s[start : m.end], rng=(a, b))
+                continue
+        same_time = prev and prev.kind == "slot" and m.kind == "slot" and prev.zone and m.zone
+        if prev and same_time and prev.zone != m.zone and glue.strip() in {"/", "(", ",", "or", "|", "="}:
+            prev.end = m.end + (1 if s[m.end : m.end + 1] == ")" else 0)  # "2pm ET / 11am PT": one time, twice
+            continue
+        merged.append(m)
+    out: list[_M] = []
+    for m in merged:
+        before = s[: m.start]
+        if m.kind == "day" and m.spec is None:
+            continue
+        if m.kind in {"day", "range"}:
+            if _off_topic(s, m.start, m.end):
+                continue
+            converted = None if _MOVE_FROM.search(before) else _modified(m, before, ctx)
+            if converted is not None:
+                m = converted
+        elif _off_topic(s, m.start, m.end):
+            continue
+        out.append(m)
+    return out
+
+
+def _modified(m: _M, before: str, ctx: _Ctx) -> _M | None:
+    """A day or range after "before", "by", "after", "from", "the week of": the range it implies."""
+    if m.kind == "day" and m.spec is not None:
+        first = last = _resolve(m.spec, ctx)[0]
+    elif m.rng is not None:
+        first, last = m.rng[0] or ctx.today, m.rng[1] or ctx.today
+    else:
+        return None
+    rng: tuple[date | None, date | None]
+    if (mod := _BEFORE_MOD.search(before)) and m.text.lower().startswith(("end", "the end")):
+        rng = (ctx.today, last)  # "before the end of the month": by its last day
+    elif mod := _BEFORE_MOD.search(before):
+        rng = (ctx.today, first - timedelta(days=1))
+    elif mod := _BY_MOD.search(before):
+        rng = (ctx.today, last)
+    elif mod := _AFTER_MOD.search(before):
+        rng = (last + timedelta(days=1), None)
+    elif mod := _FROM_MOD.search(before):
+        rng = (first, None)
+    elif m.kind == "day" and (mod := _WEEK_OF_MOD.search(before)):
+        rng = _week(_monday(first))
+        rng = (max(rng[0] or first, ctx.today), rng[1])
+    else:
+        return None
+    if rng[1] is not None and rng[0] is not None and rng[1] < rng[0]:
+        return None
+    start = mod.start()
+    return _M(start, m.end, "range", before[start:] + m.text, rng=rng, slots=m.slots)
+
+
+# -- grouping and exclusions -----------------------------------------------------------------
+
+_LIST_WORDS = {",", "or", "and", "/", "&", "either", "on", "maybe", "perhaps", "possibly", "even", "nor", "the"}
+_ATTACH_WORDS = {",", "at", "@", "around", "from", "in", "the", "during", "sometime", "some", "time", "any"}
+_ATTACH_WORDS |= {"anytime", "say", "ideally", "preferably", "maybe", "perhaps", "for", "like", "roughly", "on", "-"}
+_ATTACH_WORDS |= {"–", "(", ")", "between", "or", "ish", "approximately", "this", "starting", "either"}
+_TOKEN = re.compile(r"[a-z']+|[^\sa-z']")
+
+_NEG_BEFORE = re.compile(
+    r"(?:(?<!if )\bnot|\binstead of|\brather than|\bexcept(?:\s+for)?|\bother than|\bapart from|\bexcluding|\bbesides"
+    r"|\bno|\brather not(?:\s+do)?"
+    r"|\bavoid)\s+(?:(?:do|on|the|this|next|any)\s+)*$",
+    re.I,
+)
+_REJECT_BEFORE = re.compile(
+    r"(?:\b(?:can't|cannot|can not|couldn't|unable to|not able to|won't be able to)\s+(?:(?:do|make|manage|meet"
+    r"|attend|it|on|the|this|next|any)\s+)*"
+    r"|\b(?:cancel|postpone|reschedule|move|push|shift|bump)(?:s|ing|ed|led|ling)?\s+"
+    r"(?:(?:our|the|my|this|that|it|tomorrow's|today's)\s+)?(?:from\s+)?"
+    r"|\b(?:move|moving|push|pushing|shift|shifting|change|changing|switch|switching|reschedul\w*|bump|bumping)\b"
+    r"(?:\s+[\w:'-]+){0,3}?\s+from\s+)$",
+    re.I,
+)
+_AWAY_BEFORE = re.compile(
+    r"\b(?:out|away|off|travell?ing|unavailable|busy|booked(?: up)?|tied up|slammed|on leave|on vacation"
+    r"|on holiday|on pto|pto|ooo|out of (?:the )?office|offsite|off-site|in court|in meetings|in workshops)"
+    r"\s+(?:(?:all|the whole|the entire)\s+day\s+)?(?:on\s+|this\s+|next\s+)?$",
+    re.I,
+)
+_ANY_BUT = re.compile(
+    r"\b(?:any ?(?:day|time|weekday|morning|afternoon|evening)s?|anything|every ?day|all week|whenever)\b[^,;]*"
+    r"\bbut\s+(?:on\s+)?(?:the\s+)?$",
+    re.I,
+)
+_FILLER = re.compile(
+    r"^(?:[\s,.;:!-]|'s\b|\b(?:unfortunately|sadly|actually|really|honestly|though|i'm afraid|i am afraid|now|anymore"
+    r"|any more|for me|for us|on my end|on my side|on our side|is|are|'s|would|will|might|may|also|slot|one|option"
+    r"|time slot|meeting|call|session|it)\b)*",
+    re.I,
+)
+_NEG_AFTER = re.compile(
+    r"^(?:(?:doesn't|does not|don't|do not|won't|will not|wouldn't|would not|isn't|is not|aren't|are not"
+    r"|no longer|not)\b(?!\s+(?:a problem|an issue|bad))|(?:out|bad|tough|tricky|difficult|hard|impossible|no good"
+    r"|a no-go|no go|off the table|out of the question|fully booked|booked(?: up)?|taken|full|packed|busy|slammed"
+    r"|problematic|a problem|not great|rough|blocked|unavailable|a bust|off)\b"
+    r"|(?:i'm|i am|we're|we are|i'll be|we'll be|i will be)\s+(?:out|away|off|busy|booked|travell?ing|unavailable"
+    r"|tied up|slammed|in court|on vacation|on leave|on holiday))",
+    re.I,
+)
+_REJECT_AFTER = re.compile(
+    r"^(?:(?:doesn't|does not|don't|do not|won't|will not|wouldn't|would not|no longer)\s+(?:work|suit|be possible"
+    r"|be good)|(?:isn't|is not|aren't|are not|not)\s+(?:going to work|possible|good|great|ideal|an option|doable"
+    r"|feasible|available)|(?:out|bad|tough|tricky|difficult|impossible|no good|a no-go|off the table"
+    r"|out of the question|fully booked|booked|taken|full|problematic|not great|blocked|a bust)\b)",
+    re.I,
+)
+_POSITIVE_AFTER = re.compile(
+    r"^(?:(?:is|would be|will be|'s|should|would|also|both|all|either|then|be|really|totally|definitely)\s+)*"
+    r"(?:works|work|good|great|perfect"
+    r"|fine|ideal|best|better|okay|ok|suits|suit|sounds (?:good|great|perfect)|it is|a date|locked in|confirmed"
+    r"|booked)\b|please\b(?![ \t]+\w)",
+    re.I,
+)
+
+
+def _past_filler(text: str) -> str:
+    """The text after leading punctuation and filler words ("Tuesday, unfortunately, doesn't work")."""
+    m = _FILLER.match(text)
+    return text[m.end() :] if m else text
+
+
+def _tokens(glue: str) -> list[str]:
+    return _TOKEN.findall(glue.lower())
+
+
+def _is_list(glue: str) -> bool:
+    toks = _tokens(glue)
+    return len(toks) <= 3 and all(t in _LIST_WORDS for t in toks)
+
+
+def _is_attach(glue: str) -> bool:
+    toks = _tokens(glue)
+    return len(toks) <= 4 and all(t in _ATTACH_WORDS for t in toks)
+
+
+@dataclass
+class _Group:
+    start: int
+    end: int
+    specs: list[_Spec] = field(default_factory=list)
+    slots: list[list[_Slot]] = field(default_factory=list)
+    lead: list[_Slot] = field(default_factory=list)
+    rng: tuple[date | None, date | None] | None = None
+    zones: list[str] = field(default_factory=list)
+    excluded: bool = False
+    rejected: bool = False
+    picked: bool = False
+
+
+def _group(s: str, mentions: list[_M]) -> list[_Group]:
+    groups: list[_Group] = []
+    for m in mentions:
+        g = groups[-1] if groups else None
+        glue = s[g.end : m.start] if g else ""
+        if m.kind == "day":
+            assert m.spec is not None
+            joins_list = g is not None and g.rng is None and bool(g.specs) and _is_list(glue)
+            after_time = (
+                g is not None
+                and g.rng is None
+                and not g.specs
+                and bool(g.lead)
+                and all(t in {"on", ",", "this"} for t in _tokens(glue))
+            )
+            if g is not None and (joins_list or after_time):
+                spec = m.spec
+                last = g.specs[-1] if g.specs else None
+                if last and last.qualifier and spec.weekday is not None and not spec.qualifier:
+                    spec = _Spec(weekday=spec.weekday, qualifier=last.qualifier)  # "next Thursday or Friday"
+                if m.slots and joins_list:  # "Tuesday or Wednesday afternoon": both afternoons
+                    for sl in g.slots:
+                        sl.extend([] if sl else m.slots)
+                g.specs.append(spec)
+                g.slots.append(list(m.slots))
+            else:
+                g = _Group(m.start, m.end, specs=[m.spec], slots=[list(m.slots)])
+                groups.append(g)
+        elif m.kind == "range":
+            g = _Group(m.start, m.end, rng=m.rng, lead=list(m.slots))
+            groups.append(g)
+        else:
+            if g and (_is_attach(glue) or _is_list(glue)) and (g.specs or g.rng is not None or g.lead):
+                if g.rng is not None or not g.specs:
+                    g.lead.extend(m.slots)
+                else:
+                    pending = [i for i, sl in enumerate(g.slots) if not sl]
+                    for i in pending or [len(g.slots) - 1]:
+                        g.slots[i].extend(m.slots)
+            else:
+                g = _Group(m.start, m.end, lead=list(m.slots))
+                groups.append(g)
+            if m.zone:
+                g.zones.append(m.zone)
+        g.end = m.end
+    for i, g in enumerate(groups):
+        lo = groups[i - 1].end if i else 0
+        hi = groups[i + 1].start if i + 1 < len(groups) else len(s)
+        prefix, suffix = s[lo : g.start], s[g.end : hi]
+        after = _past_filler(suffix)
+        if _REJECT_BEFORE.search(prefix):
+            g.excluded = g.rejected = True
+        elif _NEG_BEFORE.search(prefix) or _AWAY_BEFORE.search(prefix) or _ANY_BUT.search(s[: g.start]):
+            g.excluded = True
+        elif _NEG_AFTER.match(after):
+            g.excluded = True
+            g.rejected = bool(_REJECT_AFTER.match(after))
+        elif _POSITIVE_AFTER.match(after):
+            g.picked = True
+        if i and g.specs and groups[i - 1].specs and not g.excluded and groups[i - 1].excluded and _is_list(prefix):
+            g.excluded, g.rejected = True, groups[i - 1].rejected
+    for i in range(len(groups) - 2, -1, -1):  # "Monday and Tuesday don't work"
+        nxt = groups[i + 1]
+        if nxt.excluded and groups[i].specs and not groups[i].excluded and _is_list(s[groups[i].end : nxt.start]):
+            groups[i].excluded, groups[i].rejected = True, nxt.rejected
+    return groups
+
+
+# -- message-level cues ----------------------------------------------------------------------
+
+_AVAILABLE = r"(?:you|i|we|i'm|you're|we're|be|are you|everyone|anyone)\s+(?:\w+\s+)?available"
+_INTENT = re.compile(
+    r"\b(?:meet(?:ing|up)?s?|call|calls|chat|catch[- ]?up|sync|touch base|connect|talk|speak|hop on|jump on"
+    r"|get together|sit down|coffee|lunch|breakfast|dinner|drinks|zoom|teams call|google meet|video call"
+    r"|phone call|facetime|find (?:a|some) time|grab (?:some time|time|a few minutes|\d+)|set up|schedule"
+    r"|calendar|slots?|availability|" + _AVAILABLE + r"|(?<!feel )free (?:for|to|on|at|this|next|tomorrow|today"
+    r"|any|sometime|in|after|before|between|most|all)|are you free|i'm free|we're free|a few minutes"
+    r"|walk (?:you |me |us )?through|demo|intro call|introduce|discuss|go over|appointment|interview|session"
+    r"|1:1|one-on-one|1-on-1|works? for (?:you|me|us)|suits? (?:you|me|us)|convenient|book (?:a|some|the|me|us)"
+    r"|are you (?:about|around)|natter|(?:would|will|might|should) suit|suits? (?:better|best)"
+    r"|reschedul\w*|postpone|catch you|come by|stop by|pop by|drop by|swing by|invite|invitation|options?"
+    r"|proposed|times|workshop|diary|spare|(?:can|could) you do|find (?:a |some )?time"
+    r"|(?:have|spare|got|grab|find|need|take)\s+(?:an?|\d+|a few|some|ten|fifteen|twenty|thirty"
+    r"|forty-five)\s+(?:minutes?"
+    r"|mins?|hours?|hrs?)|grab an? (?:quick|short)|quick (?:\d+|call|chat|sync|one)|(?:can|could|shall) we (?:do|say"
+    r"|make it|try)|how about|what about|would\b[^.?!]{0,40}\bwork|does\b[^.?!]{0,40}\bwork)\b",
+    re.I,
+)
+_MOOD = re.compile(
+    r"\?|\b(?:could|can|would|will|shall|might)\s+(?:we|you|i)\b|\blet'?s\b|\blet us\b|\b(?:i'?d|i would|we'?d"
+    r"|we would) (?:like|love|prefer)|\bwould love\b|\b(?:want|wanted|hoping|hope|keen|looking|eager) to\b"
+    r"|\bare you (?:free|available|around|open)\b|\bdo you have\b|\bis there\b|\bany chance\b|\bhappy to\b"
+    r"|\b(?:i'm|we're|i am|we are) (?:free|available|around|open)\b|\bworks? (?:for|best for) (?:me|you|us)\b"
+    r"|\bhow about\b|\bwhat about\b|\b(?:suggest|propose)\b|\bup for\b|\bfree (?:for|to|on)\b"
+    r"|"
+    + _AVAILABLE
+    + r"|\bavailability\b|\bworks?\b|\bsuits?\b|\bwould be (?:great|good|ideal|perfect|helpful|wonderful"
+    r"|better|best|possible)\b|\b(?:is|are) (?:fine|good|great|ok|okay|perfect|ideal|best)\b|\b(?:i|we) (?:could|can)\b"
+    r"|\b(?:i|we) would be (?:grateful|happy|delighted|glad|pleased)\b|\bat your (?:earliest )?convenience\b"
+    r"|\bpreferably\b|\bwould appreciate\b|\blet me know\b"
+    r"|\b(?:i|we) have (?:a|an|some|the)\b[^.?!]{0,25}\b(?:window|slot|opening|gap)\b",
+    re.I,
+)
+_ASK = re.compile(
+    r"\bfind (?:a|some) time\b|\bset up (?:a|some) (?:time|call|meeting|chat)\b|\bschedule (?:a|some|the) (?:call"
+    r"|meeting|chat|time)\b|\b(?:your|his|her) availability\b|\bwhen (?:are you|would you be|is|might you be)"
+    r" (?:free|available|good|best)\b|\bwhen works\b|\bwhat works (?:for|best)\b|\bsend (?:me|over|us) (?:some"
+    r"|a few) (?:times|slots)\b|\b(?:could|can|would) (?:we|you|i) (?:meet|talk|chat|connect|hop on|jump on|get on"
+    r"|speak|grab (?:some|a few|time|\d+)|set up|schedule|book)\b|\bwould love to (?:meet|chat|connect|talk|grab"
+    r"|catch up)\b|\bbook (?:a|some) time\b|\bput something (?:in|on) the calendar\b",
+    re.I,
+)
+_DECLINE = re.compile(
+    r"\b(?:we'll|we will|i'll|i will|we're going to|i'm going to|going to|gonna|have to|need to|must|'ll have to"
+    r"|'d like to|would like to|want to|'ve decided to|have decided to|decided to)\s+(?:respectfully\s+|politely\s+"
+    r"|kindly\s+)?(?:pass|decline|cancel|bow out|skip)\b|\bpass(?:ing)? (?:on (?:this|it|the (?:meeting|call"
+    r"|opportunity))|for now|this time)\b|\bno longer (?:needed|necessary|required|relevant|interested|need (?:to"
+    r" meet|the (?:call|meeting)|a (?:call|meeting)))\b|\b(?:don't|do not|doesn't|does not) need (?:to meet|the"
+    r" (?:call|meeting|chat)|a (?:call|meeting|chat))\b|\bnot (?:needed|necessary|required) (?:anymore|any more"
+    r"|after all)\b|\bno need (?:to meet|for (?:a|the) (?:call|meeting|chat)|to (?:talk|chat|connect))\b"
+    r"|\bnot interested\b|\bhold off\b|\bput (?:this|it|things) on hold\b|\bon hold for now\b|\bdecided (?:not to"
+    r" (?:move forward|proceed|go ahead|meet)|to go (?:in )?(?:another|a different) direction|against)\b"
+    r"|\b(?:not|won't be) (?:moving|going) forward\b|\bwon't be (?:necessary|needed|required)\b|\b(?:let's|lets"
+    r"|please) (?:cancel|skip|drop)\b|\bcancel(?:l?ing|led)? (?:the|our|this|my|tomorrow's|today's) (?:meeting"
+    r"|call|chat|session|sync)\b|\brain check\b|\bnot the right time\b|\b(?:went|gone|going) with (?:another|a"
+    r" different) (?:vendor|provider|option|firm|partner|company)\b",
+    re.I,
+)
+_REJECT = re.compile(
+    r"\bnone of (?:these|those|them|the (?:proposed |suggested )?(?:times|options|slots|dates)|the above)\b"
+    r"|\bneither (?:of (?:those|these|them)"
+    r"|works?|time|option|day)\b|\b(?:those|these|the proposed|the suggested) (?:times|dates|slots|options)"
+    r" (?:don't|do not|won't) work\b|\b(?:can|could) we (?:reschedule|move|push|shift)\b|\b(?:need|have|want) to"
+    r" (?:reschedule|move|push|shift)\b|\breschedul(?:e|ing)\b|\bpush (?:it|this|the (?:call|meeting)) (?:back|out"
+    r"|to)\b|\bmove (?:it|this|the (?:call|meeting)) to\b|\bsomething (?:came|has come) up\b|\bcan't make (?:it"
+    r"|that|then|those|the)\b",
+    re.I,
+)
+_COUNTER_CUE = re.compile(
+    r"\bhow about\b|\bwhat about\b|\binstead\b|\balternatively\b|\bwould .{0,40}\bwork\b|\bdoes .{0,40}\bwork\b"
+    r"|\bcould we (?:do|try|make it|meet)\b|\bcan we (?:do|try|make it)\b|\b(?:works|would work|is) better\b"
+    r"|\bi (?:could|can) do\b|\bi'm (?:free|available)\b",
+    re.I,
+)
+_PICK_BEFORE = re.compile(
+    r"(?:\b(?:let's|lets|let us)\s+(?:do|go with|say|book|lock in|lock|pencil in|make it|plan on|plan for|go for"
+    r"|stick with|settle on|aim for)|\b(?:i'll|we'll|i will|we will)\s+(?:take|go with|grab|book)|\b(?:i'd|we'd)"
+    r" (?:prefer|like|love|go with)|\bplease (?:book|confirm|lock in|send (?:the|an|over an?) invite for)"
+    r"|\bput (?:me|us) down for|\bconfirm(?:ed|ing)?(?: for)?|\bsee you(?: on| at| then)?|\bbook (?:me|us) (?:in )?for"
+    r"|\bgo ahead (?:with|for)|\b(?:i|we) can do|\b(?:perfect|great|excellent|wonderful|lovely)\b)[\s,!.:-]*(?:the\s+"
+    r"|on\s+|at\s+)?$",
+    re.I,
+)
+_ORDINAL_PICK = re.compile(
+    r"\b(?:the\s+)?(?P<o>first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th|former|latter)\s+(?:one|option"
+    r"|slot|time slot|timeslot|choice|proposal|suggestion|of (?:those|these|the (?:options|times|slots)))\b"
+    r"|\b(?P<bare>former|latter)\b|\boption\s+(?P<n>[1-5]|[A-E]\b|one|two|three|four|five)\b|\b#(?P<h>[1-5])\b"
+    r"|\bthe\s+(?P<o2>first|second|third|fourth|last)\b(?=\s+(?:works?|is|sounds|suits?|would|please)\b|\s*[,.!]|\s*$)",
+    re.I,
+)
+_EITHER = re.compile(
+    r"\b(?:either|any|all) (?:of (?:those|these|them|the (?:times|options|slots)) )?(?:one )?works?\b", re.I
+)
+_QUESTION_START = re.compile(
+    r"^\W*(?:does|do|would|will|could|can|is|are|how|what|when|shall|should|any chance|might|may)\b", re.I
+)
+_BULK = re.compile(
+    r"\bunsubscribe\b|\bview (?:this email )?in (?:your )?browser\b|\bmanage (?:your )?(?:email )?preferences\b"
+    r"|\byou(?:'re| are) receiving this\b|\bnewsletter\b",
+    re.I,
+)
+_DURATION_RE = re.compile(
+    r"(?P<half>\bhalf[- ](?:an?[- ])?hour\b)"
+    r"|(?P<ninety>\b(?:an?|one|1)\s+hours?\s+and\s+a\s+half\b|\bhour and a half\b|\b(?:one|1) and a half hours?\b)"
+    r"|(?P<quarter>\b(?:a\s+)?quarter(?:\s+of)?\s+an?\s+hour\b)"
+    r"|(?P<couple>\ba couple (?:of )?hours\b)"
+    r"|(?P<hour>\b(?:an?|one)\s+hour(?:-long)?\b)"
+    r"|(?P<quick>\b(?:a\s+)?(?:quick|short|brief|fast)\s+(?P<qn>5|10|15|20|25|30|45|ten|fifteen|twenty|thirty)\b"
+    r"(?!\s*(?:minutes?|mins?|hours?|people|%|-)))"
+    r"|\bgrab\s+(?P<gn>5|10|15|20|25|30|45)\b(?!\s*(?:minutes?|mins?|hours?|people|%))"
+    rf"|(?<![\d.$£€])\b(?P<n>\d{{1,3}}(?:\.\d+)?|{_NUMW})(?:\s*(?:-|–|to|or)\s*(?P<n2>\d{{1,3}}(?:\.\d+)?|{_NUMW}))?"
+    r"(?:\s*-\s*|\s*)(?P<u>minutes?\b|mins?\b|min\b|m\b|hours?\b|hrs?\b|hr\b|h(?:\b|(?=\d\d)))"
+    r"(?:\s*(?:and\s+)?(?P<m2>\d{2})\s*(?P<mu>minutes?\b|mins?\b|m\b)?)?(?:-long)?",
+    re.I,
+)
+_DURATION_BEFORE = re.compile(
+    r"\b(?:in|within|every|each|per|after|over the (?:past|last)|for the (?:past|last)|last|past|took|spent|wasted"
+    r"|drove|flew|waited|waiting|away|later|from now|takes?(?: me| us| him| her| them)?|took(?: me| us)?)"
+    r"\s+(?:about\s+|around\s+|roughly\s+|another\s+|an?\s+)?$",
+    re.I,
+)
+_DURATION_AFTER = re.compile(
+    r"\s*(?:-\s*)?(?:long\s+)?(?:drive|drives|flight|flights|ride|commute|walk|train|bus|journey|trip|delay|layover"
+    r"|wait|queue|hike|run|workout|nap|movie|film|shift|time difference|difference|ahead|behind|late|early"
+    r"|ago|away|from (?:here|now|the)|of (?:work|travel|driving|sleep|delay|flying)|each way"
+    r"|a day|a week|per|notice|turnaround|time zone|window|gap|buffer|to (?:get|drive|walk|commute|travel|arrive"
+    r"|reach|fly|cycle))\b",
+    re.I,
+)
+_DURATION_RELATIVE = re.compile(r"\s*(?:before|after|earlier|later)\b", re.I)
+_MEETING_NOUN = re.compile(
+    r"\s*(?:-\s*)?(?:long\s+)?(?:call|meeting|chat|slot|sync|catch[- ]?up|session|conversation|zoom|coffee|intro"
+    r"|discussion|block|window|appointment|demo|walkthrough|review|1:1|lunch|touch ?base|of your time|or so)\b",
+    re.I,
+)
+
+
+def _durations(s: str) -> list[tuple[int, bool, int]]:
+    """(minutes, attached to a meeting noun, position) for each meeting duration in the sentence."""
+    out: list[tuple[int, bool, int]] = []
+    for m in _DURATION_RE.finditer(s):
+        before = s[max(0, m.start() - 40) : m.start()]
+        if _DURATION_BEFORE.search(before) or _DURATION_AFTER.match(s, m.end()):
+            continue
+        if _DURATION_RELATIVE.match(s, m.end()) and not re.search(r"\bfor\s+(?:about\s+|around\s+|just\s+)?$", before):
+            continue  # "30 minutes before the call"; but "for 45 min after 3pm" is a duration
+        if _off_topic(s, m.start(), m.end()):
+            continue
+        minutes: float
+        if m.group("half"):
+            minutes = 30
+        elif m.group("ninety"):
+            minutes = 90
+        elif m.group("quarter"):
+            minutes = 15
+        elif m.group("couple"):
+            minutes = 120
+        elif m.group("hour"):
+            if re.search(r"\bhalf\s+(?:an?\s+)?$", s[: m.start()], re.I):
+                continue
+            minutes = 60
+        elif m.group("quick") or m.group("gn"):
+            word = (m.group("qn") or m.group("gn")).lower()
+            minutes = int(word) if word.isdigit() else _NUMBER_WORDS[word]
+        else:
+            unit = m.group("u").lower()
+            if unit in {"m", "h"} and s[m.end("n") if not m.group("n2") else m.end("n2")] == " ":
+                continue  # "30 m", "2 h": too loose
+            value = _number(m.group("n2") or m.group("n"))
+            if value is None:
+                continue
+            extra = 0
+            if m.group("m2") and (m.group("mu") or (unit == "h" and m.end("u") == m.start("m2"))):
+                extra = int(m.group("m2"))  # "1h30", "1 hour 30 minutes", "an hour and 30 min"
+            minutes = value * (60 if unit.startswith("h") else 1) + extra
+            if m.group("m2") and not unit.startswith("h"):
+                continue
+        if 5 <= minutes <= 480:
+            out.append((round(minutes), bool(_MEETING_NOUN.match(s, m.end())), m.start()))
+    return out
+
+
+def _number(word: str) -> float | None:
+    low = word.lower()
+    if re.fullmatch(r"\d+(?:\.\d+)?", low):
+        return float(low)
+    return float(_NUMBER_WORDS[low]) if low in _NUMBER_WORDS else None
+
+
+# -- zones -------------------------------------------------------------------------------------
+
+_PLACE = r"(?P<place>(?:the\s+)?(?:[A-Z][\w.'-]*|São)(?:\s+[A-Z][\w.'-]*){0,2})"
+_PLACE_CUE_RE = re.compile(
+    r"(?i:\b(?:i'm|i am|we're|we are|i'll be|i will be|we'll be|we will be|currently|based|located|living|sitting"
+    r"|here|i live|we live|i work|we work|our (?:team|office) is|my (?:team|office) is|i'm back|we're back"
+    r"|i'm still|i'm now)\s+(?:based\s+|located\s+|currently\s+|now\s+|still\s+)?(?:in|out of)\s+"
+    r"|\b(?:i've|we've|i have|we have) (?:moved|relocated) to\s+)" + _PLACE
+)
+_PLACE_FROM_RE = re.compile(
+    r"(?i:\b(?:writing|greetings|hello|hi|calling|joining|dialing in|dialling in|emailing"
+    r"|working)\s+(?:you\s+)?from\s+)" + _PLACE
+)
+_PLACE_BASED_RE = re.compile(r"\b(?P<place>[A-Z][\w]*(?:\s+[A-Z][\w]*)?)-based\b")
+_MY_TIME_RE = re.compile(r"(?i:\b(?:my|our) time\s*\(\s*)(?P<place>[A-Za-z][\w .'-]{1,30}?)\s*\)")
+_PLACE_TIME_RE = re.compile(r"\b(?P<place>(?:[A-Z][\w.'-]*)(?:\s+[A-Z][\w.'-]*){0,2})\s+(?i:time)\b")
+_COAST_RE = re.compile(r"(?i:\bon the\s+)(?P<place>(?i:(?:east|west) coast))\b")
+_ABBR_RE = re.compile(r"\b(?P<abbr>" + _alt(a for a in ZONE_ABBREVIATIONS if a not in _SHORT_ABBREVIATIONS) + r")\b")
+_NOT_PLACES = {"jersey", "man", "central", "eastern", "pacific", "mountain", "any", "lunch", "same", "local"}
+
+
+@cache
+def _zoneinfo_cities() -> dict[str, str]:
+    cities: dict[str, str] = {}
+    for key in sorted(available_timezones()):
+        if "/" not in key or key.startswith(("Etc/", "SystemV/", "US/", "posix", "right")):
+            continue
+        city = key.rsplit("/", 1)[1].replace("_", " ").lower()
+        if city not in _NOT_PLACES:
+            cities.setdefault(city, key)
+    return cities
+
+
+def _place_zone(place: str) -> str | None:
+    words = place.split()
+    for n in range(min(3, len(words)), 0, -1):
+        key = " ".join(words[:n]).lower().strip(".,'")
+        if key.endswith("'s"):
+            key = key[:-2]
+        if key in PLACES:
+            return PLACES[key]
+        if key.upper() in ZONE_ABBREVIATIONS:
+            return ZONE_ABBREVIATIONS[key.upper()]
+        city = _zoneinfo_cities().get(key.removeprefix("the "))
+        if city is not None:
+            return city
+    return None
+
+
+def _stated_zone(sentences: Sequence[str]) -> tuple[str, ZoneSource] | None:
+    for s in sentences:
+        for regex in (_PLACE_CUE_RE, _PLACE_FROM_RE, _MY_TIME_RE, _PLACE_BASED_RE, _COAST_RE):
+            for m in regex.finditer(s):
+                place = m.group("place")
+                if regex is _PLACE_CUE_RE and re.match(r"\s*(?i:time)\b", s[m.end() :]):
+                    continue
+                zone = _place_zone(place)
+                if zone is not None:
+                    return zone, "place"
+    for s in sentences:
+        for m in _PLACE_TIME_RE.finditer(s):
+            words = m.group("place").split()
+            for n in range(len(words)):  # "Tuesday 2pm London time": the place is the last words
+                zone = _place_zone(" ".join(words[n:]))
+                if zone is not None:
+                    return zone, "abbreviation" if " ".join(words[n:]).upper() in ZONE_ABBREVIATIONS else "place"
+    for s in sentences:
+        for m in _ABBR_RE.finditer(s):
+            return ZONE_ABBREVIATIONS[m.group("abbr")], "abbreviation"
+    return None
+
+
+def _header_zone(date_header: str | None, now: datetime, exec_tz: str) -> str | None:
+    if not date_header:
+        return None
+    try:
+        stamped = parsedate_to_datetime(date_header)
+    except (TypeError, ValueError, IndexError):
+        return None
+    offset = stamped.utcoffset()
+    if offset is None or not offset:
+        return None
+    if stamped.astimezone(ZoneInfo(exec_tz)).utcoffset() == offset:
+        return None
+    for key in OFFSET_ZONES:
+        if stamped.astimezone(ZoneInfo(key)).utcoffset() == offset:
+            return key
+    return None
+
+
+def _day_first(locale: str | None, zone: str) -> bool:
+    if locale:
+        low = locale.strip().lower().replace("_", "-")
+        return not low.startswith(_MONTH_FIRST_LOCALES)
+    return not (zone in _US_ZONES or zone.startswith(_US_ZONE_PREFIXES))
+
+
+def _zone_key(tz: str | ZoneInfo) -> str:
+    key = tz.key if isinstance(tz, ZoneInfo) else tz
+    try:
+        ZoneInfo(key)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {key!r}: expected an IANA name such as 'America/New_York'") from exc
+    return key
+
+
+# -- attendees and topic -----------------------------------------------------------------------
+
+_NAME = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?){0,2}"
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_ROLES = (
+    r"colleague|coworker|co-worker|cofounder|co-founder|partner|business partner|boss|manager|associate|counsel"
+    r"|lawyer|attorney|assistant|ea|cto|ceo|cfo|coo|vp|director|lead|teammate|head of \w+|engineer|analyst|advisor"
+    r"|adviser|accountant|designer|founder"
+)
+_BRING_RE = re.compile(
+    r"(?i:\b(?:bring(?:ing)?(?:\s+along)?|loop(?:ing)?\s+in|cc(?:'?ing|'d|ed)?|add(?:ing)?|invit(?:e|ing)"
+    r"|includ(?:e|ing)|(?:be\s+)?join(?:ed)?\s+by|copy(?:ing)?)\s+)(?:(?i:my|our|the)\s+)?(?:(?i:"
+    + _ROLES
+    + r"),?\s+)?(?:(?P<name>"
+    + _NAME
+    + r")\s*)?(?:[(<\[]\s*(?P<email>"
+    + _EMAIL
+    + r")\s*[)>\]]|(?P<email2>"
+    + _EMAIL
+    + r"))?"
+)
+_JOIN_RE = re.compile(
+    r"(?P<name>"
+    + _NAME
+    + r")\s*(?:[(<\[]\s*(?P<email>"
+    + _EMAIL
+    + r")\s*[)>\]])?\s*(?:,\s*(?i:(?:our|my)\s+[\w-]+(?:\s+[\w-]+)?),\s*)?,?\s*(?i:will|would|may|might|can|could"
+    r"|is going to|plans to|wants to|'ll)\s+(?i:also\s+)?(?i:(?:like|love) to\s+)?(?i:join|attend|be joining|come"
+    r"|sit in|dial in|tag along"
+    r"|be there|be on the call)\b"
+)
+_NOT_NAMES = {
+    "i",
+    "we",
+    "he",
+    "she",
+    "they",
+    "you",
+    "it",
+    "me",
+    "us",
+    "them",
+    "him",
+    "her",
+    "everyone",
+    "someone",
+    "team",
+    "the",
+    "this",
+    "that",
+    "zoom",
+    "teams",
+    "google",
+    "both",
+    "our",
+    "my",
+    "all",
+    "also",
+    "please",
+    "thanks",
+    "hi",
+    "hello",
+    "dear",
+    "happy",
+    "next",
+    "who",
+    "one",
+    "maybe",
+    "and",
+    "but",
+    "so",
+    "then",
+    "perhaps",
+    "hopefully",
+    "unfortunately",
+    "plus",
+    "if",
+    "just",
+    "let",
+    "sorry",
+    *_WEEKDAY_WORDS,
+    *_MONTH_WORDS,
+}
+
+
+def _attendees(
+    text: str, cc: Sequence[tuple[str, str, AttendeeSource]], exclude: set[str], sender_name: str
+) -> tuple[Attendee, ...]:
+    found: list[Attendee] = []
+    seen: set[str] = set()
+
+    def add(name: str, email: str | None, source: AttendeeSource) -> None:
+        name = name.strip()
+        if email:
+            email = email.lower()
+            if email in exclude or email in seen:
+                return
+            seen.add(email)
+            for i, other in enumerate(found):  # a name read earlier gets its address
+                if other.email is None and other.name and name and other.name.split()[0] == name.split()[0]:
+                    found[i] = Attendee(other.name, email, other.source)
+                    return
+        else:
+            first = name.split()[0].lower() if name else ""
+            if not first or first in _NOT_NAMES or first == sender_name:
+                return
+            if any(a.name and a.name.split()[0].lower() == first for a in found):
+                return
+        found.append(Attendee(name, email, source))
+
+    for cc_name, cc_email, source in cc:
+        add(cc_name, cc_email, source)
+    for regex in (_BRING_RE, _JOIN_RE):
+        for m in regex.finditer(text):
+            words = (m.group("name") or "").split()
+            while words and words[0].lower() in _NOT_NAMES:
+                words.pop(0)
+            name = " ".join(words)
+            address: str | None = m.group("email") or m.groupdict().get("email2") or None
+            if name or address:
+                add(name, address, "body")
+    return tuple(found)
+
+
+_SUBJECT_TAG = re.compile(
+    r"^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|tr|antw)\s*(?:\[\d+\])?\s*:|\[(?:ext|external|extern)\])\s*", re.I
+)
+_SUBJECT_BOILERPLATE = re.compile(
+    r"^(?:(?:quick|short|brief)\s+)?(?:meeting|call|chat|sync|catch[- ]?up|intro|introduction|touch ?base|zoom|coffee)"
+    r"(?:\s+(?:request|invite|invitation|req))?\s*(?:[:\-–—|]\s*|\s+(?:re|about|regarding|on|to discuss|for)\s+)",
+    re.I,
+)
+_GENERIC_WORDS = frozenset(
+    re.findall(
+        r"\S+",
+        """
+        meeting meetings meet call chat sync catch up catch-up catchup quick short brief question intro
+        introduction connect connecting hello hi hey following follow follow-up followup checking in touching touch
+        base let's lets talk availability available scheduling schedule invitation invite request time times to a
+        an the next this week coffee lunch drinks re our your my for with can we are you free zoom teams 1:1 and
+        soon today tomorrow new some one steps reschedule rescheduling reminder confirm confirmation confirming
+        proposed options slots slot quickly again still us me is it there any chance
+        """,
+    )
+)
+_DISCUSS_RE = re.compile(
+    r"\b(?:to|and|so we can|could|can|we) (?:discuss|talk (?:about|through)|go over|walk through|chat about"
+    r"|catch up on|sync on|review)\s+(?P<t>[^.?!,;:\n()]+)",
+    re.I,
+)
+_DISCUSS_STOP = re.compile(
+    rf"\s+(?:next|this|on|at|before|after|by|sometime|some time|tomorrow|today|when|if|with (?:you|me|us|the team)"
+    rf"|together|in (?:more )?detail|further|in person|over (?:coffee|lunch|zoom|the phone)|during|for (?:a|an|\d)"
+    rf"|early|later|in the|\d|{_WD}|{_MON})\b.*$",
+    re.I,
+)
+
+
+def clean_subject(subject: str) -> str:
+    """The subject without ``Re:``, ``Fwd:``, ``[External]`` tags (repeated ones too)."""
+    text = " ".join(subject.split())
+    while True:
+        m = _SUBJECT_TAG.match(text)
+        if not m:
+            return text.strip()
+        text = text[m.end() :]
+
+
+def _topic(subject: str, sentences: Sequence[str]) -> str | None:
+    cleaned = clean_subject(subject)
+    cleaned = _SUBJECT_BOILERPLATE.sub("", cleaned).strip(" ?!.-–—:")
+    words = re.findall(r"[\w:'-]+", cleaned.lower())
+    generic = all(w in _GENERIC_WORDS or w in _WEEKDAY_WORDS or w in _MONTH_WORDS or w.isdigit() for w in words)
+    if cleaned and not generic:
+        return cleaned
+    for s in sentences:
+        m = _DISCUSS_RE.search(s)
+        if m:
+            phrase = _DISCUSS_STOP.sub("", m.group("t")).strip()
+            phrase = re.sub(r"^(?:the|a|an|our|your|my|some|this|that)\s+", "", phrase, flags=re.I).strip()
+            phrase = re.sub(r"\s+(?:in|on|at|for|with|about|over|by|and|or|to)$", "", phrase, flags=re.I)
+            if 2 <= len(phrase) <= 80:
+                return phrase
+    return None
+
+
+# -- reading --------------------------------------------------------------------------------------
+
+
+def _is_question(s: str) -> bool:
+    return s.rstrip().endswith("?") or bool(_QUESTION_START.match(s))
+
+
+@dataclass
+class _Facts:
+    days: list[tuple[_Spec, list[_Slot], str | None]] = field(default_factory=list)
+    excluded: list[tuple[_Spec, bool]] = field(default_factory=list)
+    ranges: list[tuple[tuple[date | None, date | None], list[_Slot]]] = field(default_factory=list)
+    loose: list[_Slot] = field(default_factory=list)
+    zones: list[str] = field(default_factory=list)
+    durations: list[tuple[int, bool, int]] = field(default_factory=list)
+    rejected: bool = False
+    excluded_any: bool = False
+    picked: bool = False
+    ordinal: int | None = None
+    either: bool = False
+    timed_question: bool = False
+    mentioned: list[bool] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+
+
+def _facts(sentences: Sequence[str], ctx: _Ctx) -> _Facts:
+    facts = _Facts()
+    for s in sentences:
+        mentions = _mentions(s, ctx)
+        groups = _group(s, mentions)
+        question = _is_question(s)
+        durations = _durations(s)
+        facts.durations.extend(durations)
+        facts.mentioned.append(bool(durations) or any(m.kind != "slot" for m in mentions))
+        facts.evidence.extend(m.text.strip() for m in mentions)
+        loose: list[_Slot] = []
+        last_spec: _Spec | None = None
+        for g in groups:
+            zone = next((z for z in (_zone_of(w, ctx) for w in g.zones) if z), None)
+            if zone:
+                facts.zones.append(zone)
+            last_spec = g.specs[-1] if g.specs else last_spec
+            if g.excluded:
+                facts.excluded_any = True
+                facts.rejected |= g.rejected
+                timed = any(isinstance(x, time) for sl in g.slots for x in sl + g.lead)
+                facts.excluded.extend((spec, timed) for spec in g.specs)
+                continue
+            if g.picked or _PICK_BEFORE.search(s[: g.start]):
+                facts.picked |= not question
+            if g.rng is not None:
+                facts.ranges.append((g.rng, list(g.lead)))
+            elif g.specs:
+                timed = any(isinstance(x, time) for sl in g.slots for x in sl + g.lead)
+                facts.timed_question |= question and (timed or bool(durations))
+                for spec, slots in zip(g.specs, g.slots, strict=True):
+                    facts.days.append((spec, slots + [x for x in g.lead if x not in slots], zone))
+            else:
+                loose.extend(g.lead)
+        if loose and last_spec is not None and re.search(r"\b(?:that|the same|same) day\b", s, re.I):
+            facts.days.append((last_spec, loose, None))  # "2 doesn't work but I'm free at 4 that day"
+        else:
+            facts.loose.extend(loose)
+        for m in _ORDINAL_PICK.finditer(s):
+            if m.group("n") and len(m.group("n")) == 1 and m.group("n").isalpha() and not m.group("n").isupper():
+                continue
+            word = (m.group("o") or m.group("o2") or m.group("bare") or m.group("n") or m.group("h") or "").lower()
+            after = _past_filler(s[m.end() :])
+            if _NEG_AFTER.match(after):
+                facts.rejected = True
+                continue
+            if word.isdigit():
+                facts.ordinal = int(word)
+            elif len(word) == 1:
+                facts.ordinal = ord(word) - ord("a") + 1
+            else:
+                facts.ordinal = _ORDINAL_WORDS.get(word, _NUMBER_WORDS.get(word))
+            facts.evidence.append(m.group(0))
+        if _EITHER.search(s) and not question:
+            facts.either = True
+    return facts
+
+
+def _when(facts: _Facts, ctx: _Ctx) -> When | None:
+    tz = facts.zones[0] if facts.zones else ctx.tz
+    rng: tuple[date | None, date | None] | None = None
+    rng_slots: list[_Slot] = []
+    for r, slots in facts.ranges:
+        if rng is None:
+            rng, rng_slots = r, slots
+        else:
+            lo = min((d for d in (rng[0], r[0]) if d), default=None)
+            hi = None if rng[1] is None or r[1] is None else max(rng[1], r[1])
+            rng, rng_slots = (lo, hi), rng_slots or slots
+    loose_window = next((s for s in facts.loose if isinstance(s, Window)), None)
+    loose_time = next((s for s in facts.loose if isinstance(s, time)), None)
+    excluded: set[date] = set()
+    timed_out: set[date] = set()  # "Thursday at 2 doesn't work": the day stays open at other times
+    for spec, timed in facts.excluded:
+        (timed_out if timed else excluded).update(_resolve(spec, ctx, rng))
+    days: list[Day] = []
+    for spec, slots, _zone in facts.days:
+        on = _resolve(spec, ctx, rng)[0]
+        if on in excluded:
+            continue
+        own = _tidy(slots) or ([loose_time] if loose_time else [loose_window] if loose_window else [])
+        for day in [Day(on, at=x) if isinstance(x, time) else Day(on, window=x) for x in own] or [Day(on)]:
+            if day not in days:
+                days.append(day)
+    window: Window | None = None
+    at: time | None = None
+    range_slots = _tidy(rng_slots)
+    if rng is not None or not days:
+        window = next((s for s in range_slots if isinstance(s, Window)), loose_window)
+        at = next((s for s in range_slots if isinstance(s, time)), loose_time)
+        if at is not None and window is not None and at in window:
+            window = None
+    excluded |= {d for d in timed_out if all(day.on != d for day in days)}
+    if not (days or rng or window or at or excluded):
+        return None
+    return When(
+        tz=tz,
+        days=tuple(days),
+        earliest=rng[0] if rng else None,
+        latest=rng[1] if rng else None,
+        window=window,
+        at=at,
+        excluded=tuple(sorted(excluded)),
+    )
+
+
+def _tidy(slots: list[_Slot]) -> list[_Slot]:
+    """A time inside a window said with it ("Tuesday afternoon at 3") is the time alone."""
+    times = [s for s in slots if isinstance(s, time)]
+    windows = [s for s in slots if isinstance(s, Window)]
+    if times and windows and all(any(t in w for w in windows) for t in times):
+        return list(times)
+    out: list[_Slot] = []
+    for s in slots:
+        if s in out:
+            continue
+        if isinstance(s, Window):  # "in the morning, first thing": the narrower of two overlapping windows
+            clash = next((o for o in out if isinstance(o, Window) and o.start < s.end and s.start < o.end), None)
+            if clash is not None:
+                if _span(s) < _span(clash):
+                    out[out.index(clash)] = s
+                continue
+        out.append(s)
+    return out
+
+
+def _span(w: Window) -> int:
+    return (w.end.hour * 60 + w.end.minute) - (w.start.hour * 60 + w.start.minute)
+
+
+def _proposals(quoted: str, ctx: _Ctx) -> list[datetime]:
+    """Timed options listed in the quoted message (the executive's offer), in order."""
+    if not quoted.strip():
+        return []
+    own, _ = _split_reply(quoted)
+    facts = _facts(_sentences(own), ctx)
+    when = _when(facts, ctx)
+    if when is None:
+        return []
+    starts = when.starts()
+    return starts if len(starts) >= 2 else []
+
+
+def _match_choice(when: When | None, proposed: Sequence[datetime]) -> int | None:
+    if when is None or not proposed:
+        return None
+    zone = ZoneInfo(when.tz)
+    hits: list[int] = []
+    for i, p in enumerate(proposed):
+        local = p.astimezone(zone)
+        for d in when.days:
+            if d.on == local.date() and (
+                (d.at is not None and d.at == local.time().replace(second=0, microsecond=0))
+                or (d.at is None and (d.window is None or local.time() in d.window))
+            ):
+                hits.append(i + 1)
+                break
+    return hits[0] if len(hits) == 1 else None
+
+
+def _pick(facts: _Facts, when: When | None, offered: Sequence[datetime], exec_tz: str) -> tuple[int, When] | None:
+    """The proposed slot a pick chose ("the second option", "Tuesday at 2 works"), and its reading."""
+    if facts.ordinal is not None and not (when and when.days) and offered:
+        index = len(offered) if facts.ordinal == -1 else facts.ordinal
+        if not 1 <= index <= len(offered):
+            return None
+        p = offered[index - 1]
+        key = getattr(p.tzinfo, "key", None) or exec_tz
+        local = p.astimezone(ZoneInfo(key))
+        return index, When(tz=key, days=(Day(local.date(), at=local.time().replace(second=0, microsecond=0)),))
+    matched = _match_choice(when, offered)
+    return (matched, when) if matched is not None and when is not None else None
+
+
+def read_request(
+    text: str,
+    *,
+    now: datetime,
+    tz: str | ZoneInfo,
+    subject: str = "",
+    cc: Iterable[Address | str] = (),
+    to: Iterable[Address | str] = (),
+    sender: Address | str | None = None,
+    me: Iterable[str] = (),
+    locale: str | None = None,
+    date_header: str | None = None,
+    proposed: Sequence[datetime] = (),
+    is_reply: bool | None = None,
+) -> Reading:
+    """Read a message's text as a meeting request; see the module docstring for what each field means.
+
+    ``now`` is the message's date (naive means in ``tz``), ``tz`` the
+    executive's zone, ``me`` the executive's addresses (never attendees),
+    ``to`` the other To recipients (attendees; leave empty when ``me`` is not
+    known), ``locale`` the sender's (``Content-Language``: "en-GB" reads 8/12
+    as 8 December), ``proposed`` the slots the executive offered, in order.
+    """
+    exec_tz = _zone_key(tz)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=ZoneInfo(exec_tz))
+    own, quoted = _split_reply(text)
+    sentences = _sentences(own)
+    if not sentences or _BULK.search(own):
+        return _NONE
+    stated = _stated_zone(sentences)
+    them_tz: str | None
+    source: ZoneSource | None
+    if stated is not None:
+        them_tz, source = stated
+    else:
+        them_tz = _header_zone(date_header, now, exec_tz)
+        source = "date-header" if them_tz else None
+    reading_tz = them_tz or exec_tz
+    today = now.astimezone(ZoneInfo(reading_tz)).date()
+    ctx = _Ctx(today, reading_tz, exec_tz, them_tz, _day_first(locale, reading_tz))
+    facts = _facts(sentences, ctx)
+    when = _when(facts, ctx)
+    if them_tz is None and facts.zones and facts.zones[0] != exec_tz:
+        them_tz, source = facts.zones[0], "abbreviation"
+
+    body = " ".join(sentences)
+    reply = is_reply if is_reply is not None else bool(_SUBJECT_TAG.match(subject) or quoted.strip() or proposed)
+    intent = bool(_INTENT.search(clean_subject(subject)) or facts.timed_question) or any(
+        _INTENT.search(s) and (_MOOD.search(s) or mentioned)
+        for s, mentioned in zip(sentences, facts.mentioned, strict=True)
+    )
+    engaged = intent or reply
+    exec_today = now.astimezone(ZoneInfo(exec_tz)).date()
+    offered = list(proposed)
+    if not offered and reply:
+        offered = _proposals(quoted, _Ctx(exec_today, exec_tz, exec_tz, None, ctx.day_first))
+    positive = when is not None and bool(when.days or when.earliest or when.latest or when.at or when.window)
+    picking = facts.picked or facts.ordinal is not None
+
+    kind: Kind = "none"
+    choice: int | None = None
+    if engaged and _DECLINE.search(body):
+        kind = "counter" if positive else "decline"
+    elif engaged and (
+        _REJECT.search(body) or (reply and (facts.rejected or (facts.excluded_any and _COUNTER_CUE.search(body))))
+    ):
+        kind = "counter"
+        chosen = _pick(facts, when, offered, exec_tz) if picking else None
+        if chosen is not None:
+            kind, (choice, when) = "pick", chosen
+    elif reply and (picking or facts.either):
+        kind = "pick"
+        chosen = _pick(facts, when, offered, exec_tz)
+        if chosen is not None:
+            choice, when = chosen
+    elif intent and _MOOD.search(body) and (when is not None or facts.durations or _ASK.search(body)):
+        kind = "request"
+    if kind == "none":
+        return _NONE
+    if kind == "decline":
+        when = None
+    duration = None
+    if facts.durations and kind != "decline":
+        duration = max(facts.durations, key=lambda d: (d[1], -d[2]))[0]
+
+    exclude = {e.lower() for e in me}
+    sender_addr = Address.parse(sender) if isinstance(sender, str) else sender
+    sender_name = ""
+    if sender_addr is not None:
+        exclude.add(sender_addr.email.lower())
+        sender_name = sender_addr.first_name.lower() if sender_addr.name else ""
+    people: list[tuple[str, str, AttendeeSource]] = []
+    headers: tuple[tuple[Iterable[Address | str], AttendeeSource], ...] = ((to, "to"), (cc, "cc"))
+    for values, src in headers:
+        for value in values:
+            for addr in Address.parse_list(value) if isinstance(value, str) else [value]:
+                people.append((addr.name, addr.email, src))
+    attendees = _attendees(body, people, exclude, sender_name)
+    return Reading(
+        kind=kind,
+        duration=duration,
+        when=when,
+        timezone=them_tz,
+        timezone_source=source if them_tz else None,
+        attendees=attendees,
+        topic=_topic(subject, sentences),
+        choice=choice,
+        evidence=tuple(facts.evidence),
+    )
+
+
+def read_message(
+    message: Message,
+    *,
+    tz: str | ZoneInfo,
+    me: Iterable[str] = (),
+    proposed: Sequence[datetime] = (),
+    now: datetime | None = None,
+) -> Reading:
+    """:func:`read_request` on a parsed message: its body, subject, Date, Cc (and To minus ``me``), language.
+
+    ``now`` is used when the message has no readable Date header.
+    """
+    mine = {e.lower() for e in me}
+    when = message.date or now
+    if when is None:
+        raise ValueError("the message has no Date header: pass now=")
+    to = [a for a in message.addresses("to") if a.email.lower() not in mine] if mine else []
+    return read_request(
+        message.body_text,
+        now=when,
+        tz=tz,
+        subject=message.subject,
+        cc=message.addresses("cc"),
+        to=to,
+        sender=message.sender,
+        me=mine,
+        locale=message.header("content-language"),
+        date_header=message.header("date"),
+        proposed=proposed,
+        is_reply=bool(message.in_reply_to) or None,
+    )

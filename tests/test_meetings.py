@@ -1,0 +1,243 @@
+"""Booking a meeting from email, end to end: Dovecot for the mail, Radicale for the calendar, aiosmtpd for iMIP.
+
+A request arrives; a run drafts a reply offering three free slots and puts
+three holds on the calendar; the counterpart picks one; the next run books
+the event with the attendees, sends a proper iMIP REQUEST, releases the
+other holds and drafts a confirmation; a further run changes nothing.
+"""
+
+from __future__ import annotations
+
+import email
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from connectors.caldav import CalDavConnector
+from mailflow.cli import cli
+from mailflow.imip import check_request
+from tests.servers.dovecot import DovecotServer, DovecotUser
+from tests.servers.radicale import RadicaleUser
+from tests.servers.smtp import SmtpServer
+from workers.main import RUNTIME
+
+pytestmark = pytest.mark.dovecot
+
+RULES = """
+version = 1
+
+[[rule]]
+name = "Meeting requests"
+when = { all = [ { body = { contains = "meet" } }, { is_reply = false } ] }
+then = [ { propose_meeting = { duration = "30m", within = "10 business days", slots = 3 } } ]
+"""
+
+
+def config(tmp_path: Path, imap: DovecotUser, cal: RadicaleUser, smtp: SmtpServer) -> Path:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "dana.toml").write_text(RULES)
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f"""
+database = "sqlite:///mailflow.db"
+
+[assistant]
+name = "Sam Rivera"
+email = "sam@rivera-va.example"
+
+[[clients]]
+id = "dana"
+name = "Dana Whitfield"
+email = "dana@acme.example"
+timezone = "America/New_York"
+
+[[clients.calendars]]
+kind = "caldav"
+url = "{cal.principal_url}"
+username = "{cal.name}"
+password = "{cal.password}"
+calendars = ["{cal.calendar}"]
+
+[[clients.accounts]]
+kind = "imap"
+host = "{imap.host}"
+port = {imap.port}
+username = "{imap.name}"
+password = "{imap.password}"
+tls = "none"
+
+[clients.accounts.smtp]
+host = "127.0.0.1"
+port = {smtp.port}
+tls = "none"
+"""
+    )
+    return path
+
+
+def run(path: Path) -> str:
+    result = CliRunner().invoke(cli, ["--config", str(path), "run", "--once"], obj={"runtime": RUNTIME})
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def deliver(server: DovecotServer, user: DovecotUser, raw: str) -> None:
+    with server.imap_client(user) as client:
+        client.append("INBOX", raw.replace("\n", "\r\n").encode())
+
+
+def drafts(server: DovecotServer, user: DovecotUser) -> list[email.message.Message]:
+    with server.imap_client(user) as client:
+        client.select_folder("Drafts", readonly=True)
+        uids = client.search("ALL")
+        data = client.fetch(uids, ["BODY.PEEK[]"]) if uids else {}
+        return [email.message_from_bytes(item[b"BODY[]"]) for _uid, item in sorted(data.items())]
+
+
+def body(message: email.message.Message) -> str:
+    part = message.get_payload(decode=True) if not message.is_multipart() else None
+    return part.decode() if isinstance(part, bytes) else str(message.get_payload())
+
+
+def calendar(cal: RadicaleUser) -> CalDavConnector:
+    connector = CalDavConnector(cal.principal_url, cal.name, cal.password)
+    connector.open()
+    return connector
+
+
+def test_a_request_is_proposed_held_picked_booked_and_invited_once(
+    dovecot_server: DovecotServer,
+    imap_user: DovecotUser,
+    caldav_user: RadicaleUser,
+    smtp_server: SmtpServer,
+    tmp_path: Path,
+) -> None:
+    path = config(tmp_path, imap_user, caldav_user, smtp_server)
+    now = datetime.now(UTC)
+    deliver(
+        dovecot_server,
+        imap_user,
+        f"""From: Pat Quinn <pat@partner.example>
+To: Dana Whitfield <dana@acme.example>
+Cc: Jo Park <jo@partner.example>
+Subject: Catch-up on the partnership
+Date: {format_datetime(now)}
+Message-ID: <request-1@partner.example>
+
+Hi Dana,
+
+Could we meet for 30 minutes next week to go over the partnership? Any afternoon works for me.
+
+Best,
+Pat
+""",
+    )
+    out = run(path)
+    assert "propose a meeting" in out, out
+    proposal = drafts(dovecot_server, imap_user)
+    assert len(proposal) == 1 and proposal[0]["In-Reply-To"] == "<request-1@partner.example>"
+    text = body(proposal[0])
+    assert "1. " in text and "2. " in text and "3. " in text and "4. " not in text, text
+    connector = calendar(caldav_user)
+    window = (now, now + timedelta(days=30))
+    holds = [e for e in connector.events(caldav_user.calendar, *window) if e.hold_key]
+    assert len(holds) == 3, holds
+    assert all(12 <= h.start.astimezone(connector_zone()).hour < 17 for h in holds), "the afternoons asked for"
+
+    deliver(
+        dovecot_server,
+        imap_user,
+        f"""From: Pat Quinn <pat@partner.example>
+To: Dana Whitfield <dana@acme.example>
+Subject: Re: Catch-up on the partnership
+Date: {format_datetime(now + timedelta(minutes=5))}
+Message-ID: <reply-1@partner.example>
+In-Reply-To: <request-1@partner.example>
+References: <request-1@partner.example>
+
+The second option works for me.
+
+Pat
+""",
+    )
+    out = run(path)
+    events = connector.events(caldav_user.calendar, *window)
+    assert not [e for e in events if e.hold_key], "every hold released"
+    (booked,) = events
+    chosen = sorted(holds, key=lambda h: h.start)[1]
+    assert (booked.start, booked.end) == (chosen.start, chosen.end), "the second slot offered"
+    assert {a.email for a in booked.attendees} == {"pat@partner.example", "jo@partner.example"}
+    assert len(smtp_server.received) == 1
+    invite = smtp_server.received[0]
+    assert set(invite.recipients) == {"pat@partner.example", "jo@partner.example"}
+    assert check_request(invite.data) == [], check_request(invite.data)
+    confirmation = [d for d in drafts(dovecot_server, imap_user) if d["In-Reply-To"] == "<reply-1@partner.example>"]
+    assert len(confirmation) == 1 and "Confirmed:" in body(confirmation[0])
+
+    before = (len(drafts(dovecot_server, imap_user)), len(connector.events(caldav_user.calendar, *window)))
+    run(path)
+    after = (len(drafts(dovecot_server, imap_user)), len(connector.events(caldav_user.calendar, *window)))
+    assert after == before and len(smtp_server.received) == 1, "another run changes nothing"
+
+
+def connector_zone() -> object:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo("America/New_York")
+
+
+REQUEST = """From: Pat Quinn <pat@partner.example>
+To: Dana Whitfield <dana@acme.example>
+Subject: Quick sync
+Date: {date}
+Message-ID: <request-2@partner.example>
+
+Hi Dana, could we meet for 30 minutes sometime next week?
+
+Pat
+"""
+
+
+def answer(text: str, date: datetime, n: int) -> str:
+    return f"""From: Pat Quinn <pat@partner.example>
+To: Dana Whitfield <dana@acme.example>
+Subject: Re: Quick sync
+Date: {format_datetime(date)}
+Message-ID: <answer-{n}@partner.example>
+In-Reply-To: <request-2@partner.example>
+References: <request-2@partner.example>
+
+{text}
+"""
+
+
+def test_a_decline_releases_the_holds_and_a_counter_proposal_gets_new_slots(
+    dovecot_server: DovecotServer,
+    imap_user: DovecotUser,
+    caldav_user: RadicaleUser,
+    smtp_server: SmtpServer,
+    tmp_path: Path,
+) -> None:
+    path = config(tmp_path, imap_user, caldav_user, smtp_server)
+    now = datetime.now(UTC)
+    deliver(dovecot_server, imap_user, REQUEST.format(date=format_datetime(now)))
+    run(path)
+    connector = calendar(caldav_user)
+    window = (now, now + timedelta(days=30))
+    first = sorted(e.start for e in connector.events(caldav_user.calendar, *window) if e.hold_key)
+    assert len(first) == 3
+
+    deliver(dovecot_server, imap_user, answer("None of those work for me, how about the week after?", now, 1))
+    out = run(path)
+    assert "answer to a meeting proposal" in out, out
+    second = sorted(e.start for e in connector.events(caldav_user.calendar, *window) if e.hold_key)
+    assert len(second) == 3 and not set(first) & set(second), "new slots, the old holds released"
+    assert len(drafts(dovecot_server, imap_user)) == 2, "a new proposal drafted"
+
+    deliver(dovecot_server, imap_user, answer("Thanks, but we'll pass for now.", now, 2))
+    run(path)
+    assert not [e for e in connector.events(caldav_user.calendar, *window) if e.hold_key], "declined: holds gone"
+    assert not smtp_server.received, "nothing was booked, nothing sent"
