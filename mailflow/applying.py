@@ -331,7 +331,7 @@ class Applier:
                 self._staged.ready.append(self._time(a))
             elif a.kind in ("notify", "forward"):
                 self._stage_outbound(a, originals or {})
-            elif a.kind in ("propose_meeting", "book_meeting"):
+            elif a.kind in ("propose_meeting", "book_meeting", "answer_invitation"):
                 self._stage_meeting(a, originals or {})
         drafts = [a for a in pending if a.kind == "draft_reply"]
         if drafts:
@@ -626,6 +626,8 @@ class Applier:
             if a.kind == "propose_meeting":
                 text: str | None = desk.propose(a.key, message, dict(a.params))
                 what = "proposed"
+            elif a.kind == "answer_invitation":
+                what, text = desk.invitation(a.key, message, bool(a.params.get("accept", True))), None
             else:
                 what, text = desk.answer(str(a.params["meeting"]), a.key, message)
             log.info("meeting for %s: %s", self.client.id, what, extra={"account": self.account})

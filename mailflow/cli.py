@@ -649,6 +649,8 @@ def audit_log(
         outcome = "" if e["outcome"] == "done" else f" [{e['outcome']}: {e['detail'] or ''}]"
         if e["outcome"] == "undone":
             outcome = f" [undone: {e['detail'] or ''}]"
+        elif e["outcome"] == "done" and e["action"] in ("answer_invitation", "book_meeting") and e["detail"]:
+            outcome = f" [{e['detail']}]"
         click.echo(
             f"{e['id']:>7} {e['at'][:19].replace('T', ' ')} {e['client']}/{e['account']} "
             f"{subject!r}: {e['rule']}: {e['what']}{outcome}"

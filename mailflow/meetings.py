@@ -25,15 +25,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from .calendars import Attendee, CalendarConnector, Event, EventStatus, hold_uid
+from .calendars import Attendee, CalendarConnector, Event, EventStatus, PartStat, hold_uid
 from .config import ClientConfig
 from .connector import MaybeSent, NotSent, Outbound
 from .drafting import Person
 from .errors import ConnectorError, MailflowError
-from .imip import build_request, imip_message
+from .imip import build_reply, build_request, imip_message, parse_invitations
 from .message import Message
 from .model import Address
 from .scheduling.slots import Slot, find_slots, spread
@@ -290,6 +291,85 @@ class MeetingDesk:
                 f"{self.assistant.name}, on behalf of {self.client.name}",
             ]
         )
+
+    # -- invitations -----------------------------------------------------------------
+
+    def invitation(self, key: str, message: Message, accept: bool) -> str:
+        """Answer the calendar objects in an invitation email (``answer_invitation``); what was done.
+
+        REQUEST: with ``accept``, a time free on every calendar is put on the
+        primary calendar, accepted, and a REPLY (ACCEPTED) goes to the
+        organizer, once; a busy time is reported as a conflict and left to you.
+        CANCEL: the event is removed (if its sequence allows). REPLY: the
+        attendee's answer is recorded on our event.
+        """
+        done: list[str] = []
+        for inv in parse_invitations(message.raw, timezone=self.zone):
+            method = (inv.method or "").upper()
+            if method == "REQUEST" and inv.event is not None:
+                done.append(self._request(key, inv.event, accept))
+            elif method == "CANCEL":
+                done.append(self._cancel(inv.uid, inv.sequence))
+            elif method == "REPLY":
+                done.append(self._reply(inv.uid, inv.attendees))
+            else:
+                done.append(f"{method or 'no method'}: left to you")
+        return "; ".join(done) or "no calendar object in the message"
+
+    def _request(self, key: str, event: Event, accept: bool) -> str:
+        connector, calendar = self.primary
+        me = self.client.email.lower()
+        if connector.find_event(calendar, event.uid) is not None:
+            return f"{event.summary!r}: already on the calendar"
+        for cal_connector, ids in self.calendars:
+            for cal in ids:
+                for other in cal_connector.events(cal, event.start, event.end):
+                    busy = other.status is not EventStatus.CANCELLED and not other.transparent
+                    if busy and other.uid != event.uid and other.start < event.end and other.end > event.start:
+                        return f"conflict: {event.summary!r} overlaps {other.summary!r}; left to you"
+        if not accept:
+            return f"{event.summary!r} is free: left to you"
+        if self.outbound is None or event.organizer is None:
+            return f"{event.summary!r}: cannot answer (no SMTP, or no organizer): left to you"
+        attendees = tuple(
+            replace(a, partstat=PartStat.ACCEPTED) if a.email.lower() == me else a for a in event.attendees
+        )
+        connector.create_event(calendar, replace(event, attendees=attendees, etag=None, href=None))
+        reply = build_reply(event, me, PartStat.ACCEPTED)
+        mail = imip_message(
+            reply,
+            sender=Address(self.client.name, self.client.email),
+            to=[event.organizer.email],
+            subject=f"Accepted: {event.summary}",
+            message_id=f"<reply-{key}@{self.client.email.rpartition('@')[2]}>",
+        )
+        try:
+            self.outbound.send(bytes(mail), self.client.email, [event.organizer.email])
+        except MaybeSent as exc:
+            log.warning("the acceptance of %s may not have gone out: %s", event.summary, exc)
+        return f"accepted {event.summary!r} ({event.start.astimezone(self.zone):%a %d %b %H:%M})"
+
+    def _cancel(self, uid: str, sequence: int) -> str:
+        connector, calendar = self.primary
+        found = connector.find_event(calendar, uid)
+        if found is None:
+            return "cancelled: it was not on the calendar"
+        if sequence < found.sequence:
+            return f"an old cancellation of {found.summary!r} (sequence {sequence} < {found.sequence}): ignored"
+        connector.delete_event(calendar, uid, found.etag or "")
+        return f"cancelled {found.summary!r}: removed from the calendar"
+
+    def _reply(self, uid: str, answers: Sequence[Attendee]) -> str:
+        connector, calendar = self.primary
+        found = connector.find_event(calendar, uid)
+        if found is None or not answers:
+            return "a reply to an event that is not on the calendar: left to you"
+        by = {a.email.lower(): a for a in answers}
+        updated = tuple(
+            replace(a, partstat=by[a.email.lower()].partstat) if a.email.lower() in by else a for a in found.attendees
+        )
+        connector.update_event(calendar, replace(found, attendees=updated))
+        return ", ".join(f"{a.email} {a.partstat}" for a in answers)
 
     # -- expiry --------------------------------------------------------------------
 

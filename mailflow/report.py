@@ -67,6 +67,8 @@ def describe(kind: str, params: dict[str, Any]) -> str:
         return "mark read" if params.get("on", True) else "mark unread"
     if kind == "propose_meeting":
         return f"propose a meeting ({params.get('slots', 3)} slots)"
+    if kind == "answer_invitation":
+        return "answer the invitation" + ("" if params.get("accept", True) else " (report only)")
     if kind == "book_meeting":
         return "answer to a meeting proposal"
     if kind == "forward":

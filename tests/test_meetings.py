@@ -9,6 +9,7 @@ other holds and drafts a confirmation; a further run changes nothing.
 from __future__ import annotations
 
 import email
+import json
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -241,3 +242,61 @@ def test_a_decline_releases_the_holds_and_a_counter_proposal_gets_new_slots(
     run(path)
     assert not [e for e in connector.events(caldav_user.calendar, *window) if e.hold_key], "declined: holds gone"
     assert not smtp_server.received, "nothing was booked, nothing sent"
+
+
+INVITES = """
+version = 1
+
+[[rule]]
+name = "Invitations"
+when = { category = "invite" }
+then = [ { answer_invitation = true } ]
+"""
+
+
+def invitation(method: str, uid: str, start: datetime, summary: str, sequence: int = 0) -> str:
+    from mailflow.calendars import Attendee, Event
+    from mailflow.imip import build_cancel, build_request, imip_message
+    from mailflow.model import Address
+
+    event = Event(
+        uid,
+        summary,
+        start,
+        start + timedelta(hours=1),
+        attendees=(Attendee("dana@acme.example"),),
+        organizer=Address("Lee Boss", "lee@other.example"),
+        sequence=sequence,
+    )
+    ics = build_request(event) if method == "REQUEST" else build_cancel(event)
+    mail = imip_message(ics, sender=Address("Lee Boss", "lee@other.example"), to=["dana@acme.example"])
+    return bytes(mail).decode().replace("\r\n", "\n")
+
+
+def test_invitations_are_accepted_when_free_reported_when_not_and_cancellations_remove_them(
+    dovecot_server: DovecotServer,
+    imap_user: DovecotUser,
+    caldav_user: RadicaleUser,
+    smtp_server: SmtpServer,
+    tmp_path: Path,
+) -> None:
+    path = config(tmp_path, imap_user, caldav_user, smtp_server)
+    (tmp_path / "rules" / "dana.toml").write_text(INVITES)
+    start = (datetime.now(UTC) + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
+    deliver(dovecot_server, imap_user, invitation("REQUEST", "board-1@other.example", start, "Board prep"))
+    deliver(dovecot_server, imap_user, invitation("REQUEST", "clash-1@other.example", start, "Clashing call"))
+    run(path)
+    connector = calendar(caldav_user)
+    window = (start - timedelta(days=1), start + timedelta(days=1))
+    assert [e.summary for e in connector.events(caldav_user.calendar, *window)] == ["Board prep"]
+    (reply,) = smtp_server.received
+    assert reply.recipients == ["lee@other.example"]
+    assert b"METHOD:REPLY" in reply.data and b"PARTSTAT=ACCEPTED" in reply.data
+    out = CliRunner().invoke(cli, ["--config", str(path), "log", "--format", "json"], obj={"runtime": RUNTIME}).output
+    details = [e["detail"] for e in json.loads(out)]
+    assert "conflict: 'Clashing call' overlaps 'Board prep'; left to you" in details, details
+
+    deliver(dovecot_server, imap_user, invitation("CANCEL", "board-1@other.example", start, "Board prep"))
+    run(path)
+    assert not connector.events(caldav_user.calendar, *window), "the cancelled meeting is gone"
+    assert len(smtp_server.received) == 1, "nothing answered twice"

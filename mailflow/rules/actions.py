@@ -55,6 +55,7 @@ ACTION_KEYS = (
     "forward",
     "notify",
     "propose_meeting",
+    "answer_invitation",
     "log_time",
     "stop",
 )
@@ -149,6 +150,14 @@ class ActionParser:
             return self._forward(arg, path)
         if kind == "propose_meeting":
             return self._propose(arg, path)
+        if kind == "answer_invitation":
+            if arg is True:
+                return {"accept": True}
+            table = expect_table(self.report, arg, path, "true or a table like { accept = false }")
+            if table is None or not check_keys(self.report, table, ("accept",), path):
+                return None
+            accept = expect_bool(self.report, table.get("accept", True), (*path, "accept"))
+            return None if accept is None else {"accept": accept}
         return self._log_time(arg, path)
 
     def _propose(self, arg: Any, path: Path) -> dict[str, Any] | None:
