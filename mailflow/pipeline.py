@@ -349,7 +349,7 @@ class AccountPass:
         try:
             row.subject = msg.subject
             row.sender = msg.sender.email if msg.sender else None
-            row.category = classify(msg)
+            row.category = classify(msg, history.known if history is not None else None)
             ctx = MatchContext(msg, row.category, self.account, ref.folder, self.zone, history, self.retainer_used)
             planned = with_rate_card([*self.rules.evaluate(ctx), *self._answers(msg)], self.rate_card)
         except Exception as exc:  # a message must never crash the pass: quarantine it

@@ -167,7 +167,10 @@ message = { attachments = [ { type = "text/plain", size = -1 } ] }
     assert "unknown key 'subjet'; did you mean 'subject'?" in joined
     assert "two tests are named 'one'" in joined
     assert "either message = { ... } or eml" in joined
-    assert "category expects one of invite, newsletter, notification, personal" in joined
+    assert (
+        "category expects one of invite, notification, receipt, newsletter, cold_outreach, scheduling, personal"
+        in joined
+    )
     assert "no such file:" in joined and "nowhere.eml" in joined
     assert "unknown key 'lable'" in joined
     assert "the test needs expect = [ ... ]" in joined

@@ -262,7 +262,9 @@ def test_wrong_types_in_actions_are_reported(tmp_path: Path, action: str, key: s
         (
             '{ category = "spam" }',
             "when.category",
-            "unknown category 'spam'; known: invite, newsletter, notification, personal",
+            # triage has seven categories now (receipt, scheduling, cold_outreach added), listed sorted
+            "unknown category 'spam'; known: cold_outreach, invite, newsletter, notification, personal, receipt, "
+            "scheduling",
         ),
         (
             '{ has_attachment = "yes" }',

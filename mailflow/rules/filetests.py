@@ -40,6 +40,7 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..triage import CATEGORIES as TRIAGE_CATEGORIES
 from .actions import ActionParser
 from .diagnostics import Path as KeyPath
 from .diagnostics import Report, check_keys, describe, expect_table, expect_text
@@ -66,7 +67,7 @@ MESSAGE_KEYS = (
     "attachments",
 )
 ATTACHMENT_KEYS = ("name", "type", "size", "content")
-CATEGORIES = ("invite", "newsletter", "notification", "personal")
+CATEGORIES = TRIAGE_CATEGORIES  # what a test's ``category`` may expect: what triage produces
 _ADDRESS_HEADERS = {"from": "From", "to": "To", "cc": "Cc", "reply_to": "Reply-To", "sender": "Sender"}
 _DEFAULT_DATE = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 
