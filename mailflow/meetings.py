@@ -121,7 +121,8 @@ class MeetingDesk:
         end = datetime.combine(last + timedelta(days=1), datetime.min.time(), self.zone).astimezone(UTC)
         busy = self._busy(start, end)
         sender = message.sender
-        found = find_slots(policy, self.zone, busy, now=now, duration=span, first_day=first, last_day=last)
+        vip = bool(params.get("vip", False))  # the policy's [clients.scheduling.vip] bypasses apply
+        found = find_slots(policy, self.zone, busy, now=now, duration=span, first_day=first, last_day=last, vip=vip)
         fitting = [s for s in found if _fits(s, when, self.zone)]
         chosen = spread(fitting, int(str(params.get("slots", 3))))
         if not chosen:

@@ -300,3 +300,31 @@ def test_invitations_are_accepted_when_free_reported_when_not_and_cancellations_
     run(path)
     assert not connector.events(caldav_user.calendar, *window), "the cancelled meeting is gone"
     assert len(smtp_server.received) == 1, "nothing answered twice"
+
+
+def test_propose_meeting_options_are_checked_at_load(tmp_path: Path) -> None:
+    from mailflow.errors import RulesSchemaError
+    from mailflow.rules import load_rules
+
+    path = tmp_path / "dana.toml"
+    base = 'version = 1\n[[rule]]\nname = "m"\nthen = [ {{ propose_meeting = {} }} ]\n'
+    path.write_text(base.format('{ duration = "45m", within = "2 weeks", slots = 2, vip = true, hold_for = "1d" }'))
+    (rule,) = load_rules(path).rules
+    assert rule.actions[0].params == {
+        "duration": 2700,
+        "within_days": 14,
+        "business": False,
+        "slots": 2,
+        "hold_for": 86400,
+        "vip": True,
+    }
+    for bad, message in (
+        ('{ within = "soon" }', "within expects"),
+        ("{ slots = 0 }", "slots expects a number from 1 to 10"),
+        ('{ duration = "long" }', "duration"),
+        ('{ vip = "yes" }', "true or false"),
+        ('{ room = "A" }', "unknown key 'room'"),
+    ):
+        path.write_text(base.format(bad))
+        with pytest.raises(RulesSchemaError, match=message):
+            load_rules(path)

@@ -165,7 +165,8 @@ class ActionParser:
         if arg is True:
             arg = {}
         table = expect_table(self.report, arg, path, 'a table like { duration = "30m", slots = 3 }')
-        if table is None or not check_keys(self.report, table, ("duration", "within", "slots", "hold_for"), path):
+        keys = ("duration", "within", "slots", "hold_for", "vip")
+        if table is None or not check_keys(self.report, table, keys, path):
             return None
         params: dict[str, Any] = {"duration": None, "within_days": 10, "business": True, "slots": 3}
         params["hold_for"] = 3 * 86400
@@ -198,6 +199,10 @@ class ActionParser:
                 n, unit = int(m.group(1)), m.group(2).lower()
                 params["business"] = unit.startswith(("business", "working"))
                 params["within_days"] = n * 7 if unit.startswith("week") else n
+        if "vip" in table:
+            vip = expect_bool(self.report, table["vip"], (*path, "vip"))
+            ok = ok and vip is not None
+            params["vip"] = bool(vip)
         if "slots" in table:
             n = table["slots"]
             if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 10:
