@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+
 from mailflow import config as _config
-from mailflow.calendars import CalendarConnector
 from mailflow.connector import MailConnector
 
 from .maildir import MaildirConnector
+
+if _TYPE_CHECKING:
+    from mailflow.calendars import CalendarConnector
 
 __all__ = ["MailConnector", "MaildirConnector", "calendar_for", "connector_for"]
 
