@@ -12,18 +12,37 @@ Run it after editing the rule list below; the output is checked in::
 
     python bench/make_rules.py            # writes bench/rules_100.toml
     python bench/make_rules.py --check    # exit 1 if the file is stale
+
+The same client's file at other sizes (``rules(n, seed)``, used by
+``bench/rules_speed.py``; not checked in) is printed with ``--rules``::
+
+    python bench/make_rules.py --rules 500 [--seed 1] [--out FILE]
+
+Fewer than 100 rules keep a seeded sample of the 100, in order; more add rules
+of the kinds such a file grows by (people, domains, and above all subject and
+body searches, header tests, category-scoped searches, nesting) at seeded
+places among them.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.corpus import _WORK_DOMAINS
+from bench.corpus import _NEWSLETTERS as _CORPUS_NEWSLETTERS
+from bench.corpus import (
+    _OPENERS,
+    _SUBJ_PERSONAL,
+    _TOPICS,
+    _WORK_DOMAINS,
+)
+from bench.corpus import _Generator as _CorpusGenerator
 
 OUT = Path(__file__).with_name("rules_100.toml")
 
@@ -124,7 +143,8 @@ VENDORS = [
 ]
 
 
-def rules() -> list[Rule]:
+def base_rules() -> list[Rule]:
+    """The hand-written 100 rules of ``rules_100.toml``, in file order."""
     out: list[Rule] = []
 
     def add(name: str, when: dict[str, Any] | None, then: list[dict[str, Any]]) -> None:
@@ -443,6 +463,396 @@ def rules() -> list[Rule]:
     return out
 
 
+# -- other sizes: the same client's file, smaller or grown ----------------------------------------
+#
+# For bench/rules_speed.py. A smaller file keeps a seeded sample of the 100 rules, in file order.
+# A larger one adds rules of the kinds such a file grows by, each at a seeded place among the 100:
+# people and domains, and above all subject and body searches (projects, clients, phrases,
+# reference numbers; ``contains`` and ``matches``), header tests, category-scoped searches and
+# ``any``/``all``/``not`` combinations. Their words come from what the corpus says (so a good share
+# of them match) and from what it does not (so others never do), as in a real file.
+
+_PROJECTS = (
+    "Atlas",
+    "Orion",
+    "Bluebird",
+    "Falcon",
+    "Nimbus",
+    "Polaris",
+    "Cobalt",
+    "Juniper",
+    "Sequoia",
+    "Meridian",
+    "Tidewater",
+    "Aurora",
+    "Lighthouse",
+    "Redwood",
+    "Ember",
+    "Quartz",
+    "Willow",
+    "Granite",
+    "Beacon",
+    "Saffron",
+)
+# What the corpus's subjects say (topics without their article, openers, personal subjects) ...
+_SUBJECT_SEEN = tuple(
+    dict.fromkeys(
+        [t.removeprefix("the ").removeprefix("our ").lower() for t in _TOPICS]
+        + [o.lower() for o in _OPENERS]
+        + [s.rstrip("?!").lower() for s in _SUBJ_PERSONAL]
+        + ["budget", "renewal", "contract", "review", "launch", "plan", "update", "has shipped", "approved"]
+        + ["statement", "payment due", "invitation:", "reminder:", "[jira]", "security alert", "issue #"]
+    )
+)
+# ... and what it does not.
+_SUBJECT_UNSEEN = (
+    "term sheet",
+    "due diligence",
+    "nda",
+    "wire transfer",
+    "payroll",
+    "benefits enrollment",
+    "reimbursement",
+    "webinar",
+    "conference",
+    "speaking slot",
+    "award",
+    "survey",
+    "rsvp",
+    "out of office",
+    "vacation",
+    "dentist",
+    "flight",
+    "hotel",
+    "itinerary",
+    "visa",
+    "gala",
+    "donation",
+    "alumni",
+    "reunion",
+    "all-hands",
+    "town hall",
+    "performance review",
+    "offer letter",
+    "background check",
+    "farewell",
+    "kudos",
+    "press inquiry",
+    "purchase order",
+    "signature requested",
+    "docusign",
+    "quarterly business review",
+    "churn",
+    "pipeline review",
+    "board seat",
+    "cap table",
+)
+# Phrases of the corpus's bodies that some messages have (0.3-15% of them; a body rule that
+# matched half the mail would be no use), then phrases no generated body has.
+_BODY_SEEN = (
+    "please find attached",
+    "amount due",
+    "net 30",
+    "pay online",
+    "thank you for your business",
+    "for services rendered",
+    "due date",
+    "invoice #",
+    "view it on github",
+    "commented on this pull request",
+    "review requested",
+    "ci activity",
+    "invited to the following event",
+    "invitation from google calendar",
+    "please do not reply",
+    "would monday at 10 work",
+    "end of day thursday",
+    "no rush on this one",
+    "sounds good",
+    "following up",
+    "hey dana",
+    "best regards",
+    "on se voit",
+    "salut dana",
+    "voilà",
+    "denver",
+    "chicago",
+    "globex",
+    "offsite",
+    "podcast",
+    "headcount",
+)
+_BODY_UNSEEN = (
+    "wire instructions",
+    "tracking number",
+    "docusign",
+    "zoom.us/j/",
+    "gift cards",
+    "bank details have changed",
+    "out of the office",
+    "per our conversation",
+    "action items",
+    "meeting minutes",
+    "save the date",
+    "rsvp by",
+    "password reset",
+    "verification code",
+    "lunch next week",
+    "speaking invitation",
+    "term sheet",
+    "cap table",
+    "data room",
+    "reference check",
+    "non-disclosure",
+    "statement of work",
+    "purchase order",
+    "letter of intent",
+    "press inquiry",
+    "on the record",
+    "keynote",
+    "panel discussion",
+    "parental leave",
+    "expense policy",
+)
+_WEEKDAYS = "(monday|tuesday|wednesday|thursday|friday)"
+_SUBJECT_REGEXES = (
+    r"(?i)\b(po|purchase order) ?#?\d{4,}",
+    r"(?i)\bticket #?\d{3,}",
+    r"\(PR #\d+\)$",
+    r"(?i)^(fw|fwd): ",
+    r"(?i)reminder: .+ sync @ \d{1,2}:00(am|pm)",
+    r"(?i)\b(q[1-4]|fy\d\d) (plan|review|numbers)\b",
+    r"\$\d{4,}\.\d\d",
+    r"(?i)order #sh-\d+ has (shipped|been delivered)",
+    r"(?i)^(re: ){3,}",
+    r"(?i)expense report #\d+ (approved|rejected)",
+    r"(?i)new sign-in on (mac|windows|iphone|android)",
+    r"[A-Z]{6,}",
+    r"\d{5,}",
+)
+_BODY_REGEXES = (
+    r"(?i)amount due: usd (\d{1,3},)*\d{3}\.\d\d",
+    rf"(?i)\bby {_WEEKDAYS}\b",
+    rf"(?i)confirm by end of day {_WEEKDAYS}",
+    r"(?i)https://pay\.[\w.-]+/i/\d+",
+    r"(?i)\b(invoice|order) #\d{4,}",
+    r"(?i)tracking (number|#):? *\w+",
+    rf"(?i)\b\d+ minutes on {_WEEKDAYS}",
+    r"(?i)(zoom\.us|meet\.google\.com|teams\.microsoft\.com)/",
+    r"(?i)(wire|bank) (transfer|details|instructions)",
+    r"(?i)\bdeadline\b.*\b(tomorrow|today)\b",
+    r"(?i)you are receiving this because of (review requested|mention)",
+    r"(?i)\bfinished a first pass of the (contract redlines|pilot results)",
+    r"(?i)unsubscribe: https://[\w.]+/u/[0-9a-f]{8}",
+)
+_MAILERS = ("thunderbird", "superhuman", "apple mail", "campaigns", "outlook 16", "iphone mail")
+_LIST_IDS = (*(list_id for _name, _email, list_id in _CORPUS_NEWSLETTERS), "announce.example", "news.vendor.example")
+_EXTRA_DOMAINS = (
+    "meridian-capital.example",
+    "harborview.example",
+    "quantum-labs.example",
+    "bluepeak.example",
+    "silverline.example",
+    "ironbridge.example",
+    "cloudmail.example",
+    "google.example",
+    "shop.example",
+    "outlook.example",
+    "proton.example",
+)
+
+
+_HEADER_TESTS: tuple[dict[str, Any], ...] = (
+    *({"name": "X-Mailer", "contains": m} for m in _MAILERS),
+    *({"name": "List-Id", "matches": rf"(?i)<{re.escape(i)}>"} for i in _LIST_IDS),
+    *({"name": "X-GitHub-Reason", "is": r} for r in ("author", "comment", "ci_activity")),
+    {"name": "Precedence", "is": ["bulk", "list"]},
+    *({"name": "Reply-To", "contains": r} for r in ("reply.github.com", "editors@", "support@")),
+    *({"name": "Received", "contains": f"smtp1.{d}"} for d in ("contoso.example", "globex.example", "stark.example")),
+    *({"name": "Authentication-Results", "contains": r} for r in ("spf=fail", "dkim=fail", "spf=softfail")),
+    {"name": "Content-Type", "matches": r"(?i)^multipart/(mixed|related)"},
+    {"name": "Feedback-ID", "exists": True},
+    {"name": "X-Campaign", "exists": True},
+    {"name": "Sensitivity", "is": ["private", "confidential"]},
+    {"name": "Organization", "contains": "acme"},
+)
+_NOT_WORDS = frozenset(
+    {"matches", "contains", "is", "name", "any", "all", "not", "subject", "body", "from", "re", "fw"}
+)
+
+
+def _escape(text: str) -> str:
+    """``re.escape``, leaving spaces as they are (easier to read in the file)."""
+    return re.escape(text).replace("\\ ", " ")
+
+
+def _label(text: str) -> str:
+    """A label from the words of ``text`` (a rule name, or a test written out)."""
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9]+", text) if w.lower() not in _NOT_WORDS]
+    return "-".join(w.capitalize() for w in words[:3]) or "Misc"
+
+
+class _Grower:
+    """Makes the added rules: each a kind picked by weight, its words from the lists above.
+
+    The fixed regexes and header tests are each used once (shuffled), as a real
+    file would not test the same thing in several rules; phrases may recur.
+    """
+
+    KINDS = ("person", "person+subject", "domain", "subject", "body", "header", "category", "nested", "list+text")
+    WEIGHTS = (15, 5, 10, 30, 8, 8, 11, 8, 5)
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.people = _CorpusGenerator(1).people  # the correspondents of the corpus's default seed
+        self.subject_regexes = self._shuffled(_SUBJECT_REGEXES)
+        self.body_regexes = self._shuffled(_BODY_REGEXES)
+        self.headers = self._shuffled(_HEADER_TESTS)
+
+    def _shuffled(self, items: tuple[Any, ...]) -> list[Any]:
+        found = list(items)
+        self.rng.shuffle(found)
+        return found
+
+    def phrase(self, seen: tuple[str, ...], unseen: tuple[str, ...]) -> str:
+        rng = self.rng
+        if rng.random() < 0.15:
+            return f"project {rng.choice(_PROJECTS).lower()}"
+        return rng.choice(seen if rng.random() < 0.5 else unseen)
+
+    def phrases(self, seen: tuple[str, ...], unseen: tuple[str, ...]) -> list[str]:
+        return list(dict.fromkeys(self.phrase(seen, unseen) for _ in range(self.rng.choice((1, 1, 2, 2, 3)))))
+
+    def subject(self) -> dict[str, Any]:
+        """A ``subject`` table: contains some phrases, or matches a regex made of them (or a fixed one)."""
+        rng = self.rng
+        roll = rng.random()
+        if roll >= 0.88 and self.subject_regexes:
+            return {"matches": self.subject_regexes.pop()}
+        if roll < 0.5:
+            return {"contains": self.phrases(_SUBJECT_SEEN, _SUBJECT_UNSEEN)}
+        if roll < 0.76:
+            words = [_escape(p) for p in self.phrases(_SUBJECT_SEEN, _SUBJECT_UNSEEN)]
+            if rng.random() < 0.5:
+                return {"matches": r"(?i)\b(" + "|".join(words) + r")\b"}
+            return {"matches": r"(?i)^(re: |fw: )*" + words[0]}
+        a, b = rng.sample(_PROJECTS, 2)
+        return {"matches": rf"(?i)\b(project )?({a}|{b})\b"}
+
+    def body(self) -> dict[str, Any] | str:
+        roll = self.rng.random()
+        if roll >= 0.8 and self.body_regexes:
+            return {"matches": self.body_regexes.pop()}
+        if roll < 0.3:
+            return self.phrase(_BODY_SEEN, _BODY_UNSEEN)
+        if roll < 0.65:
+            return {"contains": self.phrases(_BODY_SEEN, _BODY_UNSEEN)}
+        words = [_escape(p) for p in self.phrases(_BODY_SEEN, _BODY_UNSEEN)]
+        return {"matches": "(?i)" + "|".join(words)}
+
+    def header(self) -> dict[str, Any]:
+        if self.headers:
+            return dict(self.headers.pop())
+        return {"name": "X-Mailer", "contains": self.rng.choice(_MAILERS)}
+
+    def then(self, label: str) -> list[dict[str, Any]]:
+        rng = self.rng
+        actions: list[dict[str, Any]] = [{"label": label}]
+        roll = rng.random()
+        if roll < 0.15:
+            actions.append({"flag": True})
+        elif roll < 0.25:
+            actions.append({"mark_read": True})
+        elif roll < 0.35:
+            actions.append({"log_time": rng.choice(["1m", "2m", "5m"])})
+        elif roll < 0.4:
+            actions.append({"move": f"Filed/{label}"})
+        if rng.random() < 0.02:
+            actions.append({"stop": True})
+        return actions
+
+    def rule(self) -> tuple[str, dict[str, Any]]:
+        """One more rule's name and ``when``."""
+        rng = self.rng
+        kind = rng.choices(self.KINDS, weights=self.WEIGHTS)[0]
+        if kind == "person":
+            name, email = rng.choice(self.people)
+            return f"From {name}", {"from": email}
+        if kind == "person+subject":
+            name, email = rng.choice(self.people)
+            subject = self.subject()
+            return f"{name} about {_label(str(subject))}", {"from": email, "subject": subject}
+        if kind == "domain":
+            domain = rng.choice(_WORK_DOMAINS + _EXTRA_DOMAINS)
+            when: dict[str, Any] = {"from": {"domain": domain}}
+            if rng.random() < 0.4:
+                when["not"] = {"category": rng.choice(["newsletter", "notification"])}
+            return f"Domain {domain}", when
+        if kind == "subject":
+            subject = self.subject()
+            return f"Subject {_label(str(subject))}", {"subject": subject}
+        if kind == "body":
+            body = self.body()
+            return f"Body {_label(str(body))}", {"body": body}
+        if kind == "header":
+            header = self.header()
+            return f"Header {header['name']}", {"header": header}
+        if kind == "category":
+            category = rng.choice(["personal", "personal", "newsletter", "notification", "invite"])
+            field = rng.choice(["subject", "subject", "body"])
+            test = self.subject() if field == "subject" else self.body()
+            return f"{category.capitalize()} {field} {_label(str(test))}", {"category": category, field: test}
+        if kind == "nested":
+            roll = rng.randrange(4)
+            if roll == 0:
+                when = {"any": [{"subject": self.subject()}, {"body": self.body()}]}
+            elif roll == 1:
+                when = {"all": [{"subject": self.subject()}, {"not": {"from": {"in": "newsletters"}}}]}
+            elif roll == 2:
+                domain = rng.choice(_WORK_DOMAINS)
+                when = {
+                    "any": [{"from": {"domain": domain}}, {"cc": {"domain": domain}}],
+                    "subject": self.subject(),
+                }
+            else:
+                when = {
+                    "subject": self.subject(),
+                    "not": {"any": [{"category": "newsletter"}, {"from": {"in": "machines"}}]},
+                }
+            return f"Combined {_label(json.dumps(when))}", when
+        listed = rng.choice(["vip", "partners", "leadership", "family", "investors", "vendors"])
+        field = rng.choice(["subject", "body"])
+        test = self.subject() if field == "subject" else self.body()
+        return f"List {listed} {field} {_label(str(test))}", {"from": {"in": listed}, field: test}
+
+
+def rules(n: int = 100, seed: int = 1) -> list[Rule]:
+    """A rules file of ``n`` rules for the same client, deterministic for ``(n, seed)``.
+
+    ``n = 100`` is :func:`base_rules` itself (``rules_100.toml``); fewer keeps a sample of
+    them, more adds rules of the kinds a file grows by (see above), at seeded places.
+    """
+    base = base_rules()
+    if n == len(base):
+        return base
+    rng = random.Random(f"mailflow-rules:{n}:{seed}")
+    if n < len(base):
+        keep = sorted(rng.sample(range(len(base)), n))
+        return [base[i] for i in keep]
+    grower = _Grower(rng)
+    names = {r["name"] for r in base}
+    placed: list[tuple[float, int, Rule]] = [(float(i), 0, r) for i, r in enumerate(base)]
+    for k in range(n - len(base)):
+        name, when = grower.rule()
+        unique, again = name, 2
+        while unique in names:
+            unique, again = f"{name} ({again})", again + 1
+        names.add(unique)
+        rule: Rule = {"name": unique, "when": when, "then": grower.then(_label(name))}
+        placed.append((rng.uniform(-0.5, len(base) - 0.5), k + 1, rule))
+    return [rule for _at, _k, rule in sorted(placed, key=lambda p: (p[0], p[1]))]
+
+
 def _value(value: Any) -> str:
     """A TOML inline value (strings, booleans, numbers, lists and tables)."""
     if isinstance(value, bool):
@@ -462,12 +872,14 @@ def _key(key: str) -> str:
     return key if key.replace("_", "").replace("-", "").isalnum() else json.dumps(key)
 
 
-def render() -> str:
-    all_rules = rules()
-    if len(all_rules) != 100:
-        raise SystemExit(f"expected 100 rules, made {len(all_rules)}")
+def render(n: int = 100, seed: int = 1) -> str:
+    """The TOML text of :func:`rules` ``(n, seed)``, with the lists and templates every size shares."""
+    all_rules = rules(n, seed)
+    if len(all_rules) != n:
+        raise SystemExit(f"expected {n} rules, made {len(all_rules)}")
+    made = f"{n} rules" if n == 100 else f"{n} rules (seed {seed})"
     lines = [
-        "# Benchmark rules for Dana Whitfield: 100 rules, written by bench/make_rules.py (edit that, not this).",
+        f"# Benchmark rules for Dana Whitfield: {made}, written by bench/make_rules.py (edit that, not this).",
         "# They target the senders, subjects and headers of bench/corpus.py.",
         "",
         "version = 1",
@@ -487,17 +899,27 @@ def render() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if bench/rules_100.toml is out of date")
-    parser.add_argument("--out", type=Path, default=OUT, help=f"where to write (default {OUT})")
+    parser.add_argument("--out", type=Path, help=f"where to write (default {OUT}; stdout for other sizes)")
+    parser.add_argument("--rules", type=int, default=100, metavar="N", help="how many rules (default 100)")
+    parser.add_argument("--seed", type=int, default=1, help="the seed of the sample or of the added rules")
     args = parser.parse_args(argv)
-    text = render()
+    if args.rules < 1:
+        parser.error("--rules must be at least 1")
+    text = render(args.rules, args.seed)
+    out: Path | None = args.out if args.out is not None or args.rules != 100 else OUT
     if args.check:
-        current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        if out is None:
+            parser.error("--check needs --out for other sizes than 100")
+        current = out.read_text(encoding="utf-8") if out.exists() else ""
         if current != text:
-            print(f"{args.out} is out of date; run python bench/make_rules.py", file=sys.stderr)
+            print(f"{out} is out of date; run python bench/make_rules.py", file=sys.stderr)
             return 1
         return 0
-    args.out.write_text(text, encoding="utf-8")
-    print(f"wrote {args.out}", file=sys.stderr)
+    if out is None:
+        sys.stdout.write(text)
+        return 0
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out}", file=sys.stderr)
     return 0
 
 

@@ -15,7 +15,7 @@ from .addresses import AddressList
 from .compiler import Predicate
 from .facts import Facts
 from .filetests import TestSpec
-from .index import Key, RuleIndex
+from .index import Guard, RuleIndex
 from .nodes import ActionSpec
 from .templates import compile_template
 
@@ -110,8 +110,8 @@ class Rule:
     stop: bool
     uses_body: bool
     predicate: Predicate = field(repr=False, compare=False)
-    guard: frozenset[Key] | None = field(default=None, repr=False, compare=False)
-    """Keys one of which a message must have to match (see :mod:`~mailflow.rules.index`); None: always tried."""
+    guard: Guard | None = field(default=None, repr=False, compare=False)
+    """What a message must have to match (see :mod:`~mailflow.rules.index`); None: always tried."""
 
     def matches(self, ctx: MatchContext) -> bool:
         """Whether this rule's conditions hold for ``ctx`` (evaluated on its own)."""
@@ -153,14 +153,14 @@ class RuleSet:
 
     def __post_init__(self) -> None:
         # ``rules`` is indexed once, here: it is not meant to change after loading.
-        self._index = RuleIndex(self.rules, [rule.guard for rule in self.rules])
+        self._index = RuleIndex(self.rules, [rule.guard for rule in self.rules], [rule.stop for rule in self.rules])
 
     def evaluate(self, ctx: MatchContext) -> list[PlannedAction]:
         """The actions every matching rule plans for ``ctx``, in rule and then-list order.
 
-        Only the rules the message's senders, recipients and category allow
-        are tried (:class:`~mailflow.rules.index.RuleIndex`); the others could
-        not match, so they could neither plan nor stop anything.
+        Only the rules the message's senders, recipients, category and text
+        allow are tried (:class:`~mailflow.rules.index.RuleIndex`); the others
+        could not match, so they could neither plan nor stop anything.
         """
         facts = Facts(ctx)
         plan: list[PlannedAction] = []
