@@ -331,12 +331,8 @@ class AccountPass:
         self.applier.add(rows, relocated, originals)
 
     def _history(self, batch: Sequence[Message]) -> BatchHistory:
-        """The correspondent history for a batch: two queries, for its senders and the threads it is in."""
-        senders = {m.sender.email.lower() for m in batch if m.sender is not None}
-        ids = {i for m in batch for i in (*m.references, m.in_reply_to, m.message_id) if i}
-        known = known_addresses(self.store, self.client.id, senders) if senders else set()
-        replied = replied_ids(self.store, self.client.id, ids) if ids else set()
-        return BatchHistory(known, self._seen_senders, replied)
+        """The correspondent history for a batch, asked of the store only when a condition or triage needs it."""
+        return BatchHistory(self.store, self.client.id, batch, self._seen_senders)
 
     def _plan(self, state: FetchedMessage, msg: Message, history: BatchHistory | None = None) -> MessageRow:
         """Classify and evaluate one message; a failure quarantines it with the reason.
@@ -403,20 +399,33 @@ class AccountPass:
 class BatchHistory:
     """The client's correspondent history as one batch's rules see it (``mailflow.rules.ruleset.History``).
 
-    ``known``: the batch's senders the store knows; ``seen``: senders of
-    messages planned earlier in this pass, not recorded yet (a run resumed
-    after a crash finds those in the store instead, so it plans alike).
+    The first question about a sender (or a thread) asks the store about all
+    the batch's senders (or threads) at once, so a batch costs at most two
+    queries, and none when no rule and no triage decision needs the history.
+    ``seen``: senders of messages planned earlier in this pass, not recorded
+    yet (a run resumed after a crash finds those in the store instead, so it
+    plans alike).
     """
 
-    __slots__ = ("_known", "_replied", "_seen")
+    __slots__ = ("_batch", "_client", "_known", "_replied", "_seen", "_store")
 
-    def __init__(self, known: set[str], seen: set[str], replied: set[str]) -> None:
-        self._known, self._seen, self._replied = known, seen, replied
+    def __init__(self, store: Store, client: str, batch: Sequence[Message], seen: set[str]) -> None:
+        self._store, self._client, self._batch, self._seen = store, client, batch, seen
+        self._known: set[str] | None = None
+        self._replied: set[str] | None = None
 
     def known(self, address: str) -> bool:
-        return address in self._known or address in self._seen
+        if address in self._seen:
+            return True
+        if self._known is None:
+            senders = {m.sender.email.lower() for m in self._batch if m.sender is not None}
+            self._known = known_addresses(self._store, self._client, senders) if senders else set()
+        return address in self._known
 
     def replied(self, message: Message) -> bool:
+        if self._replied is None:
+            ids = {i for m in self._batch for i in (*m.references, m.in_reply_to, m.message_id) if i}
+            self._replied = replied_ids(self._store, self._client, ids) if ids else set()
         replied = self._replied
         if not replied:
             return False
