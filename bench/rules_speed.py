@@ -72,7 +72,8 @@ from mailflow.rules.nodes import (  # noqa: E402
     HeaderCond,
     InList,
     Is,
-    Matches,
+    Local,
+    Name,
     NotOf,
     StrTest,
     TextCond,
@@ -174,8 +175,12 @@ def _naive_address(test: AddressTest) -> AddrTest:
     if isinstance(test, InList):
         found = test.list
         return lambda a: _on_list(a.email.lower(), found)
-    if not isinstance(test, Contains | Matches):  # the generated files use no other address test
-        raise NotImplementedError(f"the naive loop has no {type(test).__name__} address test")
+    if isinstance(test, Local):
+        locals_ = test.values
+        return lambda a: a.email.lower().rpartition("@")[0] in locals_
+    if isinstance(test, Name):
+        needles = test.needles
+        return lambda a: any(n in a.name.lower() for n in needles)
     text_test = _naive_text(test)
 
     def display(a: Address) -> bool:

@@ -216,18 +216,13 @@ class MeetingDesk:
         start_text, end_text, _hold = meeting.slots[index]
         start, end = datetime.fromisoformat(start_text), datetime.fromisoformat(end_text)
         connector, calendar = self.primary
-        own = {hold_uid(k) for _s, _e, k in meeting.slots}
-        for cal_connector, ids in self.calendars:
-            for cal in ids:
-                for event in cal_connector.events(cal, start, end):
-                    busy = event.status is not EventStatus.CANCELLED and not event.transparent
-                    if busy and event.uid not in own and event.start < end and event.end > start:
-                        self._release(meeting)
-                        meeting.status = "expired"
-                        book.save(self.store, meeting)
-                        fresh = self._new_proposal(key, message, {"duration": meeting.duration})
-                        text = self._proposal_text(message, fresh)
-                        return f"{start_text} is no longer free: {len(fresh.slots)} new slots offered", text
+        if self._clash(start, end, {hold_uid(k) for _s, _e, k in meeting.slots}) is not None:
+            self._release(meeting)
+            meeting.status = "expired"
+            book.save(self.store, meeting)
+            fresh = self._new_proposal(key, message, {"duration": meeting.duration})
+            text = self._proposal_text(message, fresh)
+            return f"{start_text} is no longer free: {len(fresh.slots)} new slots offered", text
         organizer = Address(self.client.name, self.client.email)
         people = [meeting.counterpart, *meeting.attendees]
         attendees = tuple(Attendee(email) for email in dict.fromkeys(p for p in people if p))
@@ -269,6 +264,16 @@ class MeetingDesk:
             raise
         except MaybeSent as exc:
             log.warning("the invitation for %s may not have gone out: %s", meeting.topic, exc)
+
+    def _clash(self, start: datetime, end: datetime, ignore: set[str]) -> Event | None:
+        """The first busy event on any calendar overlapping ``[start, end)``, other than those in ``ignore``."""
+        for connector, ids in self.calendars:
+            for calendar in ids:
+                for event in connector.events(calendar, start, end):
+                    busy = event.status is not EventStatus.CANCELLED and not event.transparent
+                    if busy and event.uid not in ignore and event.start < end and event.end > start:
+                        return event
+        return None
 
     def _release(self, meeting: book.Meeting) -> None:
         connector, calendar = self.primary
@@ -322,12 +327,9 @@ class MeetingDesk:
         me = self.client.email.lower()
         if connector.find_event(calendar, event.uid) is not None:
             return f"{event.summary!r}: already on the calendar"
-        for cal_connector, ids in self.calendars:
-            for cal in ids:
-                for other in cal_connector.events(cal, event.start, event.end):
-                    busy = other.status is not EventStatus.CANCELLED and not other.transparent
-                    if busy and other.uid != event.uid and other.start < event.end and other.end > event.start:
-                        return f"conflict: {event.summary!r} overlaps {other.summary!r}; left to you"
+        other = self._clash(event.start, event.end, {event.uid})
+        if other is not None:
+            return f"conflict: {event.summary!r} overlaps {other.summary!r}; left to you"
         if not accept:
             return f"{event.summary!r} is free: left to you"
         if self.outbound is None or event.organizer is None:

@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 
 from connectors import connector_for
+from mailflow.applying import IN_PLACE, MOVES
 from mailflow.config import ImapAccount, MaildirAccount, Settings
 from mailflow.connector import MailConnector
 from mailflow.errors import ConnectorError, MailflowError
@@ -38,9 +39,6 @@ from .actors import LeaseKeeper, WorkerContext
 __all__ = ["undo"]
 
 log = logging.getLogger("mailflow.undo")
-
-IN_PLACE = ("label", "unlabel", "flag", "mark_read")
-MOVES = ("move", "archive")
 
 
 def undo(

@@ -52,13 +52,6 @@ def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
     return statement_chunks(items, _CHUNK)
 
 
-def _aware(value: datetime) -> datetime:
-    """A timestamp a bare ``func.min`` returned (no column type to convert it): aware, in UTC."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -505,8 +498,9 @@ class Store:
     def first_time_entry(self, client: str) -> datetime | None:
         """When the client's earliest time entry is (a retainer's rollover chain starts there)."""
         with self.engine.connect() as conn:
-            found = conn.execute(select(func.min(time_entries.c.at)).where(time_entries.c.client == client)).scalar()
-        return _aware(found) if found is not None else None
+            stmt = select(time_entries.c.at).where(time_entries.c.client == client)
+            found: datetime | None = conn.execute(stmt.order_by(time_entries.c.at).limit(1)).scalar()
+        return found
 
     def time_entry(self, entry_id: int) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
