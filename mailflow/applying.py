@@ -44,7 +44,7 @@ from .forwarding import build_forward
 from .meetings import MeetingDesk
 from .message import Message
 from .model import Draft, MessageRef, Update
-from .report import AccountReport
+from .report import MEETINGS, AccountReport
 from .rules import RuleSet
 from .rules.templates import render
 from .store import ActionRow, Completed, MessageRow, Outcome, PendingAction, Settled, Store, TimeRow
@@ -331,7 +331,7 @@ class Applier:
                 self._staged.ready.append(self._time(a))
             elif a.kind in ("notify", "forward"):
                 self._stage_outbound(a, originals or {})
-            elif a.kind in ("propose_meeting", "book_meeting", "answer_invitation"):
+            elif a.kind in MEETINGS:
                 self._stage_meeting(a, originals or {})
         drafts = [a for a in pending if a.kind == "draft_reply"]
         if drafts:
@@ -621,13 +621,19 @@ class Applier:
         if desk is None:
             self._staged.ready.append(Outcome(a, "failed", "this client has no [[clients.calendars]] to book in"))
             return
+        if a.kind == "answer_invitation" and a.status == "applying":
+            self._staged.ready.append(Outcome(a, "failed", UNCERTAIN_SEND))  # a decline began going out
+            return
         try:
             message = originals.get(a.message_key) or self.call(partial(self._original, a))
             if a.kind == "propose_meeting":
                 text: str | None = desk.propose(a.key, message, dict(a.params))
                 what = "proposed"
+            elif a.kind == "book":
+                what, text = desk.book_stated(a.key, message, dict(a.params))
             elif a.kind == "answer_invitation":
-                what, text = desk.invitation(a.key, message, bool(a.params.get("accept", True))), None
+                accept, on_conflict = bool(a.params.get("accept", True)), str(a.params.get("on_conflict", "leave"))
+                what, text = desk.invitation(a.key, message, accept, on_conflict, partial(self._mark_sending, a)), None
             else:
                 what, text = desk.answer(str(a.params["meeting"]), a.key, message)
             log.info("meeting for %s: %s", self.client.id, what, extra={"account": self.account})
@@ -645,6 +651,11 @@ class Applier:
             self._staged.ready.append(Outcome(a, "failed", f"cannot arrange the meeting: {_describe(exc)}"))
             return
         self._staged.drafts.append((a, draft))
+
+    def _mark_sending(self, a: PendingAction) -> None:
+        """Record ``a`` as being sent, now: after its message's batch is recorded, before the hand-over."""
+        self._send_records()
+        self.call(partial(self.store.mark_applying, [a.key]))
 
     def _payload(self, a: PendingAction, message: Message, text: str) -> dict[str, Any]:
         sender = message.sender

@@ -649,7 +649,7 @@ def audit_log(
         outcome = "" if e["outcome"] == "done" else f" [{e['outcome']}: {e['detail'] or ''}]"
         if e["outcome"] == "undone":
             outcome = f" [undone: {e['detail'] or ''}]"
-        elif e["outcome"] == "done" and e["action"] in ("answer_invitation", "book_meeting") and e["detail"]:
+        elif e["outcome"] == "done" and e["action"] in ("answer_invitation", "book_meeting", "book") and e["detail"]:
             outcome = f" [{e['detail']}]"
         click.echo(
             f"{e['id']:>7} {e['at'][:19].replace('T', ' ')} {e['client']}/{e['account']} "
@@ -755,7 +755,7 @@ def undo(
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
 def digest(ctx: click.Context, client_id: str | None, since: str, fmt: str) -> None:
-    """The notices `notify` rules left for you, per client, newest last."""
+    """The notices `notify` rules left for you, and the meetings left to you, per client, newest last."""
     settings = _settings(ctx)
     if client_id is not None:
         try:
@@ -763,7 +763,14 @@ def digest(ctx: click.Context, client_id: str | None, since: str, fmt: str) -> N
         except ConfigError as exc:
             _fail(EX_CONFIG, exc.problems)
     store = _store(settings)
-    rows = store.audit_rows(client_id, 100_000, since=_since(since), kinds=("notify",), outcome="done")
+    from .report import MEETINGS
+
+    kinds = ("notify", *MEETINGS)
+    rows = [
+        r
+        for r in store.audit_rows(client_id, 100_000, since=_since(since), kinds=kinds)
+        if (r["kind"] == "notify" and r["outcome"] == "done") or _left_to_you(r)
+    ]
     store.close()
     entries = [
         {
@@ -773,7 +780,7 @@ def digest(ctx: click.Context, client_id: str | None, since: str, fmt: str) -> N
             "account": r["account"],
             "rule": r["rule"],
             "subject": r["subject"],
-            "notice": r["detail"],
+            "notice": r["detail"] if r["kind"] == "notify" else f"meeting: {r['detail']}",
         }
         for r in rows
     ]
@@ -789,6 +796,15 @@ def digest(ctx: click.Context, client_id: str | None, since: str, fmt: str) -> N
         click.echo(f"{names.get(client, client)} ({client}): {len(mine)} notices")
         for e in mine:
             click.echo(f"  {e['at'][:16].replace('T', ' ')}  {e['notice']}  [{e['rule']}]")
+
+
+def _left_to_you(row: dict[str, Any]) -> bool:
+    """A meeting action that needs the assistant: it failed, or it left the decision to them."""
+    from .report import MEETINGS
+
+    if row["kind"] not in MEETINGS or row["outcome"] not in ("done", "failed"):
+        return False
+    return row["outcome"] == "failed" or "left to you" in (row["detail"] or "")
 
 
 # -- status ----------------------------------------------------------------------

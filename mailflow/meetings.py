@@ -18,7 +18,14 @@ for the iMIP invitation):
    the event created with the attendees, the invitation (iMIP REQUEST) sent
    once, the holds released, and a confirmation returned for a draft. A
    counter-proposal gets a new proposal; a decline releases the holds.
-3. ``expire``: proposals whose holds ran out release them.
+3. ``book_stated`` (the ``book`` action): the time the message itself names
+   ("Can we do Tuesday at 2pm?") is booked directly when the policy allows
+   it and every calendar is free then; otherwise a proposal is made (or,
+   with ``otherwise = "leave"``, nothing, for you to handle).
+4. ``invitation`` (``answer_invitation``): invitations from others accepted
+   when free, a clash reported (or declined), cancellations and replies
+   applied to the calendar.
+5. ``expire``: proposals whose holds ran out release them.
 """
 
 from __future__ import annotations
@@ -98,8 +105,14 @@ class MeetingDesk:
         return self._proposal_text(message, meeting)
 
     def _new_proposal(
-        self, key: str, message: Message, params: dict[str, object], reading: Reading | None = None
+        self,
+        key: str,
+        message: Message,
+        params: dict[str, object],
+        reading: Reading | None = None,
+        avoid: Sequence[datetime] = (),
     ) -> book.Meeting:
+        """Offer free slots (holds placed, the meeting recorded); never one starting at an ``avoid`` time."""
         now = self.now()
         reading = reading or read_message(message, tz=self.zone, me=[self.client.email], now=now)
         policy = self.client.scheduling
@@ -120,38 +133,53 @@ class MeetingDesk:
         start = datetime.combine(first, datetime.min.time(), self.zone).astimezone(UTC)
         end = datetime.combine(last + timedelta(days=1), datetime.min.time(), self.zone).astimezone(UTC)
         busy = self._busy(start, end)
-        sender = message.sender
         vip = bool(params.get("vip", False))  # the policy's [clients.scheduling.vip] bypasses apply
         found = find_slots(policy, self.zone, busy, now=now, duration=span, first_day=first, last_day=last, vip=vip)
+        avoided = set(avoid)
+        found = [s for s in found if s.start not in avoided]
         fitting = [s for s in found if _fits(s, when, self.zone)]
+        if not fitting and when is not None and (when.at or any(d.at for d in when.days)):
+            # The exact times asked for are taken: offer other times on the same days.
+            loose = replace(when, at=None, days=tuple(replace(d, at=None) for d in when.days))
+            fitting = [s for s in found if _fits(s, loose, self.zone)]
         chosen = spread(fitting, int(str(params.get("slots", 3))))
         if not chosen:
             raise NoSlot(f"no free {span} between {first} and {last} fits the request; nothing proposed")
-        topic = reading.topic or message.subject or "Meeting"
         connector, calendar = self.primary
-        slots: list[tuple[str, str, str]] = []
         for n, slot in enumerate(chosen):
-            hold_key = f"{key}-{n + 1}"
-            connector.hold(calendar, hold_key, slot.start, slot.end, summary=f"Hold: {topic}")
-            slots.append((slot.start.isoformat(), slot.end.isoformat(), hold_key))
+            summary = f"Hold: {_topic(reading, message)}"
+            connector.hold(calendar, f"{key}-{n + 1}", slot.start, slot.end, summary=summary)
+        meeting = self._meeting(key, message, reading, span, [(s.start, s.end) for s in chosen], now, params)
+        book.save(self.store, meeting)
+        return meeting
+
+    def _meeting(
+        self,
+        key: str,
+        message: Message,
+        reading: Reading,
+        span: timedelta,
+        slots: Sequence[tuple[datetime, datetime]],
+        now: datetime,
+        params: dict[str, object],
+    ) -> book.Meeting:
+        """The record of a meeting offered (or booked) at ``slots``; the hold of slot n is ``{key}-{n}``."""
+        sender = message.sender
         thread = [i for i in (message.message_id, message.in_reply_to, *message.references) if i]
-        attendees = [a.email for a in reading.attendees if a.email]
         hold_for = int(str(params.get("hold_for", 3 * 86400)))
-        meeting = book.Meeting(
+        return book.Meeting(
             key=key,
             client=self.client.id,
             account=self.account,
             thread=list(dict.fromkeys(thread)),
             counterpart=sender.email if sender else "",
-            attendees=attendees,
-            topic=topic,
+            attendees=[a.email for a in reading.attendees if a.email],
+            topic=_topic(reading, message),
             duration=int(span.total_seconds()),
             zone=reading.timezone or self.client.timezone,
-            slots=slots,
+            slots=[(a.isoformat(), b.isoformat(), f"{key}-{n}") for n, (a, b) in enumerate(slots, 1)],
             expires_at=now + timedelta(seconds=hold_for),
         )
-        book.save(self.store, meeting)
-        return meeting
 
     def _busy(self, start: datetime, end: datetime) -> dict[str, list[tuple[datetime, datetime]]]:
         out: dict[str, list[tuple[datetime, datetime]]] = {}
@@ -185,6 +213,48 @@ class MeetingDesk:
             ]
         )
 
+    # -- booking a stated time ----------------------------------------------------
+
+    def book_stated(self, key: str, message: Message, params: dict[str, object]) -> tuple[str, str | None]:
+        """Book the time ``message`` names, if free (the ``book`` action): (what happened, a reply to draft)."""
+        meeting = book.get(self.store, key)
+        if meeting is not None:  # redone after an interruption, or already done
+            if meeting.booked and meeting.status in ("booked", "inviting"):
+                return self._book(meeting, self._booked_index(meeting), key, message)
+            if meeting.status == "proposed" and meeting.slots:
+                return f"proposed {len(meeting.slots)} slots", self._proposal_text(message, meeting)
+            return f"the meeting is {meeting.status}", None
+        now = self.now()
+        reading = read_message(message, tz=self.zone, me=[self.client.email], now=now)
+        policy = self.client.scheduling
+        seconds = int(str(params.get("duration") or 0)) or (reading.duration or 0) * 60
+        span = timedelta(seconds=seconds) if seconds else policy.duration()
+        vip = bool(params.get("vip", False))
+        stated = _stated_starts(reading.when)
+        for start in stated:
+            if self._bookable(start, span, vip, now):
+                meeting = self._meeting(key, message, reading, span, [(start, start + span)], now, params)
+                book.save(self.store, meeting)
+                return self._book(meeting, 0, key, message)
+        taken = ", ".join(f"{s.astimezone(self.zone):%a %d %b %H:%M}" for s in stated) or "no time stated"
+        if params.get("otherwise", "propose") == "leave":
+            return f"{taken}: not free, not booked; left to you", None
+        fresh = self._new_proposal(key, message, params, reading)
+        return f"{taken}: not free; {len(fresh.slots)} slots offered instead", self._proposal_text(message, fresh)
+
+    def _bookable(self, start: datetime, span: timedelta, vip: bool, now: datetime) -> bool:
+        """Whether the policy allows a meeting at ``start`` and every calendar (holds too) is free then."""
+        day = start.astimezone(self.zone).date()
+        lo = datetime.combine(day - timedelta(days=1), datetime.min.time(), self.zone).astimezone(UTC)
+        busy = self._busy(lo, lo + timedelta(days=3))
+        exact = self.client.scheduling.model_copy(update={"granularity": timedelta(minutes=1)})
+        found = find_slots(exact, self.zone, busy, now=now, duration=span, first_day=day, last_day=day, vip=vip)
+        return any(s.start == start for s in found)
+
+    def _booked_index(self, meeting: book.Meeting) -> int:
+        assert meeting.booked is not None
+        return next(i for i, (s, e, _k) in enumerate(meeting.slots) if (s, e) == tuple(meeting.booked))
+
     # -- answers -------------------------------------------------------------------
 
     def answer(self, meeting_key: str, key: str, message: Message) -> tuple[str, str | None]:
@@ -194,6 +264,8 @@ class MeetingDesk:
             return "the proposal is gone", None
         if meeting.status == "booked" and meeting.booked:
             return f"already booked: {meeting.booked[0]}", self._confirmation(message, meeting)
+        if meeting.status == "inviting" and meeting.booked:  # interrupted while booking: finish it
+            return self._book(meeting, self._booked_index(meeting), key, message)
         if meeting.status != "proposed":
             return f"the proposal is {meeting.status}", None
         reading = read_message(message, tz=self.zone, me=[self.client.email], proposed=meeting.starts(), now=self.now())
@@ -208,7 +280,8 @@ class MeetingDesk:
             self._release(meeting)
             meeting.status = "expired"
             book.save(self.store, meeting)
-            fresh = self._new_proposal(key, message, {"duration": meeting.duration}, reading)
+            turned_down = meeting.starts()  # "none of those work": offer others
+            fresh = self._new_proposal(key, message, {"duration": meeting.duration}, reading, turned_down)
             return f"counter-proposal: {len(fresh.slots)} new slots offered", self._proposal_text(message, fresh)
         return "no answer to the proposal could be read; left to you", None
 
@@ -216,7 +289,9 @@ class MeetingDesk:
         start_text, end_text, _hold = meeting.slots[index]
         start, end = datetime.fromisoformat(start_text), datetime.fromisoformat(end_text)
         connector, calendar = self.primary
-        if self._clash(start, end, {hold_uid(k) for _s, _e, k in meeting.slots}) is not None:
+        uid = f"mailflow-{meeting.key}@{self.client.email.rpartition('@')[2] or 'mailflow.invalid'}"
+        ours = {uid, *(hold_uid(k) for _s, _e, k in meeting.slots)}  # its holds, and its event if booked already
+        if self._clash(start, end, ours) is not None:
             self._release(meeting)
             meeting.status = "expired"
             book.save(self.store, meeting)
@@ -226,7 +301,6 @@ class MeetingDesk:
         organizer = Address(self.client.name, self.client.email)
         people = [meeting.counterpart, *meeting.attendees]
         attendees = tuple(Attendee(email) for email in dict.fromkeys(p for p in people if p))
-        uid = f"mailflow-{meeting.key}@{self.client.email.rpartition('@')[2] or 'mailflow.invalid'}"
         event = Event(uid, meeting.topic, start, end, attendees=attendees, organizer=organizer)
         if connector.find_event(calendar, uid) is None:
             connector.create_event(calendar, event)
@@ -300,20 +374,29 @@ class MeetingDesk:
 
     # -- invitations -----------------------------------------------------------------
 
-    def invitation(self, key: str, message: Message, accept: bool) -> str:
+    def invitation(
+        self,
+        key: str,
+        message: Message,
+        accept: bool,
+        on_conflict: str = "leave",
+        before_send: Callable[[], None] | None = None,
+    ) -> str:
         """Answer the calendar objects in an invitation email (``answer_invitation``); what was done.
 
         REQUEST: with ``accept``, a time free on every calendar is put on the
         primary calendar, accepted, and a REPLY (ACCEPTED) goes to the
-        organizer, once; a busy time is reported as a conflict and left to you.
+        organizer, once; a busy time is reported as a conflict and left to you
+        or, with ``on_conflict = "decline"``, declined with a REPLY (DECLINED).
         CANCEL: the event is removed (if its sequence allows). REPLY: the
-        attendee's answer is recorded on our event.
+        attendee's answer is recorded on our event. ``before_send`` runs just
+        before a decline is handed over (it marks the action as being sent).
         """
         done: list[str] = []
         for inv in parse_invitations(message.raw, timezone=self.zone):
             method = (inv.method or "").upper()
             if method == "REQUEST" and inv.event is not None:
-                done.append(self._request(key, inv.event, accept))
+                done.append(self._request(key, inv.event, accept, on_conflict, before_send))
             elif method == "CANCEL":
                 done.append(self._cancel(inv.uid, inv.sequence))
             elif method == "REPLY":
@@ -322,14 +405,22 @@ class MeetingDesk:
                 done.append(f"{method or 'no method'}: left to you")
         return "; ".join(done) or "no calendar object in the message"
 
-    def _request(self, key: str, event: Event, accept: bool) -> str:
+    def _request(
+        self, key: str, event: Event, accept: bool, on_conflict: str, before_send: Callable[[], None] | None
+    ) -> str:
         connector, calendar = self.primary
         me = self.client.email.lower()
         if connector.find_event(calendar, event.uid) is not None:
             return f"{event.summary!r}: already on the calendar"
         other = self._clash(event.start, event.end, {event.uid})
         if other is not None:
-            return f"conflict: {event.summary!r} overlaps {other.summary!r}; left to you"
+            clash = f"conflict: {event.summary!r} overlaps {other.summary!r}"
+            if on_conflict != "decline":
+                return clash + "; left to you"
+            if self.outbound is None or event.organizer is None:
+                return clash + "; cannot decline (no SMTP, or no organizer): left to you"
+            self._answer(key, event, PartStat.DECLINED, before_send)
+            return clash + f"; declined, {event.organizer.email} told"
         if not accept:
             return f"{event.summary!r} is free: left to you"
         if self.outbound is None or event.organizer is None:
@@ -338,19 +429,24 @@ class MeetingDesk:
             replace(a, partstat=PartStat.ACCEPTED) if a.email.lower() == me else a for a in event.attendees
         )
         connector.create_event(calendar, replace(event, attendees=attendees, etag=None, href=None))
-        reply = build_reply(event, me, PartStat.ACCEPTED)
+        self._answer(key, event, PartStat.ACCEPTED, None)  # once: on the calendar now, so never answered again
+        return f"accepted {event.summary!r} ({event.start.astimezone(self.zone):%a %d %b %H:%M})"
+
+    def _answer(self, key: str, event: Event, partstat: PartStat, before_send: Callable[[], None] | None) -> None:
+        """Send the executive's REPLY to the organizer of ``event``; a hand-over that may have failed is logged."""
+        assert self.outbound is not None and event.organizer is not None
+        word = "Accepted" if partstat is PartStat.ACCEPTED else "Declined"
         mail = imip_message(
-            reply,
+            build_reply(event, self.client.email.lower(), partstat),
             sender=Address(self.client.name, self.client.email),
             to=[event.organizer.email],
-            subject=f"Accepted: {event.summary}",
+            subject=f"{word}: {event.summary}",
             message_id=f"<reply-{key}@{self.client.email.rpartition('@')[2]}>",
         )
         try:
-            self.outbound.send(bytes(mail), self.client.email, [event.organizer.email])
+            self.outbound.send(bytes(mail), self.client.email, [event.organizer.email], before_send)
         except MaybeSent as exc:
-            log.warning("the acceptance of %s may not have gone out: %s", event.summary, exc)
-        return f"accepted {event.summary!r} ({event.start.astimezone(self.zone):%a %d %b %H:%M})"
+            log.warning("the answer to %s may not have gone out: %s", event.summary, exc)
 
     def _cancel(self, uid: str, sequence: int) -> str:
         connector, calendar = self.primary
@@ -417,6 +513,20 @@ def _fits(slot: Slot, when: When | None, zone: ZoneInfo) -> bool:
     if when.at is not None:
         return local.time() == when.at
     return True
+
+
+def _topic(reading: Reading, message: Message) -> str:
+    return reading.topic or message.subject or "Meeting"
+
+
+def _stated_starts(when: When | None) -> list[datetime]:
+    """The start times a request names outright, in the order written (a day with a time, or a time on one day)."""
+    if when is None:
+        return []
+    starts = when.starts()
+    if not starts and when.at is not None and when.earliest is not None and when.earliest == when.latest:
+        starts = [datetime.combine(when.earliest, when.at, ZoneInfo(when.tz))]
+    return starts
 
 
 def _first_name(message: Message) -> str:

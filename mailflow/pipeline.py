@@ -347,7 +347,11 @@ class AccountPass:
             row.sender = msg.sender.email if msg.sender else None
             row.category = classify(msg, history.known if history is not None else None)
             ctx = MatchContext(msg, row.category, self.account, ref.folder, self.zone, history, self.retainer_used)
-            planned = with_rate_card([*self.rules.evaluate(ctx), *self._answers(msg)], self.rate_card)
+            answers = self._answers(msg)
+            planned = self.rules.evaluate(ctx)
+            if answers:  # the open proposal answers a reply in its thread: no second proposal or booking
+                planned = [a for a in planned if a.kind not in ("propose_meeting", "book")]
+            planned = with_rate_card([*planned, *answers], self.rate_card)
         except Exception as exc:  # a message must never crash the pass: quarantine it
             row.status = "quarantined"
             row.reason = f"{type(exc).__name__}: {exc}"[:2000]

@@ -24,6 +24,7 @@ _PER_ACTION = {
     "forward": ("forward", "forwarding"),
     "propose_meeting": ("proposal", "scheduling"),
     "book_meeting": ("booking", "scheduling"),
+    "book": ("booking", "scheduling"),
 }
 
 

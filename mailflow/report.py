@@ -6,7 +6,9 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-__all__ = ["AccountReport", "MessageReport", "describe"]
+__all__ = ["MEETINGS", "AccountReport", "MessageReport", "describe"]
+
+MEETINGS = ("propose_meeting", "book", "book_meeting", "answer_invitation")  # the actions done with calendars
 
 
 @dataclass
@@ -67,8 +69,12 @@ def describe(kind: str, params: dict[str, Any]) -> str:
         return "mark read" if params.get("on", True) else "mark unread"
     if kind == "propose_meeting":
         return f"propose a meeting ({params.get('slots', 3)} slots)"
+    if kind == "book":
+        otherwise = params.get("otherwise", "propose")
+        return "book the time asked for" + (" (else propose)" if otherwise == "propose" else "")
     if kind == "answer_invitation":
-        return "answer the invitation" + ("" if params.get("accept", True) else " (report only)")
+        decline = ", decline clashes" if params.get("on_conflict") == "decline" else ""
+        return "answer the invitation" + ("" if params.get("accept", True) else " (report only)") + decline
     if kind == "book_meeting":
         return "answer to a meeting proposal"
     if kind == "forward":

@@ -328,3 +328,197 @@ def test_propose_meeting_options_are_checked_at_load(tmp_path: Path) -> None:
         path.write_text(base.format(bad))
         with pytest.raises(RulesSchemaError, match=message):
             load_rules(path)
+
+
+BOOK = """
+version = 1
+
+[[rule]]
+name = "Meeting requests"
+when = {{ all = [ {{ body = {{ contains = "meet" }} }}, {{ is_reply = false }} ] }}
+then = [ {{ book = {{ duration = "30m"{options} }} }} ]
+"""
+
+
+def stated_request(n: int, who: str, day: datetime, sent: datetime) -> str:
+    return f"""From: {who.title()} Example <{who}@partner.example>
+To: Dana Whitfield <dana@acme.example>
+Subject: Contract review {n}
+Date: {format_datetime(sent)}
+Message-ID: <stated-{n}@partner.example>
+
+Hi Dana, could we meet on {day:%A %d %B} at 2pm to go over the contract?
+
+{who.title()}
+"""
+
+
+def test_book_takes_the_stated_time_when_free_and_otherwise_proposes_or_leaves_it(
+    dovecot_server: DovecotServer,
+    imap_user: DovecotUser,
+    caldav_user: RadicaleUser,
+    smtp_server: SmtpServer,
+    tmp_path: Path,
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    path = config(tmp_path, imap_user, caldav_user, smtp_server)
+    rules = tmp_path / "rules" / "dana.toml"
+    rules.write_text(BOOK.format(options=""))
+    now = datetime.now(UTC)
+    zone = ZoneInfo("America/New_York")
+    day = now.astimezone(zone) + timedelta(days=8)
+    while day.weekday() != 3:  # a Thursday, a week or more ahead
+        day += timedelta(days=1)
+    two_pm = day.replace(hour=14, minute=0, second=0, microsecond=0)
+    deliver(dovecot_server, imap_user, stated_request(1, "pat", day, now))
+    out = run(path)
+    assert "book the time asked for" in out, out
+    connector = calendar(caldav_user)
+    window = (now, now + timedelta(days=30))
+    (event,) = connector.events(caldav_user.calendar, *window)
+    assert event.hold_key is None and event.start == two_pm and event.end == two_pm + timedelta(minutes=30)
+    assert {a.email for a in event.attendees} == {"pat@partner.example"}
+    (invite,) = smtp_server.received
+    assert invite.recipients == ["pat@partner.example"] and check_request(invite.data) == []
+    (confirmation,) = drafts(dovecot_server, imap_user)
+    assert confirmation["In-Reply-To"] == "<stated-1@partner.example>" and "Confirmed:" in body(confirmation)
+
+    run(path)
+    assert len(connector.events(caldav_user.calendar, *window)) == 1 and len(smtp_server.received) == 1
+    assert len(drafts(dovecot_server, imap_user)) == 1, "another run changes nothing"
+
+    # The same time asked for again: taken, so other times that day are proposed, with holds.
+    deliver(dovecot_server, imap_user, stated_request(2, "lou", day, now))
+    run(path)
+    holds = [e for e in connector.events(caldav_user.calendar, *window) if e.hold_key]
+    assert len(holds) == 3 and all(h.start.astimezone(zone).date() == two_pm.date() for h in holds), holds
+    assert all(not (h.start < two_pm + timedelta(minutes=30) and h.end > two_pm) for h in holds)
+    proposal = [d for d in drafts(dovecot_server, imap_user) if d["In-Reply-To"] == "<stated-2@partner.example>"]
+    assert len(proposal) == 1 and "1. " in body(proposal[0]) and len(smtp_server.received) == 1
+
+    # With otherwise = "leave", a taken time is left to the assistant: nothing held, drafted or sent.
+    rules.write_text(BOOK.format(options=', otherwise = "leave"'))
+    deliver(dovecot_server, imap_user, stated_request(3, "kim", day, now))
+    run(path)
+    assert len([e for e in connector.events(caldav_user.calendar, *window) if e.hold_key]) == 3
+    assert len(drafts(dovecot_server, imap_user)) == 2 and len(smtp_server.received) == 1
+    digest = CliRunner().invoke(cli, ["--config", str(path), "digest", "--format", "json"], obj={"runtime": RUNTIME})
+    notices = [e["notice"] for e in json.loads(digest.output)]
+    assert any(n.startswith("meeting: ") and "not free, not booked; left to you" in n for n in notices), notices
+
+
+def test_a_reply_in_a_proposal_thread_is_answered_by_the_proposal_not_booked_again(
+    dovecot_server: DovecotServer,
+    imap_user: DovecotUser,
+    caldav_user: RadicaleUser,
+    smtp_server: SmtpServer,
+    tmp_path: Path,
+) -> None:
+    path = config(tmp_path, imap_user, caldav_user, smtp_server)
+    stated = '[[rule]]\nname = "Stated times"\nwhen = { body = { contains = "works" } }\nthen = [ { book = true } ]\n'
+    (tmp_path / "rules" / "dana.toml").write_text(RULES + "\n" + stated)
+    now = datetime.now(UTC)
+    deliver(dovecot_server, imap_user, REQUEST.format(date=format_datetime(now)))
+    run(path)
+    connector = calendar(caldav_user)
+    window = (now, now + timedelta(days=30))
+    holds = sorted((e for e in connector.events(caldav_user.calendar, *window) if e.hold_key), key=lambda e: e.start)
+    first = holds[0].start.astimezone(connector_zone())
+    deliver(dovecot_server, imap_user, answer(f"{first:%A} at {first:%-I%p} works", now, 1))
+    out = run(path)
+    (event,) = connector.events(caldav_user.calendar, *window)
+    assert event.start == holds[0].start and len(smtp_server.received) == 1, out
+    assert "book the time asked for" not in out, "the rule's book is skipped in a proposal's thread"
+
+
+def test_a_clashing_invitation_is_declined_once_when_the_rule_says_so(
+    dovecot_server: DovecotServer,
+    imap_user: DovecotUser,
+    caldav_user: RadicaleUser,
+    smtp_server: SmtpServer,
+    tmp_path: Path,
+) -> None:
+    path = config(tmp_path, imap_user, caldav_user, smtp_server)
+    (tmp_path / "rules" / "dana.toml").write_text(INVITES.replace("true } ]", '{ on_conflict = "decline" } } ]'))
+    start = (datetime.now(UTC) + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
+    deliver(dovecot_server, imap_user, invitation("REQUEST", "board-2@other.example", start, "Board prep"))
+    run(path)
+    deliver(dovecot_server, imap_user, invitation("REQUEST", "clash-2@other.example", start, "Clashing call"))
+    run(path)
+    connector = calendar(caldav_user)
+    window = (start - timedelta(days=1), start + timedelta(days=1))
+    assert [e.summary for e in connector.events(caldav_user.calendar, *window)] == ["Board prep"]
+    accepted, declined = smtp_server.received
+    assert b"PARTSTAT=ACCEPTED" in accepted.data
+    assert declined.recipients == ["lee@other.example"]
+    assert b"METHOD:REPLY" in declined.data and b"PARTSTAT=DECLINED" in declined.data
+    assert b"clash-2@other.example" in declined.data
+    run(path)
+    assert len(smtp_server.received) == 2, "nothing answered twice"
+
+
+def test_book_and_answer_invitation_options_are_checked_at_load(tmp_path: Path) -> None:
+    from mailflow.errors import RulesSchemaError
+    from mailflow.rules import load_rules
+
+    path = tmp_path / "dana.toml"
+    base = 'version = 1\n[[rule]]\nname = "m"\nthen = [ {{ {} }} ]\n'
+    path.write_text(base.format('book = { duration = "1h", otherwise = "leave" }'))
+    (rule,) = load_rules(path).rules
+    assert rule.actions[0].params["duration"] == 3600 and rule.actions[0].params["otherwise"] == "leave"
+    path.write_text(base.format('answer_invitation = { on_conflict = "decline" }'))
+    (rule,) = load_rules(path).rules
+    assert rule.actions[0].params == {"accept": True, "on_conflict": "decline"}
+    for bad, message in (
+        ('book = { otherwise = "ignore" }', 'otherwise expects "propose" or "leave"'),
+        ("book = { slots = 20 }", "slots expects a number from 1 to 10"),
+        ('book = { when = "now" }', "unknown key 'when'"),
+        ('answer_invitation = { on_conflict = "maybe" }', 'on_conflict expects "leave" or "decline"'),
+        ("answer_invitation = { accept = 1 }", "true or false"),
+    ):
+        path.write_text(base.format(bad))
+        with pytest.raises(RulesSchemaError, match=message):
+            load_rules(path)
+
+
+def test_a_booking_interrupted_after_the_invitation_went_out_is_finished_without_a_second_one(
+    dovecot_server: DovecotServer,
+    imap_user: DovecotUser,
+    caldav_user: RadicaleUser,
+    smtp_server: SmtpServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sqlalchemy as sa
+
+    path = config(tmp_path, imap_user, caldav_user, smtp_server)
+    (tmp_path / "rules" / "dana.toml").write_text(BOOK.format(options=""))
+    monkeypatch.chdir(tmp_path)
+    now = datetime.now(UTC)
+    day = now + timedelta(days=8)
+    while day.weekday() != 2:
+        day += timedelta(days=1)
+    deliver(dovecot_server, imap_user, stated_request(4, "pat", day, now))
+    run(path)
+    assert len(smtp_server.received) == 1
+    # As if the process died just after handing the invitation over: the meeting is still
+    # "inviting", the action still planned, its confirmation never saved.
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'mailflow.db'}")
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE meetings SET status = 'inviting'"))
+        conn.execute(sa.text("UPDATE actions SET status = 'planned' WHERE kind = 'book'"))
+        conn.execute(sa.text("UPDATE messages SET status = 'planned'"))
+    engine.dispose()
+    with dovecot_server.imap_client(imap_user) as client:
+        client.select_folder("Drafts")
+        client.delete_messages(client.search("ALL"))
+        client.expunge()
+    run(path)
+    assert len(smtp_server.received) == 1, "the invitation is not sent again"
+    (confirmation,) = drafts(dovecot_server, imap_user)
+    assert "Confirmed:" in body(confirmation)
+    window = (now, now + timedelta(days=30))
+    assert len(calendar(caldav_user).events(caldav_user.calendar, *window)) == 1
+    log = CliRunner().invoke(cli, ["--config", str(path), "log", "--format", "json"], obj={"runtime": RUNTIME})
+    assert [e["outcome"] for e in json.loads(log.output) if e["action"] == "book"] == ["done", "done"]

@@ -14,8 +14,15 @@ item               written                                             planned p
                    optional ``reply_all`` (false), ``quote`` (true)
 ``log_time``       ``"2m"`` or ``{ duration = "1h30m",                 ``{"seconds": int, "activity": str}``
                    activity = "bookkeeping" }``                        (activity defaults to ``"email"``)
+``propose_meeting`` ``true`` or ``{ duration, within, slots,          ``{"duration", "within_days", "business",
+                   hold_for, vip }``                                   "slots", "hold_for"[, "vip"]}``
+``book``           ``propose_meeting``'s options and ``otherwise``      those and ``"otherwise"``
+                   (``"propose"`` or ``"leave"``)
+``answer_invitation`` ``true`` or ``{ accept, on_conflict }``           ``{"accept": bool[, "on_conflict"]}``
 ``stop``           ``true``                                            not planned: ends evaluation
 =================  ==================================================  ==========================================
+
+``forward`` and ``notify`` are described at their parsers.
 """
 
 from __future__ import annotations
@@ -55,6 +62,7 @@ ACTION_KEYS = (
     "forward",
     "notify",
     "propose_meeting",
+    "book",
     "answer_invitation",
     "log_time",
     "stop",
@@ -150,23 +158,54 @@ class ActionParser:
             return self._forward(arg, path)
         if kind == "propose_meeting":
             return self._propose(arg, path)
+        if kind == "book":
+            return self._book(arg, path)
         if kind == "answer_invitation":
-            if arg is True:
-                return {"accept": True}
-            table = expect_table(self.report, arg, path, "true or a table like { accept = false }")
-            if table is None or not check_keys(self.report, table, ("accept",), path):
-                return None
-            accept = expect_bool(self.report, table.get("accept", True), (*path, "accept"))
-            return None if accept is None else {"accept": accept}
+            return self._answer_invitation(arg, path)
         return self._log_time(arg, path)
 
-    def _propose(self, arg: Any, path: Path) -> dict[str, Any] | None:
-        """``{ duration = "30m", within = "5 business days", slots = 3, hold_for = "3d" }`` (all optional)."""
+    def _answer_invitation(self, arg: Any, path: Path) -> dict[str, Any] | None:
+        """``true`` or ``{ accept = true, on_conflict = "leave" | "decline" }``."""
+        if arg is True:
+            arg = {}
+        table = expect_table(self.report, arg, path, 'true or a table like { accept = false, on_conflict = "decline" }')
+        if table is None or not check_keys(self.report, table, ("accept", "on_conflict"), path):
+            return None
+        accept = expect_bool(self.report, table.get("accept", True), (*path, "accept"))
+        on_conflict = table.get("on_conflict", "leave")
+        if on_conflict not in ("leave", "decline"):
+            got = describe(on_conflict)
+            self.report.error((*path, "on_conflict"), f'on_conflict expects "leave" or "decline", got {got}')
+            return None
+        if accept is None:
+            return None
+        return {"accept": accept} if on_conflict == "leave" else {"accept": accept, "on_conflict": on_conflict}
+
+    def _book(self, arg: Any, path: Path) -> dict[str, Any] | None:
+        """``propose_meeting``'s options plus ``otherwise = "propose" | "leave"``: what to do when the time is taken."""
+        if arg is True:
+            arg = {}
+        table = expect_table(self.report, arg, path, 'true or a table like { duration = "30m", otherwise = "leave" }')
+        if table is None:
+            return None
+        params = self._propose(table, path, extra=("otherwise",))
+        otherwise = table.get("otherwise", "propose")
+        if otherwise not in ("propose", "leave"):
+            got = describe(otherwise)
+            self.report.error((*path, "otherwise"), f'otherwise expects "propose" or "leave", got {got}')
+            return None
+        return None if params is None else {**params, "otherwise": otherwise}
+
+    def _propose(self, arg: Any, path: Path, extra: tuple[str, ...] = ()) -> dict[str, Any] | None:
+        """``{ duration = "30m", within = "5 business days", slots = 3, hold_for = "3d" }`` (all optional).
+
+        ``extra`` keys are allowed and left to the caller.
+        """
         if arg is True:
             arg = {}
         table = expect_table(self.report, arg, path, 'a table like { duration = "30m", slots = 3 }')
         keys = ("duration", "within", "slots", "hold_for", "vip")
-        if table is None or not check_keys(self.report, table, keys, path):
+        if table is None or not check_keys(self.report, table, (*keys, *extra), path):
             return None
         params: dict[str, Any] = {"duration": None, "within_days": 10, "business": True, "slots": 3}
         params["hold_for"] = 3 * 86400
