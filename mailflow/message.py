@@ -29,6 +29,7 @@ from email.message import Message as StdMessage
 from email.utils import parsedate_to_datetime
 from functools import cached_property
 
+from . import mime
 from .model import Address
 
 _TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]+>", re.S | re.I)
@@ -301,7 +302,16 @@ class Message:
 
     @cached_property
     def body_text(self) -> str:
-        """The plain-text body; an HTML-only message is rendered to text."""
+        """The plain-text body; an HTML-only message is rendered to text.
+
+        Found by walking the raw bytes (``mailflow.mime``) unless the message
+        is parsed already or its structure is unusual; the same text either way.
+        """
+        if "parsed" not in self.__dict__:
+            try:
+                return self._walked_text()
+            except mime.Unusual:
+                pass
         plain: str | None = None
         markup: str | None = None
         for part in _leaves(self.parsed):
@@ -320,6 +330,17 @@ class Message:
             # A multipart without a usable boundary: the text is there, show it as it is.
             return decode_text(self.raw[self._split[1] :], None).replace("\r\n", "\n")
         return ""
+
+    def _walked_text(self) -> str:
+        block, start = self._split
+        mime.check_headers(block.decode("utf-8", "replace"))
+        found = mime.text_part(self.raw, self.raw_headers, start, len(self.raw))
+        if found is None:
+            return ""
+        part, ctype = found
+        data, charset = mime.decode(self.raw, part)
+        text = decode_text(data, charset).replace("\r\n", "\n")
+        return html_to_text(text) if ctype == "text/html" else text
 
     @cached_property
     def attachments(self) -> list[Attachment]:

@@ -98,13 +98,13 @@ Phrases are found without a regex scan over the text (see ``_Phrases``).
 
 from __future__ import annotations
 
-import binascii
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .message import Message, decode_text, html_to_text, parse_header_block, split_header_block
+from . import mime
+from .message import Message, decode_text, html_to_text, split_header_block
 
 __all__ = ["CATEGORIES", "TEXT_LIMIT", "KnownSender", "classify", "text_prefix"]
 
@@ -120,8 +120,6 @@ TEXT_LIMIT = 4096
 _SUBJECT_LIMIT = 300  # characters of the subject read (some are kilobytes long)
 _RAW_LIMIT = 8 * 1024  # bytes of a plain-text part read (base64: 4/3 of it)
 _HTML_LIMIT = 48 * 1024  # bytes of an HTML part read (styles and markup first)
-_MAX_PARTS = 40
-_MAX_DEPTH = 4
 _PITCH_THRESHOLD = 3
 
 # -- header signals ------------------------------------------------------------
@@ -1360,8 +1358,6 @@ def _meeting_question(own: str, timed_subject: bool) -> bool:
 
 # -- the text a step reads ------------------------------------------------------------
 
-_BOUNDARY = re.compile(r'(?i)\bboundary\s*=\s*(?:"([^"]+)"|([^;\s]+))')
-_CHARSET = re.compile(r'(?i)\bcharset\s*=\s*(?:"([^"]+)"|([^;\s]+))')
 _QUOTED_LINE = re.compile(r"(?m)^[ \t]*>[^\n]*\n?")
 _SIGNATURE = re.compile(r"\n-- ?\n")
 # Attribution lines that introduce a quoted original: the marker, and how its line (or the one before) starts.
@@ -1488,121 +1484,25 @@ def _quote_start(text: str) -> tuple[int, int, bool]:
     return best
 
 
-@dataclass(frozen=True, slots=True)
-class _Part:
-    headers: dict[str, list[str]]
-    start: int  # offset of the part's body in the raw bytes
-    end: int
-
-
 def text_prefix(message: Message) -> str:
     """About the first ``TEXT_LIMIT`` characters of the message's text, without the full MIME parse if possible.
 
     The plain-text part (else the HTML part rendered to text), as
-    ``Message.body_text`` would find it: a single-part message's body, or the
-    first text part of a multipart walked by its boundaries in the raw bytes,
-    reading a bounded prefix of the part and decoding its transfer encoding
-    and charset. ``body_text`` itself is used when it is already computed, or
-    when the structure is unusual (a multipart without a usable boundary).
+    ``Message.body_text`` would find it (``mailflow.mime`` walks the raw
+    bytes), reading a bounded prefix of the part. ``body_text`` itself is
+    used when it is already computed, or when the structure is unusual.
     """
     done = message.__dict__.get("body_text")
     if isinstance(done, str):
         return done[: TEXT_LIMIT * 2]
     raw = message.raw
-    start = split_header_block(raw)[1]
-    ctype = message.content_type
-    if ctype.startswith("text/"):
-        return _decode_part(raw, message.raw_headers, start, len(raw), ctype)
-    if not ctype.startswith("multipart/"):
-        return ""
-    found = _first_text_part(raw, message.raw_headers, start, len(raw), 0)
-    if found is None:
-        return message.body_text[: TEXT_LIMIT * 2]
-    part, ptype = found
-    return _decode_part(raw, part.headers, part.start, part.end, ptype)
-
-
-def _first_text_part(
-    raw: bytes, headers: dict[str, list[str]], start: int, end: int, depth: int
-) -> tuple[_Part, str] | None:
-    """The first text/plain leaf (else the first text/html one) under a multipart, by its boundary."""
-    values = headers.get("content-type")
-    m = _BOUNDARY.search(values[0]) if values else None
-    if m is None or depth > _MAX_DEPTH:
-        return None
-    boundary = ("--" + (m.group(1) or m.group(2))).encode("latin-1", "replace")
-    html: tuple[_Part, str] | None = None
-    for part in _parts(raw, boundary, start, end):
-        ptype, disposition = _part_type(part.headers)
-        if disposition == "attachment":
-            continue
-        if ptype.startswith("multipart/"):
-            found = _first_text_part(raw, part.headers, part.start, part.end, depth + 1)
-            if found is not None and found[1] == "text/plain":
-                return found
-            html = html or found
-        elif ptype == "text/plain":
-            return part, ptype
-        elif ptype == "text/html" and html is None:
-            html = (part, ptype)
-    return html
-
-
-def _parts(raw: bytes, boundary: bytes, start: int, end: int) -> Iterator[_Part]:
-    """The body parts between ``boundary`` delimiter lines, within ``raw[start:end]``, one at a time."""
-    count = 0
-    at = raw.find(boundary, start, end)
-    while at > start and raw[at - 1] != 10:  # a delimiter starts a line
-        at = raw.find(boundary, at + 1, end)
-    while at >= 0 and count < _MAX_PARTS:
-        after = at + len(boundary)
-        if raw[after : after + 2] == b"--":
-            break
-        eol = raw.find(b"\n", after, end)
-        if eol < 0:
-            break
-        nxt = raw.find(b"\n" + boundary, eol, end)
-        stop = nxt if nxt >= 0 else end
-        part_end = stop - 1 if stop > eol and raw[stop - 1] == 13 else stop
-        head_start = eol + 1
-        if raw[head_start : head_start + 1] == b"\n" or raw[head_start : head_start + 2] == b"\r\n":
-            headers: dict[str, list[str]] = {}
-            body_start = head_start + (1 if raw[head_start] == 10 else 2)
-        else:
-            block, offset = split_header_block(raw[head_start : min(part_end, head_start + 16384)])
-            headers = parse_header_block(block.decode("utf-8", "replace"))
-            body_start = head_start + offset
-        yield _Part(headers, min(body_start, part_end), part_end)
-        count += 1
-        if nxt < 0:
-            break
-        at = nxt + 1
-
-
-def _part_type(headers: dict[str, list[str]]) -> tuple[str, str]:
-    ctype = headers.get("content-type")
-    kind = ctype[0].split(";", 1)[0].strip().lower() if ctype else "text/plain"
-    disposition = headers.get("content-disposition")
-    return kind, disposition[0].split(";", 1)[0].strip().lower() if disposition else ""
-
-
-def _decode_part(raw: bytes, headers: dict[str, list[str]], start: int, end: int, ctype: str) -> str:
-    html = ctype == "text/html"
-    if not html and ctype != "text/plain":
-        return ""
-    cte = headers.get("content-transfer-encoding")
-    encoding = cte[0].strip().lower() if cte else ""
-    limit = _HTML_LIMIT if html else _RAW_LIMIT * 4 // 3 if encoding == "base64" else _RAW_LIMIT
-    data = raw[start : min(end, start + limit)]
     try:
-        if encoding == "base64":
-            data = data.translate(None, b" \t\r\n")
-            data = binascii.a2b_base64(data[: len(data) // 4 * 4])
-        elif encoding == "quoted-printable":
-            data = binascii.a2b_qp(data)
-    except (binascii.Error, ValueError):
-        pass
-    values = headers.get("content-type")
-    m = _CHARSET.search(values[0]) if values else None
-    text = decode_text(data, (m.group(1) or m.group(2)).strip() if m else None).replace("\r\n", "\n")
-    return html_to_text(text) if html else text
+        found = mime.text_part(raw, message.raw_headers, split_header_block(raw)[1], len(raw))
+        if found is None:
+            return ""
+        part, ctype = found
+        data, charset = mime.decode(raw, part, _HTML_LIMIT if ctype == "text/html" else _RAW_LIMIT)
+    except mime.Unusual:
+        return message.body_text[: TEXT_LIMIT * 2]
+    text = decode_text(data, charset).replace("\r\n", "\n")
+    return html_to_text(text) if ctype == "text/html" else text
