@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -504,7 +505,10 @@ def test_a_booking_interrupted_after_the_invitation_went_out_is_finished_without
     assert len(smtp_server.received) == 1
     # As if the process died just after handing the invitation over: the meeting is still
     # "inviting", the action still planned, its confirmation never saved.
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'mailflow.db'}")
+    from mailflow.store.engine import normalise_url
+
+    url = os.environ.get("MAILFLOW_DATABASE") or f"sqlite:///{tmp_path / 'mailflow.db'}"  # PostgreSQL in PG mode
+    engine = sa.create_engine(normalise_url(url))
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE meetings SET status = 'inviting'"))
         conn.execute(sa.text("UPDATE actions SET status = 'planned' WHERE kind = 'book'"))
