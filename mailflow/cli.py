@@ -766,11 +766,7 @@ def digest(ctx: click.Context, client_id: str | None, since: str, fmt: str) -> N
     from .report import MEETINGS
 
     kinds = ("notify", *MEETINGS)
-    rows = [
-        r
-        for r in store.audit_rows(client_id, 100_000, since=_since(since), kinds=kinds)
-        if (r["kind"] == "notify" and r["outcome"] == "done") or _left_to_you(r)
-    ]
+    rows = [r for r in store.audit_rows(client_id, 100_000, since=_since(since), kinds=kinds) if _for_you(r)]
     store.close()
     entries = [
         {
@@ -798,13 +794,11 @@ def digest(ctx: click.Context, client_id: str | None, since: str, fmt: str) -> N
             click.echo(f"  {e['at'][:16].replace('T', ' ')}  {e['notice']}  [{e['rule']}]")
 
 
-def _left_to_you(row: dict[str, Any]) -> bool:
-    """A meeting action that needs the assistant: it failed, or it left the decision to them."""
-    from .report import MEETINGS
-
-    if row["kind"] not in MEETINGS or row["outcome"] not in ("done", "failed"):
-        return False
-    return row["outcome"] == "failed" or "left to you" in (row["detail"] or "")
+def _for_you(row: dict[str, Any]) -> bool:
+    """A notice given, or a meeting action that needs the assistant: it failed, or it left the decision to them."""
+    if row["kind"] == "notify":
+        return bool(row["outcome"] == "done")
+    return row["outcome"] == "failed" or (row["outcome"] == "done" and "left to you" in (row["detail"] or ""))
 
 
 # -- status ----------------------------------------------------------------------

@@ -91,6 +91,11 @@ class MeetingDesk:
             connector.close()
 
     @property
+    def _domain(self) -> str:
+        """The executive's mail domain, for the UIDs and Message-IDs mailflow makes."""
+        return self.client.email.rpartition("@")[2] or "mailflow.invalid"
+
+    @property
     def primary(self) -> tuple[CalendarConnector, str]:
         connector, ids = self.calendars[0]
         return connector, ids[0]
@@ -116,8 +121,7 @@ class MeetingDesk:
         now = self.now()
         reading = reading or read_message(message, tz=self.zone, me=[self.client.email], now=now)
         policy = self.client.scheduling
-        duration = int(str(params.get("duration") or 0)) or (reading.duration or 0) * 60
-        span = timedelta(seconds=duration) if duration else policy.duration()
+        span = self._span(params, reading)
         today = now.astimezone(self.zone).date()
         within = int(str(params.get("within_days", 10)))
         last = _business_days_after(today, within) if params.get("business", True) else today + timedelta(within)
@@ -146,8 +150,8 @@ class MeetingDesk:
         if not chosen:
             raise NoSlot(f"no free {span} between {first} and {last} fits the request; nothing proposed")
         connector, calendar = self.primary
+        summary = f"Hold: {_topic(reading, message)}"
         for n, slot in enumerate(chosen):
-            summary = f"Hold: {_topic(reading, message)}"
             connector.hold(calendar, f"{key}-{n + 1}", slot.start, slot.end, summary=summary)
         meeting = self._meeting(key, message, reading, span, [(s.start, s.end) for s in chosen], now, params)
         book.save(self.store, meeting)
@@ -226,9 +230,7 @@ class MeetingDesk:
             return f"the meeting is {meeting.status}", None
         now = self.now()
         reading = read_message(message, tz=self.zone, me=[self.client.email], now=now)
-        policy = self.client.scheduling
-        seconds = int(str(params.get("duration") or 0)) or (reading.duration or 0) * 60
-        span = timedelta(seconds=seconds) if seconds else policy.duration()
+        span = self._span(params, reading)
         vip = bool(params.get("vip", False))
         stated = _stated_starts(reading.when)
         for start in stated:
@@ -241,6 +243,11 @@ class MeetingDesk:
             return f"{taken}: not free, not booked; left to you", None
         fresh = self._new_proposal(key, message, params, reading)
         return f"{taken}: not free; {len(fresh.slots)} slots offered instead", self._proposal_text(message, fresh)
+
+    def _span(self, params: dict[str, object], reading: Reading) -> timedelta:
+        """How long the meeting is: the action's ``duration``, else what the request asks, else the policy's."""
+        seconds = int(str(params.get("duration") or 0)) or (reading.duration or 0) * 60
+        return timedelta(seconds=seconds) if seconds else self.client.scheduling.duration()
 
     def _bookable(self, start: datetime, span: timedelta, vip: bool, now: datetime) -> bool:
         """Whether the policy allows a meeting at ``start`` and every calendar (holds too) is free then."""
@@ -289,7 +296,7 @@ class MeetingDesk:
         start_text, end_text, _hold = meeting.slots[index]
         start, end = datetime.fromisoformat(start_text), datetime.fromisoformat(end_text)
         connector, calendar = self.primary
-        uid = f"mailflow-{meeting.key}@{self.client.email.rpartition('@')[2] or 'mailflow.invalid'}"
+        uid = f"mailflow-{meeting.key}@{self._domain}"
         ours = {uid, *(hold_uid(k) for _s, _e, k in meeting.slots)}  # its holds, and its event if booked already
         if self._clash(start, end, ours) is not None:
             self._release(meeting)
@@ -323,7 +330,7 @@ class MeetingDesk:
             sender=Address(self.client.name, self.client.email),
             to=[a.email for a in event.attendees],
             subject=f"Invitation: {event.summary}",
-            message_id=f"<invite-{meeting.key}@{self.client.email.rpartition('@')[2]}>",
+            message_id=f"<invite-{meeting.key}@{self._domain}>",
         )
 
         def mark() -> None:
@@ -441,7 +448,7 @@ class MeetingDesk:
             sender=Address(self.client.name, self.client.email),
             to=[event.organizer.email],
             subject=f"{word}: {event.summary}",
-            message_id=f"<reply-{key}@{self.client.email.rpartition('@')[2]}>",
+            message_id=f"<reply-{key}@{self._domain}>",
         )
         try:
             self.outbound.send(bytes(mail), self.client.email, [event.organizer.email], before_send)

@@ -309,7 +309,7 @@ class Message:
         """
         if "parsed" not in self.__dict__:
             try:
-                return self._walked_text()
+                return self.walked_text()
             except mime.Unusual:
                 pass
         plain: str | None = None
@@ -331,16 +331,22 @@ class Message:
             return decode_text(self.raw[self._split[1] :], None).replace("\r\n", "\n")
         return ""
 
-    def _walked_text(self) -> str:
+    def walked_text(self, limit: int | None = None, html_limit: int | None = None) -> str:
+        """``body_text`` found by walking the raw bytes; ``mime.Unusual`` when only a full parse can tell.
+
+        With ``limit`` (and ``html_limit`` for an HTML part), only about that
+        many bytes of the part are read: a prefix of the text, quickly.
+        """
         block, start = self._split
         mime.check_headers(block.decode("utf-8", "replace"))
         found = mime.text_part(self.raw, self.raw_headers, start, len(self.raw))
         if found is None:
             return ""
         part, ctype = found
-        data, charset = mime.decode(self.raw, part)
+        html = ctype == "text/html"
+        data, charset = mime.decode(self.raw, part, html_limit if html else limit)
         text = decode_text(data, charset).replace("\r\n", "\n")
-        return html_to_text(text) if ctype == "text/html" else text
+        return html_to_text(text) if html else text
 
     @cached_property
     def attachments(self) -> list[Attachment]:

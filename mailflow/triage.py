@@ -104,7 +104,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import mime
-from .message import Message, decode_text, html_to_text, split_header_block
+from .message import Message, split_header_block
 
 __all__ = ["CATEGORIES", "TEXT_LIMIT", "KnownSender", "classify", "text_prefix"]
 
@@ -1495,14 +1495,7 @@ def text_prefix(message: Message) -> str:
     done = message.__dict__.get("body_text")
     if isinstance(done, str):
         return done[: TEXT_LIMIT * 2]
-    raw = message.raw
     try:
-        found = mime.text_part(raw, message.raw_headers, split_header_block(raw)[1], len(raw))
-        if found is None:
-            return ""
-        part, ctype = found
-        data, charset = mime.decode(raw, part, _HTML_LIMIT if ctype == "text/html" else _RAW_LIMIT)
+        return message.walked_text(_RAW_LIMIT, _HTML_LIMIT)
     except mime.Unusual:
         return message.body_text[: TEXT_LIMIT * 2]
-    text = decode_text(data, charset).replace("\r\n", "\n")
-    return html_to_text(text) if ctype == "text/html" else text

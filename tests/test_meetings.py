@@ -303,8 +303,17 @@ def test_invitations_are_accepted_when_free_reported_when_not_and_cancellations_
     assert len(smtp_server.received) == 1, "nothing answered twice"
 
 
-def test_propose_meeting_options_are_checked_at_load(tmp_path: Path) -> None:
+def assert_refused(path: Path, text: str, message: str) -> None:
+    """The rules file ``text`` does not load, and the error says ``message``."""
     from mailflow.errors import RulesSchemaError
+    from mailflow.rules import load_rules
+
+    path.write_text(text)
+    with pytest.raises(RulesSchemaError, match=message):
+        load_rules(path)
+
+
+def test_propose_meeting_options_are_checked_at_load(tmp_path: Path) -> None:
     from mailflow.rules import load_rules
 
     path = tmp_path / "dana.toml"
@@ -326,9 +335,7 @@ def test_propose_meeting_options_are_checked_at_load(tmp_path: Path) -> None:
         ('{ vip = "yes" }', "true or false"),
         ('{ room = "A" }', "unknown key 'room'"),
     ):
-        path.write_text(base.format(bad))
-        with pytest.raises(RulesSchemaError, match=message):
-            load_rules(path)
+        assert_refused(path, base.format(bad), message)
 
 
 BOOK = """
@@ -460,7 +467,6 @@ def test_a_clashing_invitation_is_declined_once_when_the_rule_says_so(
 
 
 def test_book_and_answer_invitation_options_are_checked_at_load(tmp_path: Path) -> None:
-    from mailflow.errors import RulesSchemaError
     from mailflow.rules import load_rules
 
     path = tmp_path / "dana.toml"
@@ -478,9 +484,7 @@ def test_book_and_answer_invitation_options_are_checked_at_load(tmp_path: Path) 
         ('answer_invitation = { on_conflict = "maybe" }', 'on_conflict expects "leave" or "decline"'),
         ("answer_invitation = { accept = 1 }", "true or false"),
     ):
-        path.write_text(base.format(bad))
-        with pytest.raises(RulesSchemaError, match=message):
-            load_rules(path)
+        assert_refused(path, base.format(bad), message)
 
 
 def test_a_booking_interrupted_after_the_invitation_went_out_is_finished_without_a_second_one(

@@ -29,10 +29,17 @@ def walked_and_full(raw: bytes) -> tuple[str, str]:
 def walks(raw: bytes) -> bool:
     """Whether the walk answers by itself (no fallback to the full parse)."""
     try:
-        Message(raw)._walked_text()
+        Message(raw).walked_text()
     except mime.Unusual:
         return False
     return True
+
+
+def assert_walked(raw: bytes, text: str) -> None:
+    """The walk answers by itself, with ``text``, which is what the full parse finds too."""
+    walked, full = walked_and_full(raw)
+    assert walked == full == text
+    assert walks(raw)
 
 
 HEAD = b"From: a@example.com\r\nTo: b@example.com\r\nSubject: s\r\nMIME-Version: 1.0\r\n"
@@ -48,9 +55,7 @@ def test_nested_boundaries_that_start_alike_are_told_apart() -> None:
         b"--b1\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment\r\n\r\nJVBERi0=\r\n"
         b"--b1--\r\nepilogue text/plain\r\n"
     )
-    walked, full = walked_and_full(raw)
-    assert walked == full == "the plain text"
-    assert walks(raw)
+    assert_walked(raw, "the plain text")
 
 
 def test_a_forwarded_message_and_an_attached_text_are_not_the_body() -> None:
@@ -61,9 +66,7 @@ def test_a_forwarded_message_and_an_attached_text_are_not_the_body() -> None:
         b'--XYZ\r\nContent-Type: text/html; charset="iso-8859-1"\r\nContent-Transfer-Encoding: quoted-printable\r\n'
         b"\r\n<b>caf=E9</b>\r\n--XYZ--\r\n"
     )
-    walked, full = walked_and_full(raw)
-    assert walked == full == "café"
-    assert walks(raw)
+    assert_walked(raw, "café")
 
 
 @pytest.mark.parametrize(
@@ -80,7 +83,7 @@ def test_a_forwarded_message_and_an_attached_text_are_not_the_body() -> None:
 )
 def test_the_walk_gives_up_on_what_it_does_not_follow_and_the_answer_is_the_same(raw: bytes, reason: str) -> None:
     with pytest.raises(mime.Unusual, match=reason):
-        Message(raw)._walked_text()
+        Message(raw).walked_text()
     walked, full = walked_and_full(raw)
     assert walked == full
 

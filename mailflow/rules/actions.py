@@ -40,6 +40,7 @@ from .diagnostics import (
     check_keys,
     describe,
     expect_bool,
+    expect_choice,
     expect_table,
     expect_text,
     expect_texts,
@@ -71,6 +72,8 @@ _WITHIN = re.compile(r"^\s*(\d+)\s*(business\s+days?|working\s+days?|days?|weeks
 # Written as their own keys, planned as the other state of a kind: { unflag = true } is flag off.
 _OPPOSITES = {"unflag": "flag", "mark_unread": "mark_read"}
 DEFAULT_ACTIVITY = "email"
+_CONFLICT = ("leave", "decline")  # answer_invitation's on_conflict
+_OTHERWISE = ("propose", "leave")  # book's otherwise
 
 
 def check_template(report: Report, source: str, path: Path, name: str | None) -> jinja2.Template | None:
@@ -172,12 +175,8 @@ class ActionParser:
         if table is None or not check_keys(self.report, table, ("accept", "on_conflict"), path):
             return None
         accept = expect_bool(self.report, table.get("accept", True), (*path, "accept"))
-        on_conflict = table.get("on_conflict", "leave")
-        if on_conflict not in ("leave", "decline"):
-            got = describe(on_conflict)
-            self.report.error((*path, "on_conflict"), f'on_conflict expects "leave" or "decline", got {got}')
-            return None
-        if accept is None:
+        on_conflict = expect_choice(self.report, table.get("on_conflict", "leave"), (*path, "on_conflict"), _CONFLICT)
+        if on_conflict is None or accept is None:
             return None
         return {"accept": accept} if on_conflict == "leave" else {"accept": accept, "on_conflict": on_conflict}
 
@@ -189,12 +188,8 @@ class ActionParser:
         if table is None:
             return None
         params = self._propose(table, path, extra=("otherwise",))
-        otherwise = table.get("otherwise", "propose")
-        if otherwise not in ("propose", "leave"):
-            got = describe(otherwise)
-            self.report.error((*path, "otherwise"), f'otherwise expects "propose" or "leave", got {got}')
-            return None
-        return None if params is None else {**params, "otherwise": otherwise}
+        otherwise = expect_choice(self.report, table.get("otherwise", "propose"), (*path, "otherwise"), _OTHERWISE)
+        return None if params is None or otherwise is None else {**params, "otherwise": otherwise}
 
     def _propose(self, arg: Any, path: Path, extra: tuple[str, ...] = ()) -> dict[str, Any] | None:
         """``{ duration = "30m", within = "5 business days", slots = 3, hold_for = "3d" }`` (all optional).

@@ -111,6 +111,15 @@ def expect_bool(report: Report, value: object, path: Path) -> bool | None:
     return None
 
 
+def expect_choice(report: Report, value: object, path: Path, choices: tuple[str, ...]) -> str | None:
+    """One of ``choices`` (``"leave"`` or ``"decline"``)."""
+    if isinstance(value, str) and value in choices:
+        return value
+    words = " or ".join(f'"{c}"' for c in choices)
+    report.error(path, f"{name_of(path)} expects {words}, got {describe(value)}")
+    return None
+
+
 def expect_true(report: Report, value: object, path: Path, hint: str) -> bool:
     """A key that only makes sense as ``true`` (``archive``, ``stop``)."""
     if value is True:
