@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from .billing import Entry, Month, RetainerAlert, Statement, build_statement, retainer_alerts, statement_chain
-from .config import ClientConfig
+from .config import ClientConfig, Settings
 from .errors import MailflowError
 from .store import Store
 
@@ -85,8 +85,13 @@ def retainer_use(store: Store, client: ClientConfig, today: date | None = None) 
     return RetainerUse(month, retainer.used_minutes, retainer.included_minutes, retainer_alerts(retainer))
 
 
-def check_retainer(store: Store, client: ClientConfig) -> RetainerUse | None:
-    """This month's retainer use; each threshold newly reached (80%, 100%) is logged and noted once."""
+def check_retainer(store: Store, client: ClientConfig, settings: Settings | None = None) -> RetainerUse | None:
+    """This month's retainer use; each threshold newly reached (80%, 100%) is logged and noted once.
+
+    With ``settings`` whose ``assistant.alert_drafts`` is on, each alert is
+    also queued (once) as a draft for the assistant's mailbox (``mailflow.notes``).
+    """
+    from .notes import queue_alert
     from .store.timelog import note_alert
 
     try:
@@ -101,4 +106,6 @@ def check_retainer(store: Store, client: ClientConfig) -> RetainerUse | None:
         message = f"{client.name} ({client.id}): {use.describe()}"
         if note_alert(store, client.id, key, message):
             log.warning("retainer alert: %s", message)
+        if settings is not None:
+            queue_alert(settings, store, client, alert, use.describe())
     return use

@@ -48,6 +48,7 @@ class Runtime:
     plan: Callable[..., Any] | None = None
     apply: Callable[..., Any] | None = None
     undo: Callable[..., Any] | None = None
+    connect: Callable[..., Any] | None = None  # an account's connector (connectors.connector_for)
 
 
 def _fail(code: int, lines: list[str] | str) -> NoReturn:
@@ -856,7 +857,7 @@ def status(ctx: click.Context) -> None:
         if rules_state != "ok" and kept is not None:
             when = kept["accepted_at"].astimezone().strftime("%Y-%m-%d %H:%M")
             click.echo(f"    in use meanwhile: the version accepted at {when} (fix the file and it is used at once)")
-        use = check_retainer(store, client)
+        use = check_retainer(store, client, settings)
         if use is not None:
             click.echo(f"  {use.describe()}")
         for account in client.accounts:
@@ -875,6 +876,14 @@ def status(ctx: click.Context) -> None:
     if isinstance(runtime, Runtime) and runtime.queue_status is not None:
         for line in runtime.queue_status(settings):
             click.echo(line)
+    if settings.assistant.mailbox is not None:
+        from .store.notes import waiting_count
+
+        notes = waiting_count(store)
+        if notes.count:
+            why = f"; last try: {notes.error}" if notes.error else ""
+            click.echo(f"your mailbox ({settings.assistant.mailbox.id}): {notes.count} drafts waiting to be saved{why}")
+            problems += 1 if notes.error else 0
     quarantined = store.quarantined()
     if quarantined:
         click.echo("quarantined (newest first):")

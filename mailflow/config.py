@@ -29,21 +29,6 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Assistant(_Strict):
-    """The virtual assistant who runs mailflow."""
-
-    name: str
-    email: str
-    webhook: str | None = None  # every notice of a notify rule is also POSTed here as JSON
-
-    @field_validator("webhook")
-    @classmethod
-    def _url(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError("expected an http:// or https:// URL")
-        return value
-
-
 class _Secret(_Strict):
     password: SecretStr | None = None
     password_env: str | None = None
@@ -114,6 +99,35 @@ class MaildirAccount(_Strict):
 
 
 AccountConfig = Annotated[ImapAccount | MaildirAccount, Field(discriminator="kind")]
+
+
+class Assistant(_Strict):
+    """The virtual assistant who runs mailflow."""
+
+    name: str
+    email: str
+    webhook: str | None = None  # every notice of a notify rule is also POSTed here as JSON
+    # [assistant.mailbox]: the assistant's own mailbox, where drafts meant for the assistant are saved
+    mailbox: AccountConfig | None = None
+    alert_drafts: bool = False  # retainer alerts (80%, 100%) also as a draft in the mailbox
+    summaries: Literal["weekly", "monthly"] | None = None  # a summary per client drafted when the period ends
+
+    @field_validator("webhook")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("expected an http:// or https:// URL")
+        return value
+
+    @model_validator(mode="after")
+    def _needs_a_mailbox(self) -> Assistant:
+        wanted = [key for key, on in (("alert_drafts", self.alert_drafts), ("summaries", self.summaries)) if on]
+        if wanted and self.mailbox is None:
+            need = " and ".join(wanted)
+            raise ValueError(f"{need} need [assistant.mailbox]: your own mailbox, where they are drafted")
+        if self.mailbox is not None and not self.mailbox.id:
+            object.__setattr__(self.mailbox, "id", "assistant")
+        return self
 
 
 class CalendarConfig(_Secret):
@@ -314,12 +328,18 @@ def _resolve(base: Path, data: dict[str, Any]) -> dict[str, Any]:
     shared = data.get("shared_lists")
     if isinstance(shared, str):
         data["shared_lists"] = str((base / os.path.expanduser(shared)).resolve())
-    for client in data.get("clients", []) or []:
-        if not isinstance(client, dict):
-            continue
-        for account in client.get("accounts", []) or []:
-            if isinstance(account, dict) and isinstance(account.get("path"), str):
-                account["path"] = str((base / os.path.expanduser(account["path"])).resolve())
+    accounts = [
+        account
+        for client in data.get("clients", []) or []
+        if isinstance(client, dict)
+        for account in client.get("accounts", []) or []
+    ]
+    assistant = data.get("assistant")
+    if isinstance(assistant, dict):
+        accounts.append(assistant.get("mailbox"))
+    for account in accounts:
+        if isinstance(account, dict) and isinstance(account.get("path"), str):
+            account["path"] = str((base / os.path.expanduser(account["path"])).resolve())
     return data
 
 

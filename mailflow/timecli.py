@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -29,7 +30,7 @@ from .billing import (
     render_html,
     render_pdf,
 )
-from .cli import EX_CONFIG, _fail, _settings, _store, cli
+from .cli import EX_CONFIG, EX_PARTIAL, _fail, _settings, _store, cli
 from .config import ClientConfig, Settings
 from .errors import ConfigError, MailflowError
 from .rules.durations import DurationError, parse_duration
@@ -411,52 +412,59 @@ def invoice(ctx: click.Context, client_id: str, month: str, fmt: str, output: Pa
 @click.option("--month", default=None, help="A month, YYYY-MM (the client's time zone).")
 @click.option("--week", "week", default=None, help="The week starting on this Monday, YYYY-MM-DD.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write it to a file.")
+@click.option("--draft", is_flag=True, help="Save it as a draft to the client in [assistant.mailbox].")
 @click.pass_context
-def summary(ctx: click.Context, client_id: str, month: str | None, week: str | None, output: Path | None) -> None:
+def summary(
+    ctx: click.Context, client_id: str, month: str | None, week: str | None, output: Path | None, draft: bool
+) -> None:
     """What you did for CLIENT in a week or a month, ready to forward: emails handled, replies drafted, hours.
 
     Without --month or --week: the last seven days.
     """
+    from .billing import Period
+    from .notes import deliver, month_label, one_off_summary_key, summary_note, summary_text, week_label
+    from .store.notes import queue
+
     settings = _settings(ctx)
     client = _client(settings, client_id)
-    zone = client.zone
     if month and week:
         _fail(EX_CONFIG, "give --month or --week, not both")
+    if draft and settings.assistant.mailbox is None:
+        _fail(EX_CONFIG, "--draft needs [assistant.mailbox] in the config: your own mailbox, where it is drafted")
+    runtime = ctx.obj.get("runtime")
+    connect = getattr(runtime, "connect", None)
+    if draft and connect is None:
+        _fail(EX_CONFIG, "--draft needs the connectors: run the installed `mailflow` command")
     if month:
-        start, end = _month_bounds(month, zone)
-        label = datetime.strptime(month, "%Y-%m").strftime("%B %Y")
+        _month_bounds(month, client.zone)  # checks the spelling
+        whole = Month.parse(month)
+        period, label = whole.period(), month_label(whole)
     else:
         if week:
             try:
                 first = date.fromisoformat(week)
             except ValueError:
                 _fail(EX_CONFIG, f"--week {week!r}: expected the Monday it starts, YYYY-MM-DD")
+            label = week_label(first)
         else:
-            first = datetime.now(UTC).astimezone(zone).date() - timedelta(days=6)
-        start = datetime(first.year, first.month, first.day, tzinfo=zone)
-        end = start + timedelta(days=7)
-        label = f"the week of {first.strftime('%-d %B %Y')}"
+            first = datetime.now(UTC).astimezone(client.zone).date() - timedelta(days=6)
+            label = f"the seven days from {first.strftime('%-d %B %Y')}"
+        period = Period(first, first + timedelta(days=6))
     store = _store(settings)
     try:
-        done = store.activity(client_id, start, end)
-        seconds = sum(int(r["seconds"]) for r in store.time_entries(client_id, start, end))
+        if draft:
+            assert connect is not None
+            note = summary_note(settings, store, client, period, label, one_off_summary_key(client, period))
+            queue(store, note)
+            done = deliver(settings, store, f"cli-{os.getpid()}", connect)
+            if done.error:
+                _fail(EX_PARTIAL, f"summary for {client_id} ({label}) is queued; your mailbox said: {done.error}")
+            where = "queued for your mailbox" if done.waiting else "drafted in your mailbox's Drafts"
+            click.echo(f"summary for {client_id} ({label}) {where}, addressed to {client.name} <{client.email}>")
+            return
+        text = summary_text(settings, store, client, period, label)
     finally:
         store.close()
-    hours = seconds / 3600
-    lines = [
-        f"Dear {client.name.split()[0]},",
-        "",
-        f"Here is what I handled for you in {label}:",
-        "",
-        f"- {done.get('messages', 0)} emails triaged",
-        f"- {done.get('draft_reply', 0)} replies drafted",
-        f"- {done.get('forward', 0)} messages forwarded",
-        f"- {done.get('book', 0)} meetings booked",
-        f"- {hours:.1f} hours of work logged",
-        "",
-        f"{settings.assistant.name}",
-    ]
-    text = "\n".join(lines) + "\n"
     if output is not None:
         output.write_text(text, encoding="utf-8")
         click.echo(f"summary for {client_id} ({label}) -> {output}")

@@ -6,6 +6,7 @@ bottom of the ladder); this outermost module hands it the runner that does.
 
 from __future__ import annotations
 
+from connectors import connector_for
 from mailflow.cli import Runtime, cli
 
 from . import planner, service, undo
@@ -18,6 +19,7 @@ RUNTIME = Runtime(
     plan=planner.plan_client,
     apply=planner.apply_client,
     undo=undo.undo,
+    connect=connector_for,
 )
 
 

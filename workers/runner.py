@@ -12,6 +12,7 @@ import ctypes
 import gc
 import hashlib
 import logging
+import os
 import platform
 import random
 import sys
@@ -42,6 +43,7 @@ from mailflow.errors import (
     TransientError,
 )
 from mailflow.meetings import MeetingDesk
+from mailflow.notes import deliver, queue_due_summary
 from mailflow.pipeline import AccountPass
 from mailflow.report import AccountReport
 from mailflow.rules import RuleSet, load_rules, test_problems
@@ -227,13 +229,31 @@ def run_account(
     """
     tune_interpreter()
     account = client.accounts[account_index]
-    use = check_retainer(store, client)  # for the retainer_used condition (and its alerts)
+    use = check_retainer(store, client, settings)  # for the retainer_used condition (and its alerts)
     desk = _meeting_desk(store, client, account, settings) if client.calendars else None
     try:
         return _passes(settings, store, client, account, rules, progress, stop, only, use, desk)
     finally:
         if desk is not None:
             desk.close()
+        if settings.assistant.mailbox is not None:
+            _notes(settings, store, client)
+
+
+def _notes(settings: Settings, store: Store, client: ClientConfig) -> None:
+    """The client's summary when one is due, then every note waiting for the assistant's mailbox, saved.
+
+    A mailbox that cannot be reached leaves them waiting (``mailflow status``);
+    nothing here ends or fails the account's pass.
+    """
+    owner = f"{platform.node()}-{os.getpid()}-{threading.get_ident()}"
+    try:
+        queue_due_summary(settings, store, client)
+        deliver(settings, store, owner, connector_for)
+    except (OperationalError, InterfaceError) as exc:
+        log.warning("notes for your mailbox wait for the database: %s", exc.orig)
+    except Exception:  # a bug here must not cost the account its pass
+        log.exception("notes for your mailbox could not be saved; they wait for the next pass")
 
 
 def _passes(
@@ -275,7 +295,7 @@ def _passes(
         try:
             report = _merge(last, step.run(only))
             if use is not None and report.seconds_logged:
-                check_retainer(store, client)  # the time just logged may cross 80% or 100%
+                check_retainer(store, client, settings)  # the time just logged may cross 80% or 100%
             return report
         except Interrupted:
             raise

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from .db import Store
 from .tables import meetings
 
-__all__ = ["Meeting", "by_thread", "expired", "get", "save"]
+__all__ = ["Meeting", "booked_between", "by_thread", "expired", "get", "save"]
 
 
 @dataclass
@@ -122,3 +122,15 @@ def expired(store: Store, client: str, now: datetime) -> list[Meeting]:
             )
         ).all()
     return [_meeting(r) for r in rows]
+
+
+def booked_between(store: Store, client: str, start: datetime, end: datetime) -> int:
+    """How many meetings were booked for ``client`` in ``[start, end)`` (from a proposal or directly)."""
+    c = meetings.c
+    with store.engine.connect() as conn:
+        count = conn.execute(
+            select(func.count())
+            .select_from(meetings)
+            .where(c.client == client, c.status == "booked", c.updated_at >= start, c.updated_at < end)
+        )
+        return int(count.scalar_one())

@@ -264,3 +264,22 @@ rules_versions = Table(
     Column("accepted_at", UTCDateTime(), nullable=False),
     Index("ix_rules_versions_client", "client", "id"),
 )
+
+# Messages mailflow writes for the assistant (retainer alerts, summaries to forward), saved as drafts
+# in the assistant's own mailbox ([assistant.mailbox]). A row is queued once per key; saved_at is set
+# when the draft is in the mailbox (found there by its X-Mailflow-Key after an interrupted save).
+assistant_drafts = Table(
+    "assistant_drafts",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("client", String(100), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("raw", Text, nullable=False),
+    Column("queued_at", UTCDateTime(), nullable=False),
+    Column("saved_at", UTCDateTime()),
+    Column("locator", String(300)),
+    Column("attempts", Integer, nullable=False),
+    Column("error", Text),
+    Index("ix_assistant_drafts_saved", "saved_at"),
+)
