@@ -214,6 +214,30 @@ class ImapConnector(ImapSession):
 
         return self._run("IDLE", op)
 
+    def _list_uids(self, client: Any, after: int, limit: int | None) -> tuple[list[int], bool]:
+        """The first ``limit`` UIDs above ``after`` in the selected folder, ascending, and whether more follow.
+
+        With ESEARCH (RFC 4731) the server answers with a compact set
+        (``ALL 1:50000``) of which only ``limit`` UIDs are expanded; a plain
+        SEARCH answers with every UID, one number each (for a 50,000-message
+        folder, 50,000 numbers to read and parse per page listed).
+        """
+        criteria = f"UID {after + 1}:*" if after else "ALL"
+        if "ESEARCH" in self._capabilities:
+            imap = client._imap  # imapclient has no ESEARCH; imaplib's connection under it
+            typ, data = imap._simple_command("UID", "SEARCH", "RETURN", "(ALL)", criteria)
+            answers = imap.untagged_responses.pop("ESEARCH", [])
+            if typ != "OK":
+                raise imaplib.IMAP4.error(f"UID SEARCH RETURN (ALL): {typ} {data!r}")
+            found = [m.group(1).decode("ascii") for a in answers if (m := _ESEARCH_ALL.search(a or b""))]
+            return uids_after(",".join(found), after, limit)
+        # "N:*" always matches the highest UID, even when it is below N.
+        listed = cast(list[int], client.search(criteria.split(" ") if after else ["ALL"]))
+        ordered = sorted(uid for uid in listed if uid > after)
+        if limit is not None and len(ordered) > limit:
+            return ordered[:limit], True
+        return ordered, False
+
     def changes(self, folder: str, cursor: SyncCursor | None, limit: int | None = None) -> ChangeSet:
         """New messages in ``folder`` since ``cursor``; every message (``reset``) if UIDVALIDITY changed."""
         state = cursor.state if cursor is not None and cursor.folder == folder else None
@@ -241,17 +265,13 @@ class ImapConnector(ImapSession):
                 )
                 if unchanged:
                     uids: list[int] = []
+                    more = False
                 else:
-                    # "N:*" always matches the highest UID, even when it is below N.
-                    found = cast(list[int], client.search(["UID", f"{last_uid + 1}:*"]))
-                    uids = sorted(uid for uid in found if uid > last_uid)
+                    uids, more = self._list_uids(client, last_uid, limit)
             else:
                 reset = state is not None
                 last_uid = 0
-                uids = sorted(cast(list[int], client.search(["ALL"])))
-            more = limit is not None and len(uids) > limit
-            if more:
-                uids = uids[:limit]
+                uids, more = self._list_uids(client, 0, limit)
             new_state: dict[str, str | int] = {"uidvalidity": uidvalidity, "last_uid": max(uids, default=last_uid)}
             if uidnext is not None and not more:
                 new_state["uidnext"] = uidnext
@@ -622,6 +642,32 @@ def _store_items(owner: int, refs: Sequence[MessageRef], add: list[bytes], remov
 def _drop_expunges(client: Any) -> None:
     """Forget the ``* N EXPUNGE`` responses of a move: imaplib keeps every one (50,000 moves: about 2 MB)."""
     client._imap.untagged_responses.pop("EXPUNGE", None)
+
+
+_ESEARCH_ALL = re.compile(rb"\bALL\s+([0-9:,]+)")
+
+
+def uids_after(text: str, after: int, limit: int | None) -> tuple[list[int], bool]:
+    """The UIDs of a set (``"1:5000,5002"``) above ``after``, ascending, at most ``limit``; and whether more were.
+
+    Only what is returned is expanded: a page of 5,000 from ``"1:50000"`` is
+    5,000 integers, not 50,000.
+    """
+    spans = []
+    for part in text.split(",") if text else []:
+        low, _, high = part.partition(":")
+        start, end = int(low), int(high or low)
+        spans.append((max(min(start, end), after + 1), max(start, end)))
+    out: list[int] = []
+    for start, end in sorted(spans):
+        start = max(start, out[-1] + 1) if out else start  # overlapping spans (a server may repeat)
+        if start > end:
+            continue
+        if limit is not None and len(out) + end - start + 1 > limit:
+            out.extend(range(start, start + limit - len(out)))
+            return out, True
+        out.extend(range(start, end + 1))
+    return out, False
 
 
 def _expand_uid_set(text: str) -> list[int]:

@@ -34,6 +34,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from .calendars import Attendee, CalendarConnector, Event, EventStatus, PartStat, hold_uid
@@ -45,13 +46,25 @@ from .imip import build_reply, build_request, imip_message, parse_invitations
 from .message import Message
 from .model import Address
 from .scheduling.slots import Slot, find_slots, spread
-from .scheduling.understanding import Reading, When, read_message
 from .store import Store
 from .store import meetings as book
+
+if TYPE_CHECKING:
+    from .scheduling.understanding import Reading, When
 
 __all__ = ["MeetingDesk", "NoSlot"]
 
 log = logging.getLogger("mailflow.meetings")
+
+
+def read_message(
+    message: Message, *, tz: ZoneInfo, me: Sequence[str], proposed: Sequence[datetime] = (), now: datetime
+) -> Reading:
+    """``understanding.read_message``, imported on first use: its phrase tables and patterns take
+    about 6 MB, which a pass over a client without calendars never needs."""
+    from .scheduling.understanding import read_message as read
+
+    return read(message, tz=tz, me=me, proposed=proposed, now=now)
 
 
 class NoSlot(MailflowError):

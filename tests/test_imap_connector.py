@@ -10,8 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from connectors.imap import ImapConnector, keyword_for, make_locator, parse_locator, uid_set
+from connectors.imap import ImapConnector, keyword_for, make_locator, parse_locator, uid_set, uids_after
 from mailflow.connector import MailConnector
 from mailflow.errors import AuthError, NotFound, TransientError
 from mailflow.model import Draft, Flag, MessageRef, SyncCursor, Update
@@ -542,10 +544,19 @@ def test_condstore_is_enabled_by_the_first_listing_only_even_after_a_fetch_selec
         assert writer.changes("INBOX", listing.cursor).refs == []
 
 
+@pytest.mark.parametrize("esearch", [True, False], ids=["esearch", "plain-search"])
 def test_a_limit_pages_the_listing_and_the_cursor_resumes_after_the_page(
-    dovecot_server: DovecotServer, imap_user: DovecotUser, connector: ImapConnector
+    dovecot_server: DovecotServer, imap_user: DovecotUser, connector: ImapConnector, esearch: bool
 ) -> None:
-    uids = [dovecot_server.deliver(imap_user, message(n)) for n in range(5)]
+    assert "ESEARCH" in connector.capabilities  # Dovecot offers it; without it, a plain SEARCH lists
+    if not esearch:
+        connector._capabilities = connector._capabilities - {"ESEARCH"}
+    uids = [dovecot_server.deliver(imap_user, message(n)) for n in range(7)]
+    with dovecot_server.imap_client(imap_user) as client:  # gaps in the UIDs, as a user's deletions leave
+        client.select_folder("INBOX")
+        client.delete_messages([uids[1], uids[5]])
+        client.expunge()
+    uids = [u for n, u in enumerate(uids) if n not in (1, 5)]
     first = connector.changes("INBOX", None, limit=2)
     assert first.more and [parse_locator(r.locator)[1] for r in first.refs] == uids[:2]
     second = connector.changes("INBOX", first.cursor, limit=2)
@@ -553,6 +564,20 @@ def test_a_limit_pages_the_listing_and_the_cursor_resumes_after_the_page(
     third = connector.changes("INBOX", second.cursor, limit=2)
     assert not third.more and [parse_locator(r.locator)[1] for r in third.refs] == uids[4:]
     assert connector.changes("INBOX", third.cursor, limit=2).refs == []
+    assert [parse_locator(r.locator)[1] for r in connector.changes("INBOX", None).refs] == uids
+
+
+@given(
+    st.lists(st.tuples(st.integers(1, 60), st.integers(0, 8)), max_size=6),
+    st.integers(0, 70),
+    st.one_of(st.none(), st.integers(0, 40)),
+)
+def test_uids_after_expands_only_what_it_returns(spans: list[tuple[int, int]], after: int, limit: int | None) -> None:
+    text = ",".join(f"{a}:{a + n}" if n else str(a) for a, n in spans)
+    every = sorted({u for a, n in spans for u in range(a, a + n + 1) if u > after})
+    want = every if limit is None else every[:limit]
+    got, more = uids_after(text, after, limit)
+    assert got == want and more == (limit is not None and len(every) > limit)
 
 
 def test_a_move_to_a_parent_folder_listed_only_for_its_children_creates_it(

@@ -51,6 +51,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # checkpoint costs two fsyncs (measured: a fifth of the ledger's write time at the default).
     cur.execute("PRAGMA wal_autocheckpoint=10000")
     cur.execute("PRAGMA foreign_keys=ON")
+    # 256 KiB of page cache per connection instead of 2 MiB: the pages a pass reads again are in the
+    # OS's cache anyway, and a pass holds three connections (measured: peak RSS of a 10,000-message
+    # pass 96 -> 93 MB, no change in speed; bench/README.md).
+    cur.execute("PRAGMA cache_size=-256")
     cur.close()
 
 
