@@ -212,7 +212,7 @@ class ImapConnector(ImapSession):
                 with contextlib.suppress(*_CONNECTION_ERRORS):
                     client.idle_done()
 
-        return self._run("IDLE", op)
+        return self._run("IDLE", op, hold=False)  # a wait of minutes must not hold a concurrent slot
 
     def _list_uids(self, client: Any, after: int, limit: int | None) -> tuple[list[int], bool]:
         """The first ``limit`` UIDs above ``after`` in the selected folder, ascending, and whether more follow.

@@ -16,6 +16,7 @@ import imaplib
 import logging
 import ssl
 from collections.abc import Callable
+from functools import partial
 from typing import Any, Self, TypeVar, cast
 
 from imapclient import IMAPClient
@@ -24,6 +25,7 @@ from imapclient.exceptions import LoginError
 from mailflow.config import ImapAccount
 from mailflow.connector import FOLDER_ROLES
 from mailflow.errors import AuthError, ConnectorError, MailflowError, NotFound, PermanentError, TransientError
+from mailflow.ratelimit import budget_for
 
 __all__ = ["ImapSession"]
 
@@ -88,6 +90,8 @@ class ImapSession:
         self._select_info: dict[bytes, Any] = {}
         self._folders: list[tuple[frozenset[bytes], str]] | None = None
         self._condstore_on = False
+        limits = config.rate_limit.limits() if config.rate_limit is not None else None
+        self._budget = budget_for(self.account, limits)  # shared by every connection of the account
 
     # -- connection ------------------------------------------------------
 
@@ -103,7 +107,7 @@ class ImapSession:
         for ``tls = "starttls"``, is a ``PermanentError``: retrying cannot help.
         """
         if self._client is None:
-            self._client = self._connect()
+            self._client = self._within_budget(self._connect)  # a login is a request of the budget
         self._opened = True
 
     def close(self) -> None:
@@ -193,15 +197,19 @@ class ImapSession:
         reason = self._scrub(exc.verify_message or str(exc))
         return PermanentError(f"{self._where()}: the server's TLS certificate could not be verified: {reason}")
 
-    def _run(self, what: str, op: Callable[[Any], T]) -> T:
-        """Run ``op(client)``, reconnecting once if the connection drops; translate errors."""
+    def _run(self, what: str, op: Callable[[Any], T], *, hold: bool = True) -> T:
+        """Run ``op(client)``, reconnecting once if the connection drops; translate errors.
+
+        Each attempt is one request of the account's budget; ``hold=False`` (IDLE)
+        spends its token without occupying one of the concurrent slots.
+        """
         if not self._opened:
             raise ConnectorError(f"{self._where()}: call open() before {what}")
         for attempt in (1, 2):
             if self._client is None:
-                self._client = self._connect()
+                self._client = self._within_budget(self._connect)  # a login is a request too
             try:
-                return op(self._client)
+                return self._within_budget(partial(op, self._client), hold=hold)
             except _CONNECTION_ERRORS as exc:
                 client, self._client = self._client, None
                 self._forget_session()
@@ -214,6 +222,16 @@ class ImapSession:
             except imaplib.IMAP4.error as exc:
                 raise self._translate(what, exc) from exc
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _within_budget(self, fn: Callable[[], T], *, hold: bool = True) -> T:
+        """``fn()`` as one request of the account's budget (``rate_limit``), when it has one."""
+        if self._budget is None:
+            return fn()
+        if not hold:
+            self._budget.take()
+            return fn()
+        with self._budget.request():
+            return fn()
 
     def _translate(self, what: str, exc: imaplib.IMAP4.error) -> ConnectorError:
         text = self._scrub(str(exc))

@@ -20,6 +20,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from .billing.config import BillingConfig
 from .errors import ConfigError
+from .ratelimit import Limits
 from .scheduling.policy import SchedulingPolicy
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -58,6 +59,32 @@ class SmtpConfig(_Secret):
         return 465 if self.tls == "ssl" else 587
 
 
+class RateLimit(_Strict):
+    """``rate_limit = { requests = 600, per = "1m", concurrent = 2 }``: an account's request budget."""
+
+    requests: int = Field(gt=0)
+    per: float  # seconds; written as a duration ("1m", "10m", "30s")
+    concurrent: int | None = Field(default=None, ge=1, le=64)
+
+    @field_validator("per", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> float:
+        if isinstance(value, str):
+            from .rules.durations import DurationError, parse_duration
+
+            try:
+                seconds = parse_duration(value)
+            except DurationError as exc:
+                raise ValueError(f'{exc}; write a duration like "1m" or "10m"') from None
+            if seconds <= 0:
+                raise ValueError("expected a duration above zero")
+            return float(seconds)
+        raise ValueError(f'expected a duration like "1m", got {value!r}')
+
+    def limits(self) -> Limits:
+        return Limits(self.requests, self.per, self.concurrent)
+
+
 class ImapAccount(_Secret):
     """An IMAP mailbox."""
 
@@ -74,6 +101,7 @@ class ImapAccount(_Secret):
     batch_size: int | None = Field(default=None, ge=1, le=5000)  # None: the top-level batch_size
     idle: bool = True  # watch the first folder with IMAP IDLE while the daemon runs (when the server offers it)
     smtp: SmtpConfig | None = None
+    rate_limit: RateLimit | None = None  # None: [rate_limits] imap, else no limit (IMAP servers publish none)
 
     @model_validator(mode="after")
     def _needs_a_password(self) -> ImapAccount:
@@ -260,6 +288,8 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     batch_size: int = Field(default=250, ge=1, le=5000)
     workers: Workers = Field(default_factory=Workers)
+    # [rate_limits.imap]: the request budget of every IMAP account that sets no rate_limit of its own
+    rate_limits: dict[Literal["imap"], RateLimit] = Field(default_factory=dict)
     home: Path = Path(".")  # the config file's folder: where the embedded queue goes beside a non-SQLite database
     assistant: Assistant
     clients: list[ClientConfig] = Field(default_factory=list)
@@ -288,6 +318,11 @@ class Settings(BaseSettings):
             ids = [a.id for a in client.accounts]
             if len(set(ids)) != len(ids):
                 raise ValueError(f"client {client.id!r} has two accounts with the same id")
+        default = self.rate_limits.get("imap")
+        mailboxes: list[ImapAccount | MaildirAccount | None] = [a for c in self.clients for a in c.accounts]
+        for box in [*mailboxes, self.assistant.mailbox]:
+            if isinstance(box, ImapAccount) and box.rate_limit is None and default is not None:
+                object.__setattr__(box, "rate_limit", default)
         return self
 
     def client(self, client_id: str) -> ClientConfig:
