@@ -232,7 +232,7 @@ class ImapConnector(ImapSession):
             found = [m.group(1).decode("ascii") for a in answers if (m := _ESEARCH_ALL.search(a or b""))]
             return uids_after(",".join(found), after, limit)
         # "N:*" always matches the highest UID, even when it is below N.
-        listed = cast(list[int], client.search(criteria.split(" ") if after else ["ALL"]))
+        listed = cast(list[int], client.search(criteria.split(" ")))
         ordered = sorted(uid for uid in listed if uid > after)
         if limit is not None and len(ordered) > limit:
             return ordered[:limit], True

@@ -227,10 +227,7 @@ class ImapSession:
         """``fn()`` as one request of the account's budget (``rate_limit``), when it has one."""
         if self._budget is None:
             return fn()
-        if not hold:
-            self._budget.take()
-            return fn()
-        with self._budget.request():
+        with self._budget.request(hold=hold):
             return fn()
 
     def _translate(self, what: str, exc: imaplib.IMAP4.error) -> ConnectorError:

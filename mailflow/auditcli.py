@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from .cli import EX_CONFIG, EX_OK, EX_PARTIAL, _fail, _runtime, _settings, _since, _store, cli
-from .errors import ConfigError, MailflowError
+from .cli import EX_CONFIG, EX_OK, EX_PARTIAL, _client, _fail, _runtime, _settings, _since, _store, cli
+from .errors import MailflowError
 
 # -- log -------------------------------------------------------------------------
 
@@ -43,10 +43,7 @@ def audit_log(
     """
     settings = _settings(ctx)
     if client_id is not None:
-        try:
-            settings.client(client_id)
-        except ConfigError as exc:
-            _fail(EX_CONFIG, exc.problems)
+        _client(settings, client_id)
     store = _store(settings)
     rows = store.audit_rows(
         client_id,
@@ -139,10 +136,7 @@ def undo(
         _fail(EX_CONFIG, "say what to undo: entry IDs from `mailflow log`, or --rule NAME and/or --since 1h")
     settings = _settings(ctx)
     if client_id is not None:
-        try:
-            settings.client(client_id)
-        except ConfigError as exc:
-            _fail(EX_CONFIG, exc.problems)
+        _client(settings, client_id)
     from .store.undoing import undo_items
 
     store = _store(settings)
@@ -199,10 +193,7 @@ def digest(ctx: click.Context, client_id: str | None, since: str, fmt: str) -> N
     """The notices `notify` rules left for you, and the meetings left to you, per client, newest last."""
     settings = _settings(ctx)
     if client_id is not None:
-        try:
-            settings.client(client_id)
-        except ConfigError as exc:
-            _fail(EX_CONFIG, exc.problems)
+        _client(settings, client_id)
     store = _store(settings)
     from .report import MEETINGS
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from .config import Settings, load_settings
+from .config import ClientConfig, Settings, load_settings
 from .errors import ConfigError, StoreError
 from .logs import setup_logging
 
@@ -63,6 +63,14 @@ def _settings(ctx: click.Context) -> Settings:
         _fail(EX_CONFIG, exc.problems)
     setup_logging(settings.log_level, ctx.obj.get("log_format", "text"))
     return settings
+
+
+def _client(settings: Settings, client_id: str) -> ClientConfig:
+    """The client's config, or exit 2 naming the clients there are."""
+    try:
+        return settings.client(client_id)
+    except ConfigError as exc:
+        _fail(EX_CONFIG, exc.problems)
 
 
 def _store(settings: Settings) -> Store:

@@ -76,8 +76,6 @@ class RateLimit(_Strict):
                 seconds = parse_duration(value)
             except DurationError as exc:
                 raise ValueError(f'{exc}; write a duration like "1m" or "10m"') from None
-            if seconds <= 0:
-                raise ValueError("expected a duration above zero")
             return float(seconds)
         raise ValueError(f'expected a duration like "1m", got {value!r}')
 
@@ -319,10 +317,11 @@ class Settings(BaseSettings):
             if len(set(ids)) != len(ids):
                 raise ValueError(f"client {client.id!r} has two accounts with the same id")
         default = self.rate_limits.get("imap")
-        mailboxes: list[ImapAccount | MaildirAccount | None] = [a for c in self.clients for a in c.accounts]
-        for box in [*mailboxes, self.assistant.mailbox]:
-            if isinstance(box, ImapAccount) and box.rate_limit is None and default is not None:
-                object.__setattr__(box, "rate_limit", default)
+        if default is not None:
+            mailboxes: list[ImapAccount | MaildirAccount | None] = [a for c in self.clients for a in c.accounts]
+            for box in [*mailboxes, self.assistant.mailbox]:
+                if isinstance(box, ImapAccount) and box.rate_limit is None:
+                    object.__setattr__(box, "rate_limit", default)
         return self
 
     def client(self, client_id: str) -> ClientConfig:

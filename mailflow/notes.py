@@ -142,8 +142,12 @@ def one_off_summary_key(client: ClientConfig, period: Period) -> str:
 # -- retainer alerts ---------------------------------------------------------------
 
 
+def _alert_key(client: ClientConfig, alert: RetainerAlert) -> str:
+    return f"retainer {client.id} {alert.month} {alert.threshold}%"
+
+
 def alert_note(settings: Settings, client: ClientConfig, alert: RetainerAlert, describe: str) -> queued.Note:
-    key = f"retainer {client.id} {alert.month} {alert.threshold}%"
+    key = _alert_key(client, alert)
     subject = f"Retainer alert: {client.name} past {alert.threshold}% of {alert.month}'s hours"
     what = "spent" if alert.threshold >= 100 else f"{alert.threshold}% used"
     body = (
@@ -160,10 +164,9 @@ def queue_alert(settings: Settings, store: Store, client: ClientConfig, alert: R
     """Queue a retainer alert's draft (``assistant.alert_drafts``), once per client, month and threshold."""
     if not settings.assistant.alert_drafts:
         return False
-    note = alert_note(settings, client, alert, describe)
-    if queued.is_queued(store, note.key):
+    if queued.is_queued(store, _alert_key(client, alert)):  # every pass looks: build the note only once
         return False
-    return queued.queue(store, note)
+    return queued.queue(store, alert_note(settings, client, alert, describe))
 
 
 # -- delivery ----------------------------------------------------------------------
@@ -182,14 +185,15 @@ def deliver(
     mailbox = settings.assistant.mailbox
     if mailbox is None:
         return Delivery()
-    notes = queued.waiting(store)
-    if not notes:
+    count = queued.waiting_count(store).count  # every pass looks: the messages are read under the lease only
+    if not count:
         return Delivery()
     if not store.take_lease(LEASE, owner, LEASE_SECONDS):
-        return Delivery(waiting=len(notes))
+        return Delivery(waiting=count)
     saved = 0
+    notes: list[queued.Note] = []
     try:
-        notes = queued.waiting(store)  # again, under the lease: another process may have saved some
+        notes = queued.waiting(store)  # under the lease: another process may have saved some meanwhile
         connector = connect(mailbox)
         try:
             connector.open()

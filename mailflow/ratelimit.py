@@ -91,9 +91,13 @@ class Budget:
             self._sleep(pause)
 
     @contextmanager
-    def request(self, cost: float = 1.0) -> Iterator[None]:
-        """One request: a slot among the concurrent ones (when capped), then its tokens."""
-        if self._slots is None:
+    def request(self, cost: float = 1.0, *, hold: bool = True) -> Iterator[None]:
+        """One request: a slot among the concurrent ones (when capped), then its tokens.
+
+        ``hold=False``: the tokens only, for a request that waits for minutes
+        (IMAP IDLE) and must not keep a slot from the others meanwhile.
+        """
+        if self._slots is None or not hold:
             self.take(cost)
             yield
             return
@@ -118,6 +122,6 @@ def budget_for(account: str, limits: Limits | None) -> Budget | None:
 
 
 def forget_budgets() -> None:
-    """Drop every account's budget (tests, and a reloaded config)."""
+    """Drop every account's budget (tests; a changed config replaces an account's budget by itself)."""
     with _budgets_lock:
         _budgets.clear()

@@ -13,6 +13,7 @@ from .cli import (
     EX_OK,
     EX_PARTIAL,
     EX_RULES,
+    _client,
     _fail,
     _print_reports,
     _runtime,
@@ -93,10 +94,7 @@ def rules_test(ctx: click.Context, client: str, messages: tuple[str, ...]) -> No
     from .triage import classify
 
     settings = _settings(ctx)
-    try:
-        conf = settings.client(client)
-    except ConfigError as exc:
-        _fail(EX_CONFIG, exc.problems)
+    conf = _client(settings, client)
     try:
         ruleset = load_rules(settings.rules_file(client), context=RulesContext.for_client(settings, conf))
     except RulesError as exc:
@@ -167,10 +165,7 @@ def _client_rules(ctx: click.Context, client: str, account_id: str | None) -> tu
     from .rules.loader import RulesContext
 
     settings = _settings(ctx)
-    try:
-        conf = settings.client(client)
-    except ConfigError as exc:
-        _fail(EX_CONFIG, exc.problems)
+    conf = _client(settings, client)
     if account_id is not None and account_id not in {a.id for a in conf.accounts}:
         _fail(EX_CONFIG, f"--account {account_id!r}: {client} has accounts {', '.join(a.id for a in conf.accounts)}")
     try:

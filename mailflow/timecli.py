@@ -30,9 +30,9 @@ from .billing import (
     render_html,
     render_pdf,
 )
-from .cli import EX_CONFIG, EX_PARTIAL, _fail, _settings, _store, cli
+from .cli import EX_CONFIG, EX_PARTIAL, _client, _fail, _runtime, _settings, _store, cli
 from .config import ClientConfig, Settings
-from .errors import ConfigError, MailflowError
+from .errors import MailflowError
 from .rules.durations import DurationError, parse_duration
 from .store import TimeRow, timelog
 
@@ -44,13 +44,17 @@ def time() -> None:
     """Billable time logged for each client."""
 
 
-def _month_bounds(month: str, tz: Any) -> tuple[datetime, datetime]:
+def _month(month: str) -> Month:
+    """``--month``, or exit 2 saying how to write it."""
     try:
-        start = datetime.strptime(month, "%Y-%m").replace(tzinfo=tz)
+        start = datetime.strptime(month, "%Y-%m")
     except ValueError:
         _fail(EX_CONFIG, f"--month {month!r}: expected YYYY-MM, for example 2026-11")
-    end = start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)
-    return start, end
+    return Month(start.year, start.month)
+
+
+def _month_bounds(month: str, tz: Any) -> tuple[datetime, datetime]:
+    return _month(month).period().bounds(tz)
 
 
 @time.command("report")
@@ -163,13 +167,6 @@ def _report_table(
             f"overage {_hours(r.overage_minutes)} = {format_money(r.overage_amount, r.currency)}; "
             f"expired {_hours(r.rollover_expired)}, carried into next month {_hours(r.rollover_out)}"
         )
-
-
-def _client(settings: Settings, client_id: str) -> ClientConfig:
-    try:
-        return settings.client(client_id)
-    except ConfigError as exc:
-        _fail(EX_CONFIG, exc.problems)
 
 
 def _month_of(client: ClientConfig) -> Any:
@@ -431,13 +428,9 @@ def summary(
         _fail(EX_CONFIG, "give --month or --week, not both")
     if draft and settings.assistant.mailbox is None:
         _fail(EX_CONFIG, "--draft needs [assistant.mailbox] in the config: your own mailbox, where it is drafted")
-    runtime = ctx.obj.get("runtime")
-    connect = getattr(runtime, "connect", None)
-    if draft and connect is None:
-        _fail(EX_CONFIG, "--draft needs the connectors: run the installed `mailflow` command")
+    connect = _runtime(ctx).connect if draft else None
     if month:
-        _month_bounds(month, client.zone)  # checks the spelling
-        whole = Month.parse(month)
+        whole = _month(month)
         period, label = whole.period(), month_label(whole)
     else:
         if week:

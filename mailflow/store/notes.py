@@ -72,6 +72,7 @@ def waiting(store: Store) -> list[Note]:
 
 
 def waiting_count(store: Store) -> Waiting:
+    """How many notes wait, and the newest failure among them (one more query only when some wait)."""
     c = assistant_drafts.c
     with store.engine.connect() as conn:
         count = conn.execute(select(func.count()).select_from(assistant_drafts).where(c.saved_at.is_(None)))
