@@ -1,47 +1,51 @@
-"""Applying planned actions: the ledger and the connector's writes on one background thread.
+"""Applying planned actions: the ledger and the connector's writes on two background threads.
 
 A pass spends much of its time waiting: for the server to carry out writes
-(an IMAP ``UID STORE`` over 2,000 messages takes Dovecot tens of
-milliseconds) and for the database (SQLite releases the GIL while it
-works). ``Applier`` lets the pass plan the next batch meanwhile. The pass's
-thread does what needs the parsed message: it plans, groups the actions and
-builds the drafts. One writer thread then does, strictly in the order it
-was asked:
+(an IMAP ``UID STORE`` over 10,000 messages of a large Maildir folder keeps
+Dovecot busy for seconds) and for the database (SQLite releases the GIL
+while it works). ``Applier`` lets the pass plan the next batches meanwhile.
+The pass's thread does what needs the parsed message: it plans, groups the
+actions and builds the drafts. Two threads then do the rest, each strictly
+in the order it was asked:
 
-* ``record``: insert a batch's messages and planned actions;
-* ``flush``: the connector calls for the staged actions (keywords and flags,
-  drafts, moves, so a message's keywords are set before it is moved), then
-  their outcomes, time entries and audit rows;
-* ``enqueue``: anything that must follow them, such as storing the page's
-  sync cursor.
+* the **store thread**: ``record`` (insert a batch's messages and planned
+  actions), ``enqueue`` (what must follow the records queued before it,
+  such as storing the page's sync cursor), and each group of writes'
+  outcomes, time entries and audit rows once its writes are made;
+* the **writer thread**: ``flush``, the connector calls for the staged
+  actions (keywords and flags, drafts, moves, so a message's keywords are
+  set before it is moved). A group of writes first waits for the records
+  queued before it, then hands its outcomes to the store thread.
 
-Because one thread does all three in order, every action's plan is recorded
-before its write is made and the cursor never passes a message that is not
-recorded: exactly-once is what it was with everything inline. A crash at
-any point leaves an action planned (redone, harmlessly, by the next run) or
-done. After a job fails the writer runs no later job (a flush could depend
-on a batch that was not recorded); the failure is re-raised on the pass's
-thread, so a ``TransientError`` still stops the pass. While the writer runs,
-nothing else uses the connector.
+So every action's plan is recorded before its write is made and the cursor
+never passes a message that is not recorded: exactly-once is what it was
+with everything inline. The two threads overlap: while the server works
+through a large round of writes, the next batches are recorded (and their
+rows freed). A crash at any point leaves an action planned (redone,
+harmlessly, by the next run) or done. After a job fails neither thread
+starts a later one (a write could depend on a batch that was not
+recorded), though the outcomes of writes already made are still recorded;
+the failure is re-raised on the pass's thread, so a ``TransientError``
+still stops the pass. While the writer runs, nothing else uses the
+connector.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any, NamedTuple, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 from .connector import MailConnector, MaybeSent, NotSent, Outbound
 from .drafting import Person, build_reply, template_context
 from .errors import ConnectorError, MailflowError, TransientError
 from .forwarding import build_forward
-from .meetings import MeetingDesk
 from .message import Message
 from .model import Draft, MessageRef, Update
 from .report import MEETINGS, AccountReport
@@ -49,6 +53,9 @@ from .rules import RuleSet
 from .rules.templates import render
 from .store import ActionRow, Completed, MessageRow, Outcome, PendingAction, Settled, Store, TimeRow
 from .undo import draft_digest
+
+if TYPE_CHECKING:  # the calendars (icalendar, 4 MB) are imported only for a client that has some
+    from .meetings import MeetingDesk
 
 __all__ = ["IN_PLACE", "MOVES", "Applier"]
 
@@ -122,6 +129,20 @@ class _Result(NamedTuple):
     settled: Completed | None = None  # what was recorded for held writes
 
 
+class _Written(NamedTuple):
+    """A group of writes once made: the outcomes to record, and the error that stopped it, if any."""
+
+    outcomes: list[Outcome]
+    settled: tuple[Settled, Settled]  # (keywords and flags, moves) by message
+    error: BaseException | None
+
+
+class _Job(NamedTuple):
+    future: Future[_Result]
+    keys: list[str]  # the message keys a record job records
+    writes: bool  # a group of writes (else a job of the store thread)
+
+
 class Applier:
     """Applies one account's planned actions; see the module docstring."""
 
@@ -138,6 +159,7 @@ class Applier:
         meetings: MeetingDesk | None = None,
         draft_grace: float = 1.0,
         in_flight: int = 3,
+        writes_in_flight: int = 2,
         record_every: int = 1000,
         min_round: int = 2000,
         write_every: int = 10_000,
@@ -153,9 +175,12 @@ class Applier:
         self.meetings = meetings
         self.account = connector.account
         self.draft_grace = draft_grace
-        self.in_flight = in_flight
-        self._pool: ThreadPoolExecutor | None = None
-        self._jobs: deque[tuple[Future[_Result], list[str]]] = deque()  # with the message keys each records
+        self.in_flight = in_flight  # store jobs queued or running before the pass waits
+        self.writes_in_flight = writes_in_flight  # groups of writes queued or running before the pass waits
+        self._db: ThreadPoolExecutor | None = None  # the store thread
+        self._net: ThreadPoolExecutor | None = None  # the writer thread (the connector's)
+        self._jobs: list[_Job] = []
+        self._last_record: Future[_Result] | None = None  # the store job queued last
         self._recording: set[str] = set()  # message keys whose record job has not been harvested
         self._unrecorded: list[tuple[Sequence[MessageRow], Sequence[_Filled], Relocations]] = []
         self.record_every = record_every
@@ -169,35 +194,44 @@ class Applier:
         self._changes: dict[_Change, _Change] = {}  # one object per distinct change among the held ones
         self._broken = False  # a job failed: the writer runs no more (touched only on the writer thread)
 
-    # -- the writer thread ---------------------------------------------------
+    # -- the store and writer threads -------------------------------------------
 
     def start(self) -> None:
-        """Start the writer thread; until then (and after ``close``) work runs on the calling thread."""
-        if self._pool is None:
+        """Start the two threads; until then (and after ``close``) work runs on the calling thread."""
+        if self._db is None:
             self._broken = False
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailflow-write")
+            self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailflow-record")
+            self._net = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailflow-write")
 
     def close(self) -> None:
-        """Wait for the work in flight (it records its outcomes) and stop the writer thread; never raises."""
+        """Wait for the work in flight (it records its outcomes) and stop both threads; never raises."""
         try:
             self._settle()
         finally:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True, cancel_futures=True)
-                self._pool = None
+            for pool in (self._net, self._db):  # the writer first: it hands work to the store thread
+                if pool is not None:
+                    pool.shutdown(wait=True, cancel_futures=True)
+            self._net = self._db = None
+            self._last_record = None
 
     def call(self, fn: Callable[[], T]) -> T:
-        """Run ``fn`` on the writer thread, after the work queued before it, and wait for its result.
+        """Run ``fn`` on the writer thread, after the writes queued before it, and wait for its result.
 
         While the writer runs, the connector is used only there: the pass lists
         and fetches through this when it has no reader connection of its own.
         """
-        if self._pool is None:
+        if self._net is None:
             return fn()
-        return self._pool.submit(fn).result()
+        return self._net.submit(fn).result()
+
+    def _store_call(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` on the store thread, after the records queued before it, and wait for its result."""
+        if self._db is None:
+            return fn()
+        return self._db.submit(fn).result()
 
     def enqueue(self, fn: Callable[[], object]) -> None:
-        """Run ``fn`` on the writer thread after the work queued before it (a cursor stored after its page)."""
+        """Run ``fn`` on the store thread after the records queued before it (a cursor stored after its page)."""
 
         def work() -> _Result:
             fn()
@@ -257,13 +291,50 @@ class Applier:
         return {k for k in keys if k in self._recording}
 
     def _enqueue(self, work: Callable[[], _Result], keys: Sequence[str] | None = None) -> None:
-        """Queue one job; ``keys``: the message keys a record job records (None for any other job)."""
+        """Queue one store job; ``keys``: the message keys a record job records (None for any other job)."""
         if keys is None:
             self._send_records()  # held batches are recorded before anything queued after them
-        if self._pool is None:
+        if self._db is None:
             self._finish(self._guard(work), list(keys or ()))
             return
-        self._jobs.append((self._pool.submit(self._guard, work), list(keys or ())))
+        self._last_record = self._db.submit(self._guard, work)
+        self._jobs.append(_Job(self._last_record, list(keys or ()), False))
+        self.harvest()
+
+    def _enqueue_writes(self, writes: _Writes) -> None:
+        """Queue a group of writes: made on the writer thread once the records before it are in, then recorded."""
+        self._send_records()
+        if self._db is None or self._net is None:
+            self._finish(self._guard(lambda: self._record_outcomes(self._write(writes))), [])
+            return
+        db, after = self._db, self._last_record
+        done: Future[_Result] = Future()
+
+        def record(written: _Written) -> None:  # on the store thread, even after a failure elsewhere
+            result = self._record_outcomes(written)
+            if result.error is not None:
+                self._broken = True
+            done.set_result(result)
+
+        def write() -> None:  # on the writer thread
+            if not done.set_running_or_notify_cancel():
+                return  # cancelled before it began: its actions stay planned, the next run makes them
+            try:
+                if after is not None:
+                    after.result()  # the records it needs (a failed one has set _broken)
+                if self._broken:
+                    done.set_result(_Result([], None))
+                    return
+                written = self._write(writes)
+                if written.error is not None:
+                    self._broken = True
+                db.submit(record, written)
+            except BaseException as exc:  # a cancelled record: nothing was written
+                self._broken = True
+                done.set_result(_Result([], exc))
+
+        self._net.submit(write)
+        self._jobs.append(_Job(done, [], True))
         self.harvest()
 
     def _guard(self, work: Callable[[], _Result]) -> _Result:
@@ -339,8 +410,8 @@ class Applier:
 
     @property
     def idle(self) -> bool:
-        """Whether all queued work is done (the writer would start a flush at once)."""
-        return all(job.done() for job, _ in self._jobs)
+        """Whether all queued writes are made and recorded (the writer would start a flush at once)."""
+        return all(job.future.done() for job in self._jobs if job.writes)
 
     def flush(self, *, final: bool = False) -> None:
         """Queue the staged drafts and outcomes as one group of writes, with the held writes when due.
@@ -366,7 +437,7 @@ class Applier:
         if not (in_place or staged.drafts or staged.ready or moves or staged.notices or staged.forwards):
             return
         writes = _Writes(in_place, staged.drafts, moves, staged.ready, staged.notices, staged.forwards)
-        self._enqueue(partial(self._write, writes))
+        self._enqueue_writes(writes)
 
     def fit_rounds(self, folder_size: int) -> None:
         """Size the write rounds for a folder of ``folder_size`` messages: a fifth of it, within bounds.
@@ -379,10 +450,20 @@ class Applier:
         self.round = min(max(folder_size // 5, self.min_round), self.write_every)
 
     def harvest(self, *, block: bool = False) -> None:
-        """Take the results of finished jobs (of all of them with ``block``); re-raise a job's failure."""
-        while self._jobs and (block or self._jobs[0][0].done() or len(self._jobs) > self.in_flight):
-            job, keys = self._jobs.popleft()
-            self._finish(job.result(), keys)
+        """Take the results of finished jobs; re-raise a job's failure.
+
+        Waits while more than ``in_flight`` store jobs or ``writes_in_flight``
+        groups of writes are out (what they hold is what the pass's memory
+        grows by), and with ``block`` until every job is done.
+        """
+        while self._jobs:
+            for job in [j for j in self._jobs if j.future.done()]:
+                self._jobs.remove(job)
+                self._finish(job.future.result(), job.keys)
+            writes = sum(j.writes for j in self._jobs)
+            if not (block or writes > self.writes_in_flight or len(self._jobs) - writes > self.in_flight):
+                return
+            wait_for([j.future for j in self._jobs], return_when=FIRST_COMPLETED)
 
     def wait(self) -> None:
         """Return once all queued work is done and its outcomes recorded."""
@@ -396,12 +477,12 @@ class Applier:
         written, and the next run plans them again.
         """
         self._unrecorded = []
-        for job, _ in self._jobs:
-            job.cancel()
+        for job in self._jobs:
+            job.future.cancel()
         while self._jobs:
-            job, _keys = self._jobs.popleft()
-            if not job.cancelled():  # a cancelled job's actions stay planned: the next run applies them
-                result = job.result()
+            job = self._jobs.pop(0)
+            if not job.future.cancelled():  # a cancelled job's actions stay planned: the next run applies them
+                result = job.future.result()
                 self._count(result.outcomes, result.settled)
         self._recording.clear()
 
@@ -424,13 +505,8 @@ class Applier:
             elif o.status == "failed":
                 self.report.failed += 1
 
-    def _write(self, writes: _Writes) -> _Result:
-        """The connector calls for one submission, in order (keywords and flags, drafts, moves), then the outcomes.
-
-        The outcomes are recorded here, on the writer thread, so that the
-        database's own work overlaps the pass's; the returned outcomes are the
-        recorded ones.
-        """
+    def _write(self, writes: _Writes) -> _Written:
+        """The connector calls for one submission, in order (keywords and flags, drafts, moves); their outcomes."""
         outcomes = list(writes.ready)
         in_place, moved = Settled(IN_PLACE), Settled(MOVES)
         error: BaseException | None = None
@@ -454,8 +530,13 @@ class Applier:
                 self._settle_group(moved, group, call)
         except BaseException as exc:  # handed to the pass's thread with what was done before it
             error = exc
+        return _Written(outcomes, (in_place, moved), error)
+
+    def _record_outcomes(self, written: _Written) -> _Result:
+        """Record what a group of writes did; the returned outcomes are the recorded ones."""
+        outcomes, error = written.outcomes, written.error
         try:
-            settled = self.store.complete(self.client.id, self.account, outcomes, (in_place, moved))
+            settled = self.store.complete(self.client.id, self.account, outcomes, written.settled)
         except BaseException as exc:  # not recorded: the actions stay planned and are redone, harmlessly
             if error is not None:
                 log.error("could not record the outcome of writes: %s", exc, extra={"account": self.account})
@@ -655,7 +736,7 @@ class Applier:
     def _mark_sending(self, a: PendingAction) -> None:
         """Record ``a`` as being sent, now: after its message's batch is recorded, before the hand-over."""
         self._send_records()
-        self.call(partial(self.store.mark_applying, [a.key]))
+        self._store_call(partial(self.store.mark_applying, [a.key]))
 
     def _payload(self, a: PendingAction, message: Message, text: str) -> dict[str, Any]:
         sender = message.sender

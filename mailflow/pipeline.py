@@ -47,13 +47,13 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import tzinfo
 from functools import partial
+from typing import TYPE_CHECKING
 
 from .applying import MOVES, Applier
 from .config import RateCard
 from .connector import MailConnector, Outbound
 from .drafting import Person
 from .errors import Interrupted
-from .meetings import MeetingDesk
 from .message import Message
 from .model import ChangeSet, FetchedMessage, MessageRef, SyncCursor
 from .ratecard import with_rate_card
@@ -64,6 +64,9 @@ from .store import meetings as book
 from .store.history import known_addresses, remember, replied_ids
 from .triage import classify
 from .undo import before_state
+
+if TYPE_CHECKING:  # the calendars (icalendar, 4 MB) are imported only for a client that has some
+    from .meetings import MeetingDesk
 
 log = logging.getLogger("mailflow.pipeline")
 

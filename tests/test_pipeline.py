@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -283,6 +284,53 @@ def test_in_a_large_folder_changes_are_held_up_to_write_every_and_written_togeth
     step.run()
     assert len(rounds.calls) >= 2 and sum(rounds.calls) == 4, "with write_every=2 they are written in rounds"
     assert without_drafts(snapshot(small)) == without_drafts(snapshot(twin))
+
+
+class SignalsRecords(Store):
+    """A store that tells, as each batch is recorded, how many messages it holds."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store.engine)
+        self.recorded = 0
+        self.all_recorded = threading.Event()
+
+    def record(self, rows: Sequence[MessageRow]) -> None:
+        super().record(rows)
+        self.recorded += len(rows)
+        if self.recorded == 6:
+            self.all_recorded.set()
+
+
+class SlowFirstWrite(MaildirConnector):
+    """A mailbox whose first write takes until every batch is recorded (a server busy with a large round)."""
+
+    def __init__(self, root: Path, account: str, store: SignalsRecords) -> None:
+        super().__init__(root, account)
+        self.store = store
+        self.recorded_meanwhile: int | None = None
+
+    def update_many(self, updates: Sequence[Update]) -> list[ConnectorError | None]:
+        if self.recorded_meanwhile is None:
+            self.store.all_recorded.wait(timeout=30)  # never met when records wait behind this write
+            self.recorded_meanwhile = self.store.recorded
+        return super().update_many(updates)
+
+
+def test_later_batches_are_recorded_while_the_server_is_busy_with_a_write_and_the_end_is_the_same(
+    mailbox: Path, store: Store, rules_path: Path, twin: Path
+) -> None:
+    signalling = SignalsRecords(store)
+    slow = SlowFirstWrite(mailbox, "dana", signalling)
+    reader = MaildirConnector(mailbox, "dana")  # a second connection fetches, as the IMAP pass has
+    step = AccountPass(signalling, slow, load_rules(rules_path), DANA, SAM, batch_size=2, apply_every=2, reader=reader)
+    step.applier.record_every = 2
+    step.run()
+    assert slow.recorded_meanwhile == 6, "the second and third batches were recorded during the first write"
+    assert without_drafts(snapshot(mailbox)) == without_drafts(snapshot(twin))
+    assert len(list((mailbox / ".Drafts" / "cur").iterdir())) == 2
+    with store.engine.connect() as conn:
+        assert len(conn.execute(select(time_entries)).all()) == 4
+        assert conn.execute(select(actions.c.status).where(actions.c.status != "done")).all() == []
 
 
 class RefusesUrgent(MaildirConnector):

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
@@ -42,13 +43,15 @@ from mailflow.errors import (
     StoreUnavailable,
     TransientError,
 )
-from mailflow.meetings import MeetingDesk
 from mailflow.notes import deliver, queue_due_summary
 from mailflow.pipeline import AccountPass
 from mailflow.report import AccountReport
 from mailflow.rules import RuleSet, load_rules, test_problems
 from mailflow.rules.loader import RulesContext
 from mailflow.store import Store
+
+if TYPE_CHECKING:
+    from mailflow.meetings import MeetingDesk
 
 log = logging.getLogger("mailflow.runner")
 
@@ -383,6 +386,8 @@ def _meeting_desk(
     if not calendars:
         log.warning("%s: no writable calendar found in [[clients.calendars]]", client.id)
         return None
+    from mailflow.meetings import MeetingDesk  # icalendar (4 MB) only for a client with calendars
+
     _, assistant = people(settings, client)
     desk = MeetingDesk(
         store, client, calendars, assistant, account.id, MailOut(account.smtp, settings.assistant.webhook)

@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Table, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from .bulk import statement_chunks
 from .tables import correspondents, replied_threads
@@ -28,8 +27,13 @@ __all__ = ["known_addresses", "remember", "replied_ids"]
 
 def _insert(conn: Connection, table: Table) -> Any:
     """The dialect's INSERT, which has ``on_conflict_do_update`` (SQLite 3.24+, PostgreSQL)."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
+    if conn.dialect.name == "postgresql":  # imported only when used: 2.5 MB a SQLite process does without
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(table)
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(table)
 
 
 def count_received(conn: Connection, rows: Sequence[MessageRow], when: datetime) -> None:
