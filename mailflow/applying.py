@@ -127,6 +127,7 @@ class _Result(NamedTuple):
     outcomes: list[Outcome]  # recorded in the store
     error: BaseException | None
     settled: Completed | None = None  # what was recorded for held writes
+    waiting: tuple[str, ...] = ()  # actions left planned: the server they need could not be reached
 
 
 class _Written(NamedTuple):
@@ -135,6 +136,7 @@ class _Written(NamedTuple):
     outcomes: list[Outcome]
     settled: tuple[Settled, Settled]  # (keywords and flags, moves) by message
     error: BaseException | None
+    waiting: tuple[str, ...] = ()
 
 
 class _Job(NamedTuple):
@@ -157,6 +159,7 @@ class Applier:
         *,
         outbound: Outbound | None = None,
         meetings: MeetingDesk | None = None,
+        calendars_unavailable: bool = False,
         draft_grace: float = 1.0,
         in_flight: int = 3,
         writes_in_flight: int = 2,
@@ -173,6 +176,7 @@ class Applier:
         self.report = report
         self.outbound = outbound
         self.meetings = meetings
+        self.calendars_unavailable = calendars_unavailable  # configured, but could not be opened
         self.account = connector.account
         self.draft_grace = draft_grace
         self.in_flight = in_flight  # store jobs queued or running before the pass waits
@@ -483,17 +487,20 @@ class Applier:
             job = self._jobs.pop(0)
             if not job.future.cancelled():  # a cancelled job's actions stay planned: the next run applies them
                 result = job.future.result()
-                self._count(result.outcomes, result.settled)
+                self._count(result.outcomes, result.settled, result.waiting)
         self._recording.clear()
 
     def _finish(self, result: _Result, keys: list[str]) -> None:
         self._recording.difference_update(keys)
-        self._count(result.outcomes, result.settled)
+        self._count(result.outcomes, result.settled, result.waiting)
         if result.error is not None:
             self._settle()
             raise result.error
 
-    def _count(self, outcomes: Sequence[Outcome], settled: Completed | None = None) -> None:
+    def _count(
+        self, outcomes: Sequence[Outcome], settled: Completed | None = None, waiting: Sequence[str] = ()
+    ) -> None:
+        self.report.waiting.extend(waiting)
         if settled is not None:
             self.report.actions.update(settled.done)
             self.report.failed += settled.failed
@@ -508,6 +515,7 @@ class Applier:
     def _write(self, writes: _Writes) -> _Written:
         """The connector calls for one submission, in order (keywords and flags, drafts, moves); their outcomes."""
         outcomes = list(writes.ready)
+        waiting: list[str] = []
         in_place, moved = Settled(IN_PLACE), Settled(MOVES)
         error: BaseException | None = None
         try:
@@ -523,14 +531,19 @@ class Applier:
                     for a, d in writes.drafts
                 )
             outcomes += [self._notify(a, text, payload) for a, text, payload in writes.notices]
-            outcomes += [o for a, raw, to in writes.forwards if (o := self._forward(a, raw, to)) is not None]
+            for a, raw, to in writes.forwards:
+                sent = self._forward(a, raw, to)
+                if sent is None:
+                    waiting.append(a.key)
+                else:
+                    outcomes.append(sent)
             for folder, group in writes.moves.items():
                 refs = [self._ref(h) for h in group]
                 call = partial(self.connector.move, refs, folder) if folder else partial(self.connector.archive, refs)
                 self._settle_group(moved, group, call)
         except BaseException as exc:  # handed to the pass's thread with what was done before it
             error = exc
-        return _Written(outcomes, (in_place, moved), error)
+        return _Written(outcomes, (in_place, moved), error, tuple(waiting))
 
     def _record_outcomes(self, written: _Written) -> _Result:
         """Record what a group of writes did; the returned outcomes are the recorded ones."""
@@ -541,7 +554,7 @@ class Applier:
             if error is not None:
                 log.error("could not record the outcome of writes: %s", exc, extra={"account": self.account})
             return _Result([], error or exc)
-        return _Result(outcomes, error, settled)
+        return _Result(outcomes, error, settled, written.waiting)
 
     def _ref(self, item: _Held | PendingAction) -> MessageRef:
         return MessageRef(self.account, item.folder, item.locator)
@@ -696,9 +709,14 @@ class Applier:
 
         Done on the pass's thread: the calendars are not the mail connector
         (which the writer owns). A server that cannot be reached to send the
-        invitation leaves the action planned for the next pass.
+        invitation, or calendars that could not be opened for this pass, leave
+        the action planned and in the report's ``waiting``: ``apply_action``
+        tries it again (and so does the next pass).
         """
         desk = self.meetings
+        if desk is None and self.calendars_unavailable:
+            self.report.waiting.append(a.key)  # the calendars could not be opened this pass: tried again later
+            return
         if desk is None:
             self._staged.ready.append(Outcome(a, "failed", "this client has no [[clients.calendars]] to book in"))
             return
@@ -723,7 +741,8 @@ class Applier:
                 return
             draft = build_reply(message, text, self.client, a.key, include_quote=True)
         except NotSent as exc:
-            log.warning("meeting for %s: the invitation waits for the next pass: %s", self.client.id, exc)
+            log.warning("meeting for %s: the invitation waits to be sent: %s", self.client.id, exc)
+            self.report.waiting.append(a.key)
             return
         except MailflowError as exc:
             self._staged.ready.append(Outcome(a, "failed", _describe(exc)))
@@ -767,15 +786,16 @@ class Applier:
     def _forward(self, a: PendingAction, raw: bytes, to: list[str]) -> Outcome | None:
         """Send one forward at most once: recorded as being sent just before the message is handed over.
 
-        ``None`` when it certainly did not go out (the server was unreachable):
-        it stays planned and the next pass tries again.
+        ``None`` when it certainly did not go out (the server was unreachable
+        or deferred it): it stays planned and waiting, tried again by
+        ``apply_action`` and by the next pass.
         """
         if self.outbound is None:
             return Outcome(a, "failed", "this account cannot send mail: add [clients.accounts.smtp] to the config")
         try:
             self.outbound.send(raw, self.client.email, to, partial(self.store.mark_applying, [a.key]))
         except NotSent as exc:
-            log.warning("forward to %s not sent yet, tried again next pass: %s", ", ".join(to), exc)
+            log.warning("forward to %s not sent yet, tried again soon: %s", ", ".join(to), exc)
             return None
         except MaybeSent as exc:
             return Outcome(a, "failed", f"{UNCERTAIN_SEND} ({exc})")

@@ -271,6 +271,8 @@ class Workers(_Strict):
     lease: float = Field(default=30.0, ge=1, le=3600)  # seconds a dead worker's work stays locked
     interval: float = Field(default=60.0, ge=1)  # seconds between two syncs of an account (with jitter)
     max_backoff: float = Field(default=3600.0, ge=1)  # longest wait after repeated temporary failures
+    # seconds before actions waiting for a server (outgoing mail, calendars) are first tried again; doubling
+    retry_waiting: float = Field(default=15.0, gt=0)
     metrics: str | None = Field(default=None, pattern=r"^[\w.\-\[\]:]*:\d{1,5}$")  # host:port for /metrics
 
 

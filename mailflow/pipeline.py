@@ -122,6 +122,7 @@ class AccountPass:
         retainer_used: float | None = None,
         rate_card: RateCard | None = None,
         meetings: MeetingDesk | None = None,
+        calendars_unavailable: bool = False,
     ) -> None:
         self.store = store
         self.connector = connector
@@ -153,6 +154,7 @@ class AccountPass:
             self.report,
             outbound=outbound,
             meetings=meetings,
+            calendars_unavailable=calendars_unavailable,
             draft_grace=draft_grace,
             min_round=self.apply_every,
             write_every=max(write_every, self.apply_every),
@@ -160,13 +162,16 @@ class AccountPass:
 
     # -- the pass ------------------------------------------------------------
 
-    def run(self, only: tuple[str, Sequence[str]] | None = None) -> AccountReport:
+    def run(self, only: tuple[str, Sequence[str]] | None = None, actions: Sequence[str] | None = None) -> AccountReport:
         """The pass: an interrupted run's leftovers first, then each folder's new mail.
 
         With ``only`` (a folder and locators: what a push notification named),
         just those messages, whether or not the folder's cursor has reached
         them; the cursor stays where it is, and the next sync skips them as
         already recorded.
+
+        With ``actions`` (idempotency keys), only those recorded actions that
+        are not done yet, and no new mail: what ``apply_action`` does.
         """
         self.connector.open()
         try:
@@ -174,6 +179,9 @@ class AccountPass:
                 self.reader.open()
             self.applier.start()
             leftover = self.store.pending(self.account)
+            if actions is not None:
+                wanted = set(actions)
+                leftover = [a for a in leftover if a.key in wanted]
             if leftover:
                 self.report.resumed = len({a.message_id for a in leftover})
                 log.info(
@@ -182,15 +190,15 @@ class AccountPass:
                     extra={"account": self.account},
                 )
                 self.applier.submit(leftover)
-            if only is None:
-                self._learn_sent()
-                for folder in self.folders:
-                    self._sync_folder(folder)
-            else:
+            if only is not None:
                 folder, locators = only
                 refs = [MessageRef(self.account, folder, loc) for loc in dict.fromkeys(locators)]
                 self._sync_page(folder, ChangeSet(refs, SyncCursor(folder, {})))
                 self.applier.flush(final=True)
+            elif actions is None:
+                self._learn_sent()
+                for folder in self.folders:
+                    self._sync_folder(folder)
             self.applier.wait()
         finally:
             self.applier.close()

@@ -39,6 +39,9 @@ class AccountReport:
     messages: list[MessageReport] = field(default_factory=list)
     error: str | None = None
     failure: str | None = None  # what ended the pass early: temporary, permanent or unexpected
+    # Keys of actions left planned because a server they need (outgoing mail, the calendars) could
+    # not be reached: the scheduler has ``apply_action`` try them again, sooner than the next sync.
+    waiting: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The report as plain JSON values (a worker stores it; ``run --once`` reads it back)."""

@@ -1,4 +1,4 @@
-"""The pipeline as dramatiq actors: ``sync_account`` and ``process_message``.
+"""The pipeline as dramatiq actors: ``sync_account``, ``process_message`` and ``apply_action``.
 
 ``sync_account(client, account, pass_id)`` is one pass over one account (new
 mail listed since the cursor, fetched, planned, recorded, applied: see
@@ -6,7 +6,12 @@ mail listed since the cursor, fetched, planned, recorded, applied: see
 locators)`` is the entry point for a push notification that names new
 messages (an IMAP IDLE ``EXISTS``, a Gmail or Graph notification): the same
 pipeline over those messages only; the cursor is left for the next sync,
-which skips them as already seen.
+which skips them as already seen. ``apply_action(client, account, keys,
+pass_id)`` applies recorded actions by their idempotency keys, those not
+done yet, and reads no new mail: the scheduler sends it for the actions a
+pass left waiting for a server it could not reach (outgoing mail, the
+calendars), with a backoff of its own, so a forward goes out soon after the
+mail server is back rather than at the next sync.
 
 Exactly once, whatever runs where:
 
@@ -53,7 +58,7 @@ from mailflow.errors import Interrupted
 from mailflow.report import AccountReport
 from mailflow.store import Store
 
-from .runner import RulesCache, run_account, run_refs
+from .runner import RulesCache, run_account, run_actions, run_refs
 
 log = logging.getLogger("mailflow.workers")
 
@@ -160,6 +165,7 @@ class Actors:
     ctx: WorkerContext
     sync_account: dramatiq.Actor[Any, Any]
     process_message: dramatiq.Actor[Any, Any]
+    apply_action: dramatiq.Actor[Any, Any]
 
 
 def declare(broker: Broker, ctx: WorkerContext) -> Actors:
@@ -180,11 +186,16 @@ def declare(broker: Broker, ctx: WorkerContext) -> Actors:
         args = (client_id, account_id, folder, locators)
         _under_lease(ctx, actors, "process_message", args, client_id, account_id, None, (folder, locators))
 
+    def apply_action(client_id: str, account_id: str, keys: list[str], pass_id: str | None = None) -> None:
+        args = (client_id, account_id, keys, pass_id)
+        _under_lease(ctx, actors, "apply_action", args, client_id, account_id, pass_id, actions=keys)
+
     actors = Actors(
         broker,
         ctx,
         dramatiq.actor(actor_name="sync_account", **options)(sync_account),
         dramatiq.actor(actor_name="process_message", **options)(process_message),
+        dramatiq.actor(actor_name="apply_action", **options)(apply_action),
     )
     return actors
 
@@ -198,6 +209,7 @@ def _under_lease(
     account_id: str,
     pass_id: str | None,
     refs: tuple[str, Sequence[str]] | None = None,
+    actions: Sequence[str] | None = None,
 ) -> None:
     actor: dramatiq.Actor[Any, Any] = getattr(actors, name)
     found = ctx.account(client_id, account_id)
@@ -234,7 +246,9 @@ def _under_lease(
                 _finish(ctx, pass_id, report)
                 return
             try:
-                if refs is None:
+                if actions is not None:
+                    report = run_actions(ctx.settings, ctx.store, client, index, rules, actions, keeper.stop)
+                elif refs is None:
                     report = run_account(ctx.settings, ctx.store, client, index, rules, stop=keeper.stop)
                 else:
                     folder, locators = refs

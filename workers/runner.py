@@ -219,11 +219,12 @@ def run_account(
     progress: Callable[[int], None] | None = None,
     stop: threading.Event | None = None,
     only: tuple[str, Sequence[str]] | None = None,
+    actions: Sequence[str] | None = None,
 ) -> AccountReport:
     """One pass over one account, retrying transient failures with backoff and jitter.
 
-    With ``only`` (a folder and locators), over just those messages: see
-    ``AccountPass.run``.
+    With ``only`` (a folder and locators), over just those messages; with
+    ``actions`` (keys), only those recorded actions: see ``AccountPass.run``.
 
     The report's ``failure`` says what kind of error ended it, if one did:
     ``temporary`` (retries spent), ``permanent`` (credentials refused, the
@@ -233,9 +234,10 @@ def run_account(
     tune_interpreter()
     account = client.accounts[account_index]
     use = check_retainer(store, client, settings)  # for the retainer_used condition (and its alerts)
-    desk = _meeting_desk(store, client, account, settings) if client.calendars else None
+    desk, unreachable = _meeting_desk(store, client, account, settings) if client.calendars else (None, False)
+    scope = (only, actions)
     try:
-        return _passes(settings, store, client, account, rules, progress, stop, only, use, desk)
+        return _passes(settings, store, client, account, rules, progress, stop, scope, use, (desk, unreachable))
     finally:
         if desk is not None:
             desk.close()
@@ -267,12 +269,13 @@ def _passes(
     rules: RuleSet,
     progress: Callable[[int], None] | None,
     stop: threading.Event | None,
-    only: tuple[str, Sequence[str]] | None,
+    scope: tuple[tuple[str, Sequence[str]] | None, Sequence[str] | None],
     use: RetainerUse | None,
-    desk: MeetingDesk | None,
+    calendars: tuple[MeetingDesk | None, bool],
 ) -> AccountReport:
     """``run_account``'s attempts: a transient failure is retried with backoff and jitter."""
     executive, assistant = people(settings, client)
+    desk, unreachable = calendars
     batch = getattr(account, "batch_size", None) or settings.batch_size
     last = AccountReport(client=client.id, account=account.id)
     for attempt in range(1, RETRIES + 1):
@@ -294,9 +297,10 @@ def _passes(
             retainer_used=use.percent if use else None,
             rate_card=client.rate_card,
             meetings=desk,
+            calendars_unavailable=unreachable,
         )
         try:
-            report = _merge(last, step.run(only))
+            report = _merge(last, step.run(*scope))
             if use is not None and report.seconds_logged:
                 check_retainer(store, client, settings)  # the time just logged may cross 80% or 100%
             return report
@@ -342,6 +346,19 @@ def run_refs(
     return run_account(settings, store, client, account_index, rules, stop=stop, only=(folder, locators))
 
 
+def run_actions(
+    settings: Settings,
+    store: Store,
+    client: ClientConfig,
+    account_index: int,
+    rules: RuleSet,
+    keys: Sequence[str],
+    stop: threading.Event | None = None,
+) -> AccountReport:
+    """The recorded actions ``keys`` that are not done yet, applied (no new mail is read)."""
+    return run_account(settings, store, client, account_index, rules, stop=stop, actions=keys)
+
+
 def _failure(account_id: str, exc: Exception) -> str:
     """What the assistant reads about a pass that cannot go on."""
     if isinstance(exc, AuthError):
@@ -363,6 +380,7 @@ def _merge(a: AccountReport, b: AccountReport) -> AccountReport:
         merged.seconds_logged += r.seconds_logged
         merged.actions.update(r.actions)
         merged.messages.extend(r.messages)
+    merged.waiting = list(dict.fromkeys(a.waiting + b.waiting))
     merged.error = b.error
     merged.failure = b.failure
     return merged
@@ -370,8 +388,12 @@ def _merge(a: AccountReport, b: AccountReport) -> AccountReport:
 
 def _meeting_desk(
     store: Store, client: ClientConfig, account: ImapAccount | MaildirAccount, settings: Settings
-) -> MeetingDesk | None:
-    """The client's calendars, opened, for proposing and booking meetings; None (logged) when they cannot be."""
+) -> tuple[MeetingDesk | None, bool]:
+    """The client's calendars, opened, for proposing and booking meetings, or None (logged) when they cannot be.
+
+    The flag says the calendars could not be reached (their meetings wait and
+    are tried again); without a writable calendar they fail, naming the config.
+    """
     calendars: list[tuple[CalendarConnector, list[str]]] = []
     try:
         for conf in client.calendars:
@@ -381,11 +403,11 @@ def _meeting_desk(
             if ids:
                 calendars.append((connector, ids))
     except ConnectorError as exc:
-        log.warning("%s: cannot open the calendars (meetings wait for the next pass): %s", client.id, exc)
-        return None
+        log.warning("%s: cannot open the calendars (meetings wait and are tried again): %s", client.id, exc)
+        return None, True
     if not calendars:
         log.warning("%s: no writable calendar found in [[clients.calendars]]", client.id)
-        return None
+        return None, False
     from mailflow.meetings import MeetingDesk  # icalendar (4 MB) only for a client with calendars
 
     _, assistant = people(settings, client)
@@ -396,7 +418,7 @@ def _meeting_desk(
         desk.expire()
     except ConnectorError as exc:
         log.warning("%s: cannot release expired holds: %s", client.id, exc)
-    return desk
+    return desk, False
 
 
 def run_pass(

@@ -8,6 +8,12 @@ twice as long each time, up to ``max_backoff``; a parked account is tried
 once an hour. At most one sync per account is out at a time: a wake-up
 that comes while one is out makes the next one start as soon as it ends.
 
+Actions a pass left waiting for a server it could not reach (a forward the
+mail server deferred, a meeting whose calendars were down) are tried again
+by ``apply_action``, without a sync: ``[workers] retry_waiting`` seconds
+after the pass, then twice as long each time (up to ``max_backoff``), as
+long as that comes before the account's next sync (which tries them too).
+
 ``Scheduler.notify`` is the one entry point for push: an ``IdleWatcher``
 (IMAP IDLE on its own connection) calls it when the server reports new
 mail, and the Gmail and Outlook connectors' notifications will too. With
@@ -26,6 +32,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -72,6 +79,7 @@ class Scheduler:
         self.out: dict[str, tuple[str, float]] = {}  # account -> (pass id, when asked)
         self.trigger: dict[str, str] = {}  # account -> what asked for its sync: poll, idle
         self.again: set[str] = set()  # woken while a sync was out: sync again as soon as it ends
+        self.waiting: dict[str, _Waiting] = {}  # account -> its actions waiting for a server, and when to retry
         self.reported_rules: dict[str, str] = {}
         self.woken = threading.Event()
         self._lock = threading.Lock()
@@ -121,17 +129,20 @@ class Scheduler:
                 report = AccountReport.from_json(run["report"])
                 finished.reports.append(report)
                 del self.out[account]
+                trigger = self.trigger.pop(account, "poll")
                 if self.on_finish:
-                    self.on_finish(report, now - asked, self.trigger.pop(account, "poll"))
+                    self.on_finish(report, now - asked, trigger)
+                self._note_waiting(account, report, now)
                 if account in self.again:
                     self.due[account] = now
                     self.trigger[account] = "idle"
                     self.again.discard(account)
-                else:
+                elif trigger != "retry":  # a retry is not a sync: the next sync stays when it was
                     self.due[account] = now + self._wait_after(health.get(account))
             elif now - asked > resend_after(self.settings):
                 client_id = self._clients.get(account)
-                if client_id and self.runtime.resend(pass_id, client_id, account):
+                keys = self.waiting[account].keys if self.trigger.get(account) == "retry" else None
+                if client_id and self.runtime.resend(pass_id, client_id, account, keys):
                     self.out[account] = (pass_id, now)
         for account in wakes:
             if account in self.out:
@@ -146,7 +157,14 @@ class Scheduler:
                 finished.rule_errors[client_id] = problem
         self.reported_rules = dict(result.rule_errors)
         for client_id, account in wanted:
-            if account in self.out or self.due.get(account, 0.0) > now:
+            if account in self.out:
+                continue
+            retry = self.waiting.get(account)
+            if retry is not None and retry.at <= now < self.due.get(account, 0.0):
+                self.out[account] = (self.runtime.retry(client_id, account, retry.keys), now)
+                self.trigger[account] = "retry"
+                continue
+            if self.due.get(account, 0.0) > now:
                 continue
             state = health.get(account)
             if state and state.get("state") == "parked" and account not in self.due:
@@ -157,6 +175,22 @@ class Scheduler:
             self.out[account] = (pass_id, now)
         self.store.forget_runs(datetime.now(UTC) - timedelta(days=1))
         return finished
+
+    def _note_waiting(self, account: str, report: AccountReport, now: float) -> None:
+        """After a run: when to try the actions it left waiting, or nothing more to try."""
+        if not report.waiting or report.failure == "permanent":
+            self.waiting.pop(account, None)  # applied (or the account is parked: resume tries them)
+            return
+        attempts = self.waiting[account].attempts + 1 if account in self.waiting else 1
+        delay = min(self.settings.workers.max_backoff, self.settings.workers.retry_waiting * 2.0 ** (attempts - 1))
+        self.waiting[account] = _Waiting(report.waiting, now + delay * (0.9 + 0.2 * random.random()), attempts)
+
+
+@dataclass
+class _Waiting:
+    keys: list[str]  # the actions' idempotency keys
+    at: float  # monotonic time of the next try
+    attempts: int
 
 
 def runnable(settings: Settings, runtime: Runtime, result: PassResult) -> list[tuple[str, str]]:

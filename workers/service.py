@@ -23,7 +23,7 @@ import signal
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from types import FrameType
@@ -82,7 +82,7 @@ class Runtime:
         finally:
             self.actors.broker.close()
 
-    def resend(self, pass_id: str, client_id: str, account_id: str) -> bool:
+    def resend(self, pass_id: str, client_id: str, account_id: str, keys: Sequence[str] | None = None) -> bool:
         """Ask again for a sync that was asked for long ago, unless a worker is on the account now.
 
         A queue can lose a message (Redis restarted without persistence, a
@@ -92,7 +92,10 @@ class Runtime:
         if self.actors.ctx.store.lease_holder(account_id) is not None:
             return False
         log.info("account %s: its sync was asked for long ago and has not run; asking again", account_id)
-        self.actors.sync_account.send(client_id, account_id, pass_id)
+        if keys is None:
+            self.actors.sync_account.send(client_id, account_id, pass_id)
+        else:
+            self.actors.apply_action.send(client_id, account_id, list(keys), pass_id)
         return True
 
     def request(self, accounts: list[tuple[str, str]]) -> str:
@@ -101,6 +104,13 @@ class Runtime:
         self.actors.ctx.store.request_runs(pass_id, accounts)
         for client_id, account_id in accounts:
             self.actors.sync_account.send(client_id, account_id, pass_id)
+        return pass_id
+
+    def retry(self, client_id: str, account_id: str, keys: Sequence[str]) -> str:
+        """Ask for the recorded actions ``keys`` of one account to be applied, under a new pass id; returns it."""
+        pass_id = uuid.uuid4().hex
+        self.actors.ctx.store.request_runs(pass_id, [(client_id, account_id)])
+        self.actors.apply_action.send(client_id, account_id, list(keys), pass_id)
         return pass_id
 
 

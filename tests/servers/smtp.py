@@ -2,7 +2,9 @@
 
 ``SmtpServer.delay`` makes the server wait before answering DATA (a slow or
 hung server: the client times out mid-hand-over); the message is still
-accepted, as a real server would.
+accepted, as a real server would. ``defer`` makes it answer every RCPT TO
+with ``451`` (try again later), as a server that is over quota or
+greylisting does.
 """
 
 from __future__ import annotations
@@ -33,6 +35,15 @@ class Received:
 class _Handler:
     received: list[Received] = field(default_factory=list)
     delay: float = 0.0
+    defer: bool = False
+
+    async def handle_RCPT(
+        self, server: SMTPProtocol, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
+    ) -> str:
+        if self.defer:
+            return "451 4.3.2 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: SMTPProtocol, session: Session, envelope: Envelope) -> str:
         import asyncio
