@@ -23,7 +23,8 @@ from mailflow.store.tables import actions
 from tests.servers.smtp import SmtpServer
 from tests.test_forward_notify import demo, invoices
 from workers.embedded import SQLiteBroker
-from workers.service import PassResult, Runtime, queued_pass, serve
+from workers.runner import PassResult
+from workers.service import Runtime, queued_pass, serve
 
 NEW = (
     b"From: Kim <kim@friends.example>\r\nTo: dana@acme.example\r\nSubject: Lunch?\r\nMessage-ID: <late@x>\r\n\r\nHi\r\n"
