@@ -489,7 +489,7 @@ class PhaseTimers:
         lines = [
             f"\nWhere the time goes: one pass over {messages} messages, {total:.2f}s wall clock "
             "(timers around each call; nested rows are part of the row above them; rows in [brackets] run on\n"
-            "the writer or reader thread, overlap the pass's own work and are not part of its sum)",
+            "the store, writer or reader thread, overlap the pass's own work and are not part of its sum)",
             f"{'phase':<78} {'seconds':>8} {'share':>6} {'calls':>7} {'ms/call':>8}",
         ]
         for name, row in sorted(rows.items(), key=lambda kv: -kv[1]["seconds"]):
@@ -501,10 +501,12 @@ class PhaseTimers:
 
 
 def _thread_label(name: str) -> str:
-    """Phases on the writer or reader thread overlap the pass's own: they are marked and left out of "other"."""
+    """Phases on the store, writer or reader thread overlap the pass's own: marked and left out of "other"."""
     import threading
 
     thread = threading.current_thread().name
+    if thread.startswith("mailflow-record"):
+        return f"[store thread] {name}"
     if thread.startswith("mailflow-write"):
         return f"[writer thread] {name}"
     if thread.startswith("mailflow-fetch"):
