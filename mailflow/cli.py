@@ -21,6 +21,7 @@ import click
 from .config import ClientConfig, Settings, load_settings
 from .errors import ConfigError, StoreError
 from .logs import setup_logging
+from .report import MEETINGS
 
 if TYPE_CHECKING:
     from .store import Store
@@ -376,6 +377,7 @@ def status(ctx: click.Context) -> None:
     for client_id, account_id, state, n in store.counts():
         counts.setdefault((client_id, account_id), {})[state] = n
     health = store.health()
+    waiting = store.planned_kinds(("forward", *MEETINGS))  # they need a server besides the mailbox
     synced: dict[str, datetime] = {}
     for cursor_account, _folder, _state, at in store.cursors():
         synced[cursor_account] = max(at, synced.get(cursor_account, at))
@@ -404,6 +406,9 @@ def status(ctx: click.Context) -> None:
                 f"  {account.id} [{account.kind}]: last sync {when}; {c.get('done', 0)} handled, "
                 f"{c.get('planned', 0)} in progress, {c.get('quarantined', 0)} quarantined"
             )
+            if waiting.get(account.id):
+                what = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(waiting[account.id].items()))
+                click.echo(f"    waiting for a server (outgoing mail, calendars): {what}; tried again automatically")
             line = _health_line(account.id, health.get(account.id))
             if line:
                 click.echo(line)

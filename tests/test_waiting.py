@@ -21,7 +21,7 @@ from mailflow.config import load_settings
 from mailflow.store import open_store
 from mailflow.store.tables import actions
 from tests.servers.smtp import SmtpServer
-from tests.test_forward_notify import demo, invoices
+from tests.test_forward_notify import demo, invoices, invoke
 from workers.embedded import SQLiteBroker
 from workers.runner import PassResult
 from workers.service import Runtime, queued_pass, serve
@@ -58,6 +58,8 @@ def test_apply_action_applies_the_waiting_forwards_once_and_reads_no_new_mail(
     assert report.error is None and len(report.waiting) == want > 0, "each deferred forward waits"
     assert not smtp_server.received and forward_statuses(settings.database) == ["planned"] * want
     recorded = sum(n for *_, n in store.counts())
+    code, out = invoke("--config", str(config), "status")
+    assert f"waiting for a server (outgoing mail, calendars): {want} forward; tried again automatically" in out, out
     (tmp_path / "demo" / "maildir" / "new" / "1800000000.late.host").write_bytes(NEW)
 
     smtp_server.handler.defer = False
@@ -75,6 +77,8 @@ def test_apply_action_applies_the_waiting_forwards_once_and_reads_no_new_mail(
     assert len(smtp_server.received) == want, "every forward went out, once"
     assert forward_statuses(settings.database) == ["done"] * want
     assert sum(n for *_, n in store.counts()) == recorded, "the new message waits for a sync"
+    code, out = invoke("--config", str(config), "status")
+    assert code == 0 and "waiting for a server" not in out, out
     store.close()
 
 

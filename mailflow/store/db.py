@@ -523,6 +523,19 @@ class Store(WorkerRecords):
             ).all()
         return [(r[0], r[1], r[2], int(r[3])) for r in rows]
 
+    def planned_kinds(self, kinds: Sequence[str]) -> dict[str, Counter[str]]:
+        """Actions of these kinds still planned, by account and kind (``mailflow status``'s waiting line)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(actions.c.account, actions.c.kind, func.count())
+                .where(actions.c.status == "planned", actions.c.kind.in_(kinds))
+                .group_by(actions.c.account, actions.c.kind)
+            ).all()
+        found: dict[str, Counter[str]] = {}
+        for account, kind, n in rows:
+            found.setdefault(account, Counter())[kind] = int(n)
+        return found
+
     def activity(self, client: str, start: datetime, end: datetime) -> dict[str, int]:
         """What was done for a client in ``[start, end)``: messages handled, and actions done by kind."""
         with self.engine.connect() as conn:
