@@ -395,16 +395,23 @@ def _meeting_desk(
     are tried again); without a writable calendar they fail, naming the config.
     """
     calendars: list[tuple[CalendarConnector, list[str]]] = []
+    opened: list[CalendarConnector] = []
     try:
         for conf in client.calendars:
             connector = calendar_for(conf, client)
+            opened.append(connector)
             connector.open()
             ids = list(conf.calendars) or [c.id for c in connector.calendars() if not c.read_only]
             if ids:
                 calendars.append((connector, ids))
     except ConnectorError as exc:
         log.warning("%s: cannot open the calendars (meetings wait and are tried again): %s", client.id, exc)
+        for connector in opened:
+            connector.close()  # never raises
         return None, True
+    for connector in opened:
+        if all(connector is not used for used, _ in calendars):
+            connector.close()  # none of its calendars is writable
     if not calendars:
         log.warning("%s: no writable calendar found in [[clients.calendars]]", client.id)
         return None, False
