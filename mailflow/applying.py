@@ -458,7 +458,7 @@ class Applier:
         folder gets rounds of up to ``write_every`` (moves: ``move_every``), a
         small one of ``min_round``. Moves go in rounds too, not all at the
         end: in a 10,000-message pass, holding every move to the end left the
-        pass waiting 1.5 s for them after its last batch.
+        pass waiting 1.7 s for them after its last batch.
         """
         self.round = min(max(folder_size // 5, self.min_round), self.write_every)
         self.move_round = min(max(folder_size // 5, self.min_round), self.move_every)
