@@ -24,8 +24,13 @@ from tests.servers.smtp import SmtpServer
 from tests.test_forward_notify import demo, invoices, invoke
 from workers.embedded import SQLiteBroker
 from workers.runner import PassResult
+from workers.scheduler import Scheduler
 from workers.service import Runtime, queued_pass, serve
 
+INVOICE = (
+    b"From: Billing <billing@brightline.example>\r\nTo: dana@acme.example\r\n"
+    b"Subject: Invoice #5521\r\nMessage-ID: <pushed@brightline.example>\r\n\r\nDue in 30 days.\r\n"
+)
 NEW = (
     b"From: Kim <kim@friends.example>\r\nTo: dana@acme.example\r\nSubject: Lunch?\r\nMessage-ID: <late@x>\r\n\r\nHi\r\n"
 )
@@ -114,6 +119,46 @@ def test_the_scheduler_retries_waiting_forwards_long_before_the_next_sync(
     assert forward_statuses(settings.database) == ["done"] * want
     assert reports[0].new > 0 and all(r.new == 0 for r in reports[1:]), "one sync; the rest were retries"
     assert len(reports) >= 3, "retried while the server deferred, then once it took the mail"
+    store.close()
+
+
+def test_a_forward_that_a_pushed_message_leaves_waiting_is_retried_too(tmp_path: Path, smtp_server: SmtpServer) -> None:
+    config = demo(tmp_path, smtp_server.port, timeout=5.0)
+    text = config.read_text()
+    config.write_text(text.replace("[assistant]", "[workers]\ninterval = 3600\nretry_waiting = 0.5\n\n[assistant]", 1))
+    settings = load_settings(config)
+    want = invoices(tmp_path)
+    store = open_store(settings.database)
+    stop = threading.Event()
+    passes: list[PassResult] = []
+    schedulers: list[Scheduler] = []
+    daemon = threading.Thread(
+        target=serve, args=(settings, store, None, stop, passes.append), kwargs={"ready": schedulers.append}
+    )
+    daemon.start()
+    try:
+        smtp_server.wait_for(want, timeout=60)  # the first sync: every invoice forwarded
+        deadline = time.monotonic() + 60
+        while not passes and time.monotonic() < deadline:
+            time.sleep(0.05)
+        smtp_server.handler.defer = True
+        name = "1800000001.pushed.host"
+        (tmp_path / "demo" / "maildir" / "new" / name).write_bytes(INVOICE)
+        schedulers[0].notify("dana", "INBOX", [name])  # as a push notification names a message
+        while not any(r.waiting for p in passes for r in p.reports) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        smtp_server.handler.defer = False
+        smtp_server.wait_for(want + 1, timeout=60)
+        time.sleep(1.5)  # nothing more goes out
+    finally:
+        stop.set()
+        daemon.join()
+    reports = [r for p in passes for r in p.reports]
+    assert len(smtp_server.received) == want + 1, "the pushed invoice was forwarded once, by a retry"
+    news = [r.new for r in reports if r.new]
+    assert news[0] > 1 and news[1:] == [1], "the first sync, then the push; the retries read no new mail"
+    assert len(reports) >= 3, "the sync, the push, and at least one retry"
+    assert forward_statuses(settings.database) == ["done"] * (want + 1)
     store.close()
 
 

@@ -182,9 +182,11 @@ def declare(broker: Broker, ctx: WorkerContext) -> Actors:
     def sync_account(client_id: str, account_id: str, pass_id: str | None = None) -> None:
         _under_lease(ctx, actors, "sync_account", (client_id, account_id, pass_id), client_id, account_id, pass_id)
 
-    def process_message(client_id: str, account_id: str, folder: str, locators: list[str]) -> None:
-        args = (client_id, account_id, folder, locators)
-        _under_lease(ctx, actors, "process_message", args, client_id, account_id, None, (folder, locators))
+    def process_message(
+        client_id: str, account_id: str, folder: str, locators: list[str], pass_id: str | None = None
+    ) -> None:
+        args = (client_id, account_id, folder, locators, pass_id)
+        _under_lease(ctx, actors, "process_message", args, client_id, account_id, pass_id, (folder, locators))
 
     def apply_action(client_id: str, account_id: str, keys: list[str], pass_id: str | None = None) -> None:
         args = (client_id, account_id, keys, pass_id)

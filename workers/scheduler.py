@@ -17,7 +17,8 @@ long as that comes before the account's next sync (which tries them too).
 ``Scheduler.notify`` is the one entry point for push: an ``IdleWatcher``
 (IMAP IDLE on its own connection) calls it when the server reports new
 mail, and the Gmail and Outlook connectors' notifications will too. With
-message ids it runs ``process_message`` over just those; without, a sync.
+message ids it runs ``process_message`` over just those (its report is
+collected like a sync's: metrics, actions left waiting); without, a sync.
 
 ``IdleWatcher`` keeps IDLE open on the account's first folder, re-issues it
 every 25 minutes (servers may end an IDLE after 30, RFC 2177), and after a
@@ -84,6 +85,7 @@ class Scheduler:
         self.woken = threading.Event()
         self._lock = threading.Lock()
         self._wakes: set[str] = set()
+        self.pushes: dict[str, tuple[str, float]] = {}  # pass id of a process_message -> (account, when asked)
         self._clients = {a.id: c.id for c in settings.clients for a in c.accounts}
 
     # -- push ------------------------------------------------------------------
@@ -95,7 +97,9 @@ class Scheduler:
             log.warning("a notification for unknown account %r; ignored", account)
             return
         if folder is not None and locators:
-            self.runtime.actors.process_message.send(client, account, folder, list(locators))
+            pass_id = self.runtime.push(client, account, folder, locators)
+            with self._lock:  # its report is collected like a sync's (metrics, actions left waiting)
+                self.pushes[pass_id] = (account, time.monotonic())
             return
         with self._lock:
             self._wakes.add(account)
@@ -119,10 +123,24 @@ class Scheduler:
         self.woken.clear()
         with self._lock:
             wakes, self._wakes = self._wakes, set()
+            pushes = dict(self.pushes)
         finished = PassResult()
-        # One query for every sync that is out, then the health its workers recorded before finishing.
-        runs = {(r["pass_id"], r["account"]): r for r in self.store.runs_of([p for p, _ in self.out.values()])}
+        # One query for every sync and push that is out, then the health its workers recorded before finishing.
+        asked_for = [p for p, _ in self.out.values()] + list(pushes)
+        runs = {(r["pass_id"], r["account"]): r for r in self.store.runs_of(asked_for)}
         health = self.store.health()
+        for pass_id, (account, asked) in pushes.items():
+            run = runs.get((pass_id, account))
+            done = run is not None and run["finished_at"] is not None
+            if done or now - asked > resend_after(self.settings):  # a lost one: the next sync has its mail
+                with self._lock:
+                    del self.pushes[pass_id]
+            if run is not None and done:
+                report = AccountReport.from_json(run["report"])
+                finished.reports.append(report)
+                if self.on_finish:
+                    self.on_finish(report, now - asked, "push")
+                self._note_waiting(account, report, now)
         for account, (pass_id, asked) in list(self.out.items()):
             run = runs.get((pass_id, account))
             if run is not None and run["finished_at"] is not None:

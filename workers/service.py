@@ -106,6 +106,13 @@ class Runtime:
             self.actors.sync_account.send(client_id, account_id, pass_id)
         return pass_id
 
+    def push(self, client_id: str, account_id: str, folder: str, locators: Sequence[str]) -> str:
+        """Ask for the pipeline over the messages a notification named, under a new pass id; returns it."""
+        pass_id = uuid.uuid4().hex
+        self.actors.ctx.store.request_runs(pass_id, [(client_id, account_id)])
+        self.actors.process_message.send(client_id, account_id, folder, list(locators), pass_id)
+        return pass_id
+
     def retry(self, client_id: str, account_id: str, keys: Sequence[str]) -> str:
         """Ask for the recorded actions ``keys`` of one account to be applied, under a new pass id; returns it."""
         pass_id = uuid.uuid4().hex
