@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -175,12 +176,24 @@ def _client_rules(ctx: click.Context, client: str, account_id: str | None) -> tu
     return settings, conf, ruleset
 
 
+# The options ``rules plan`` and ``rules apply`` share: which mail already in the mailbox, in --help order.
+_SELECTION = (
+    click.option("--account", "account_id", default=None, help="Only this account (default: all of the client's)."),
+    click.option("--folder", default=None, help="Only this folder (default: each account's folders)."),
+    click.option("--since", "since", default=None, help="Only mail dated after this: 30d, 12h, 2w or YYYY-MM-DD."),
+    click.option("--last", type=click.IntRange(min=1), default=None, help="Only the newest N messages of each folder."),
+)
+
+
+def _selection(command: Callable[..., None]) -> Callable[..., None]:
+    for option in reversed(_SELECTION):  # decorators apply bottom up
+        command = option(command)
+    return command
+
+
 @rules.command("plan")
 @click.argument("client")
-@click.option("--account", "account_id", default=None, help="Only this account (default: all of the client's).")
-@click.option("--folder", default=None, help="Only this folder (default: each account's folders).")
-@click.option("--since", "since", default=None, help="Only mail dated after this: 30d, 12h, 2w or YYYY-MM-DD.")
-@click.option("--last", type=click.IntRange(min=1), default=None, help="Only the newest N messages of each folder.")
+@_selection
 @click.option("-v", "--verbose", is_flag=True, help="Also a line per message (the first 50 of each folder).")
 @click.pass_context
 def rules_plan(
@@ -209,10 +222,7 @@ def rules_plan(
 
 @rules.command("apply")
 @click.argument("client")
-@click.option("--account", "account_id", default=None, help="Only this account (default: all of the client's).")
-@click.option("--folder", default=None, help="Only this folder (default: each account's folders).")
-@click.option("--since", "since", default=None, help="Only mail dated after this: 30d, 12h, 2w or YYYY-MM-DD.")
-@click.option("--last", type=click.IntRange(min=1), default=None, help="Only the newest N messages of each folder.")
+@_selection
 @click.pass_context
 def rules_apply(
     ctx: click.Context, client: str, account_id: str | None, folder: str | None, since: str | None, last: int | None

@@ -58,7 +58,7 @@ from mailflow.errors import Interrupted
 from mailflow.report import AccountReport
 from mailflow.store import Store
 
-from .runner import RulesCache, run_account, run_actions, run_refs
+from .runner import RulesCache, run_account
 
 log = logging.getLogger("mailflow.workers")
 
@@ -248,13 +248,9 @@ def _under_lease(
                 _finish(ctx, pass_id, report)
                 return
             try:
-                if actions is not None:
-                    report = run_actions(ctx.settings, ctx.store, client, index, rules, actions, keeper.stop)
-                elif refs is None:
-                    report = run_account(ctx.settings, ctx.store, client, index, rules, stop=keeper.stop)
-                else:
-                    folder, locators = refs
-                    report = run_refs(ctx.settings, ctx.store, client, index, rules, folder, locators, keeper.stop)
+                report = run_account(
+                    ctx.settings, ctx.store, client, index, rules, stop=keeper.stop, only=refs, actions=actions
+                )
             except Interrupted as exc:
                 log.info("account %s: %s; sent again", account_id, exc)
                 actor.send(*args)  # first send, then ack (on return): never lost

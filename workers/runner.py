@@ -235,9 +235,8 @@ def run_account(
     account = client.accounts[account_index]
     use = check_retainer(store, client, settings)  # for the retainer_used condition (and its alerts)
     desk, unreachable = _meeting_desk(store, client, account, settings) if client.calendars else (None, False)
-    scope = (only, actions)
     try:
-        return _passes(settings, store, client, account, rules, progress, stop, scope, use, (desk, unreachable))
+        return _passes(settings, store, client, account, rules, progress, stop, only, actions, use, desk, unreachable)
     finally:
         if desk is not None:
             desk.close()
@@ -269,13 +268,14 @@ def _passes(
     rules: RuleSet,
     progress: Callable[[int], None] | None,
     stop: threading.Event | None,
-    scope: tuple[tuple[str, Sequence[str]] | None, Sequence[str] | None],
+    only: tuple[str, Sequence[str]] | None,
+    actions: Sequence[str] | None,
     use: RetainerUse | None,
-    calendars: tuple[MeetingDesk | None, bool],
+    desk: MeetingDesk | None,
+    unreachable: bool,
 ) -> AccountReport:
     """``run_account``'s attempts: a transient failure is retried with backoff and jitter."""
     executive, assistant = people(settings, client)
-    desk, unreachable = calendars
     batch = getattr(account, "batch_size", None) or settings.batch_size
     last = AccountReport(client=client.id, account=account.id)
     for attempt in range(1, RETRIES + 1):
@@ -300,7 +300,7 @@ def _passes(
             calendars_unavailable=unreachable,
         )
         try:
-            report = _merge(last, step.run(*scope))
+            report = _merge(last, step.run(only, actions))
             if use is not None and report.seconds_logged:
                 check_retainer(store, client, settings)  # the time just logged may cross 80% or 100%
             return report
@@ -330,33 +330,6 @@ def _passes(
             last.failure = "permanent" if isinstance(exc, AuthError | PermanentError | NotFound) else "unexpected"
             return last
     return last
-
-
-def run_refs(
-    settings: Settings,
-    store: Store,
-    client: ClientConfig,
-    account_index: int,
-    rules: RuleSet,
-    folder: str,
-    locators: Sequence[str],
-    stop: threading.Event | None = None,
-) -> AccountReport:
-    """The pipeline over the messages a push notification named (``folder`` and their locators)."""
-    return run_account(settings, store, client, account_index, rules, stop=stop, only=(folder, locators))
-
-
-def run_actions(
-    settings: Settings,
-    store: Store,
-    client: ClientConfig,
-    account_index: int,
-    rules: RuleSet,
-    keys: Sequence[str],
-    stop: threading.Event | None = None,
-) -> AccountReport:
-    """The recorded actions ``keys`` that are not done yet, applied (no new mail is read)."""
-    return run_account(settings, store, client, account_index, rules, stop=stop, actions=keys)
 
 
 def _failure(account_id: str, exc: Exception) -> str:
@@ -404,14 +377,13 @@ def _meeting_desk(
             ids = list(conf.calendars) or [c.id for c in connector.calendars() if not c.read_only]
             if ids:
                 calendars.append((connector, ids))
+            else:
+                connector.close()  # none of its calendars is writable
     except ConnectorError as exc:
         log.warning("%s: cannot open the calendars (meetings wait and are tried again): %s", client.id, exc)
         for connector in opened:
-            connector.close()  # never raises
+            connector.close()  # never raises, even when already closed
         return None, True
-    for connector in opened:
-        if all(connector is not used for used, _ in calendars):
-            connector.close()  # none of its calendars is writable
     if not calendars:
         log.warning("%s: no writable calendar found in [[clients.calendars]]", client.id)
         return None, False

@@ -136,21 +136,13 @@ class Scheduler:
                 with self._lock:
                     del self.pushes[pass_id]
             if run is not None and done:
-                report = AccountReport.from_json(run["report"])
-                finished.reports.append(report)
-                if self.on_finish:
-                    self.on_finish(report, now - asked, "push")
-                self._note_waiting(account, report, now)
+                self._collect(run, account, asked, now, "push", finished)
         for account, (pass_id, asked) in list(self.out.items()):
             run = runs.get((pass_id, account))
             if run is not None and run["finished_at"] is not None:
-                report = AccountReport.from_json(run["report"])
-                finished.reports.append(report)
                 del self.out[account]
                 trigger = self.trigger.pop(account, "poll")
-                if self.on_finish:
-                    self.on_finish(report, now - asked, trigger)
-                self._note_waiting(account, report, now)
+                self._collect(run, account, asked, now, trigger, finished)
                 if account in self.again:
                     self.due[account] = now
                     self.trigger[account] = "idle"
@@ -193,6 +185,16 @@ class Scheduler:
             self.out[account] = (pass_id, now)
         self.store.forget_runs(datetime.now(UTC) - timedelta(days=1))
         return finished
+
+    def _collect(
+        self, run: dict[str, Any], account: str, asked: float, now: float, trigger: str, finished: PassResult
+    ) -> None:
+        """A finished run's report: into ``finished``, the metrics, and when to retry what it left waiting."""
+        report = AccountReport.from_json(run["report"])
+        finished.reports.append(report)
+        if self.on_finish:
+            self.on_finish(report, now - asked, trigger)
+        self._note_waiting(account, report, now)
 
     def _note_waiting(self, account: str, report: AccountReport, now: float) -> None:
         """After a run: when to try the actions it left waiting, or nothing more to try."""

@@ -100,24 +100,27 @@ class Runtime:
 
     def request(self, accounts: list[tuple[str, str]]) -> str:
         """Ask for a sync of each (client, account) under a new pass id; returns it."""
-        pass_id = uuid.uuid4().hex
-        self.actors.ctx.store.request_runs(pass_id, accounts)
+        pass_id = self._new_pass(accounts)
         for client_id, account_id in accounts:
             self.actors.sync_account.send(client_id, account_id, pass_id)
         return pass_id
 
     def push(self, client_id: str, account_id: str, folder: str, locators: Sequence[str]) -> str:
         """Ask for the pipeline over the messages a notification named, under a new pass id; returns it."""
-        pass_id = uuid.uuid4().hex
-        self.actors.ctx.store.request_runs(pass_id, [(client_id, account_id)])
+        pass_id = self._new_pass([(client_id, account_id)])
         self.actors.process_message.send(client_id, account_id, folder, list(locators), pass_id)
         return pass_id
 
     def retry(self, client_id: str, account_id: str, keys: Sequence[str]) -> str:
         """Ask for the recorded actions ``keys`` of one account to be applied, under a new pass id; returns it."""
-        pass_id = uuid.uuid4().hex
-        self.actors.ctx.store.request_runs(pass_id, [(client_id, account_id)])
+        pass_id = self._new_pass([(client_id, account_id)])
         self.actors.apply_action.send(client_id, account_id, list(keys), pass_id)
+        return pass_id
+
+    def _new_pass(self, accounts: list[tuple[str, str]]) -> str:
+        """A new pass id, with a run recorded as asked for each account (its worker reports back there)."""
+        pass_id = uuid.uuid4().hex
+        self.actors.ctx.store.request_runs(pass_id, accounts)
         return pass_id
 
 
