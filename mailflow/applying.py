@@ -4,9 +4,10 @@ A pass spends much of its time waiting: for the server to carry out writes
 (an IMAP ``UID STORE`` over 10,000 messages of a large Maildir folder keeps
 Dovecot busy for seconds) and for the database (SQLite releases the GIL
 while it works). ``Applier`` lets the pass plan the next batches meanwhile.
-The pass's thread does what needs the parsed message: it plans, groups the
-actions and builds the drafts. Two threads then do the rest, each strictly
-in the order it was asked:
+The pass's thread does what needs the parsed message: it plans, holds each
+message's keywords, flags and move compactly, and stages the other kinds
+(``mailflow.staging``: drafts, notices, forwards, meetings, time entries).
+Two threads then do the rest, each strictly in the order it was asked:
 
 * the **store thread**: ``record`` (insert a batch's messages and planned
   actions), ``enqueue`` (what must follow the records queued before it,
@@ -33,25 +34,22 @@ connector.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
-from .connector import MailConnector, MaybeSent, NotSent, Outbound
-from .drafting import Person, build_reply, template_context
+from .connector import MailConnector, Outbound
+from .drafting import Person
 from .errors import ConnectorError, MailflowError, TransientError
-from .forwarding import build_forward
 from .message import Message
-from .model import Draft, MessageRef, Update
-from .report import MEETINGS, AccountReport
+from .model import MessageRef, Update
+from .report import AccountReport
 from .rules import RuleSet
-from .rules.templates import render
-from .store import ActionRow, Completed, MessageRow, Outcome, PendingAction, Settled, Store, TimeRow
+from .staging import Staged, Staging, describe_error, find_drafts
+from .store import ActionRow, Completed, MessageRow, Outcome, PendingAction, Settled, Store
 from .undo import draft_digest
 
 if TYPE_CHECKING:  # the calendars (icalendar, 4 MB) are imported only for a client that has some
@@ -64,7 +62,6 @@ log = logging.getLogger("mailflow.pipeline")
 MOVES = ("move", "archive")
 IN_PLACE = ("label", "unlabel", "flag", "mark_read")  # written together, as one change per message
 T = TypeVar("T")
-UNCERTAIN_SEND = "interrupted while being sent: it may have gone out, so it is not sent again; check with the recipient"
 Relocations = Sequence[tuple[str, str, str]]  # (message key, folder, locator) of known messages seen elsewhere
 
 
@@ -96,21 +93,8 @@ class _Writes(NamedTuple):
     """One submitted group of actions, ready for the writer thread."""
 
     in_place: dict[_Change, list[_Held]]
-    drafts: list[tuple[PendingAction, Draft]]
     moves: dict[str, list[_Held]]  # destination ("" for the archive) -> messages
-    ready: list[Outcome]  # outcomes known without a write (time entries, drafts that failed to build)
-    notices: list[tuple[PendingAction, str, dict[str, Any]]]  # (action, text, webhook payload)
-    forwards: list[tuple[PendingAction, bytes, list[str]]]  # (action, message, recipients)
-
-
-@dataclass
-class _Staged:
-    """Drafts and outcomes waiting for the next flush."""
-
-    drafts: list[tuple[PendingAction, Draft]] = field(default_factory=list)
-    ready: list[Outcome] = field(default_factory=list)
-    notices: list[tuple[PendingAction, str, dict[str, Any]]] = field(default_factory=list)
-    forwards: list[tuple[PendingAction, bytes, list[str]]] = field(default_factory=list)
+    staged: Staged  # drafts, notices, forwards and outcomes known without a write
 
 
 class _Planned(Protocol):
@@ -170,15 +154,23 @@ class Applier:
     ) -> None:
         self.store = store
         self.connector = connector
-        self.rules = rules
         self.client = client
-        self.assistant = assistant
         self.report = report
-        self.outbound = outbound
-        self.meetings = meetings
-        self.calendars_unavailable = calendars_unavailable  # configured, but could not be opened
         self.account = connector.account
         self.draft_grace = draft_grace
+        self.staging = Staging(
+            rules,
+            client,
+            assistant,
+            self.account,
+            report,
+            fetch=self._fetch_original,
+            find_draft=self._find_drafts,
+            mark_sending=self._mark_sending,
+            outbound=outbound,
+            meetings=meetings,
+            calendars_unavailable=calendars_unavailable,
+        )
         self.in_flight = in_flight  # store jobs queued or running before the pass waits
         self.writes_in_flight = writes_in_flight  # groups of writes queued or running before the pass waits
         self._db: ThreadPoolExecutor | None = None  # the store thread
@@ -193,7 +185,7 @@ class Applier:
         self.move_every = move_every
         self.round = self.min_round  # held changes per write round, for the folder being synced
         self.move_round = min(self.min_round, move_every)  # held moves per round, likewise
-        self._staged = _Staged()
+        self._staged = Staged()
         self._held_in_place: list[_Held] = []
         self._held_moves: list[_Held] = []
         self._changes: dict[_Change, _Change] = {}  # one object per distinct change among the held ones
@@ -268,7 +260,7 @@ class Applier:
         self._unrecorded.append((rows, filled, relocated))
         if sum(len(batch[0]) for batch in self._unrecorded) >= self.record_every:
             self._send_records()
-        self._stage_others(rest, originals)
+        self.staging.stage(rest, originals, self._staged)
 
     def _send_records(self) -> None:
         """Queue the held batches as one record job (before whatever is queued next)."""
@@ -361,7 +353,7 @@ class Applier:
             by_message.setdefault(a.message_id, []).append(a)
         for mid, actions in by_message.items():
             self._hold(actions, mid, actions[0].folder, actions[0].locator)
-        self._stage_others(pending, None)
+        self.staging.stage(pending, {}, self._staged)
         self.flush(final=True)
 
     def _hold(self, actions: Sequence[_Planned], message_id: int, folder: str, locator: str) -> list[_Held]:
@@ -394,25 +386,6 @@ class Applier:
             self._held_moves.append(held[-1])
         return held
 
-    def _stage_others(self, pending: Sequence[PendingAction], originals: Mapping[str, Message] | None) -> None:
-        """Stage time entries and drafts (built now, while the originals are at hand) for the next flush.
-
-        Other kinds are ignored: ``_hold`` holds them.
-
-        ``originals`` maps message keys to their parsed messages; a draft whose
-        original is missing there is fetched again.
-        """
-        for a in pending:
-            if a.kind == "log_time":
-                self._staged.ready.append(self._time(a))
-            elif a.kind in ("notify", "forward"):
-                self._stage_outbound(a, originals or {})
-            elif a.kind in MEETINGS:
-                self._stage_meeting(a, originals or {})
-        drafts = [a for a in pending if a.kind == "draft_reply"]
-        if drafts:
-            self._staged.drafts.extend(self._drafts(drafts, originals or {}, self._staged.ready))
-
     @property
     def idle(self) -> bool:
         """Whether all queued writes are made and recorded (the writer would start a flush at once)."""
@@ -431,7 +404,7 @@ class Applier:
         in a 50,000-message pass, holding 10,000 instead of writing every
         2,000 cut Dovecot's CPU from 61 to 33 seconds.
         """
-        staged, self._staged = self._staged, _Staged()
+        staged, self._staged = self._staged, Staged()
         in_place: dict[_Change, list[_Held]] = {}
         moves: dict[str, list[_Held]] = {}
         if final or len(self._held_moves) >= self.move_round:
@@ -439,9 +412,9 @@ class Applier:
         if final or moves or len(self._held_in_place) >= self.round:
             in_place, self._held_in_place = self._in_place(self._held_in_place), []
             self._changes.clear()
-        if not (in_place or staged.drafts or staged.ready or moves or staged.notices or staged.forwards):
+        if not (in_place or moves or staged):
             return
-        writes = _Writes(in_place, staged.drafts, moves, staged.ready, staged.notices, staged.forwards)
+        writes = _Writes(in_place, moves, staged)
         fresh = [a.key for a, _ in staged.drafts if a.status == "planned"]
         if fresh:
             # Marked before being saved (the write waits for this store job): after a crash, a draft
@@ -524,23 +497,24 @@ class Applier:
 
     def _write(self, writes: _Writes) -> _Written:
         """The connector calls for one submission, in order (keywords and flags, drafts, moves); their outcomes."""
-        outcomes = list(writes.ready)
+        staged = writes.staged
+        outcomes = list(staged.ready)
         waiting: list[str] = []
         in_place, moved = Settled(IN_PLACE), Settled(MOVES)
         error: BaseException | None = None
         try:
             self._apply_in_place(writes.in_place, in_place)
-            if writes.drafts:  # marked applying by the store thread before this began (see flush)
-                drafts = [d for _, d in writes.drafts]
+            if staged.drafts:  # marked applying by the store thread before this began (see flush)
+                drafts = [d for _, d in staged.drafts]
                 why = _attempt(partial(self.connector.save_drafts, drafts))
                 # A saved draft's outcome is the digest of its bytes: undo deletes only a draft still the same.
                 outcomes.extend(
                     Outcome(a, "done", draft_digest(d.raw)) if why is None else Outcome(a, "failed", why)
-                    for a, d in writes.drafts
+                    for a, d in staged.drafts
                 )
-            outcomes += [self._notify(a, text, payload) for a, text, payload in writes.notices]
-            for a, raw, to in writes.forwards:
-                sent = self._forward(a, raw, to)
+            outcomes += [self.staging.notify(a, text, payload) for a, text, payload in staged.notices]
+            for a, raw, to in staged.forwards:
+                sent = self.staging.forward(a, raw, to, partial(self.store.mark_applying, [a.key]))
                 if sent is None:
                     waiting.append(a.key)
                 else:
@@ -628,7 +602,7 @@ class Applier:
         for (_change, group), error in zip(changes, errors, strict=True):
             if error is not None:
                 for h in group:
-                    failed.setdefault(h.message_id, _describe(error))
+                    failed.setdefault(h.message_id, describe_error(error))
         settled.failed.update(failed)
         settled.done.extend(mid for mid in refs if mid not in failed)
 
@@ -640,195 +614,25 @@ class Applier:
             groups.setdefault(h.write, []).append(h)
         return groups
 
-    # -- drafts and time ---------------------------------------------------------
+    # -- what the staging asks of the threads --------------------------------------
 
-    def _drafts(
-        self, pending: Sequence[PendingAction], originals: Mapping[str, Message], outcomes: list[Outcome]
-    ) -> list[tuple[PendingAction, Draft]]:
-        """Build the drafts to save; a draft an interrupted run may have saved is looked up first."""
-        if not pending:
-            return []
-        todo = [a for a in pending if a.status != "applying"]
-        interrupted = [a for a in pending if a.status == "applying"]
-        if interrupted:
-            found, missing = self.call(partial(self._find_interrupted, interrupted))
-            outcomes.extend(Outcome(a, "done", "draft found after an interrupted run") for a in found)
-            todo += missing
-        built: list[tuple[PendingAction, Draft]] = []
-        for a in todo:
-            try:
-                message = originals.get(a.message_key) or self.call(partial(self._original, a))
-                text = render(self.rules.draft_template(a), template_context(message, self.client, self.assistant))
-                draft = build_reply(
-                    message,
-                    text,
-                    self.client,
-                    a.key,
-                    reply_all=bool(a.params.get("reply_all", False)),
-                    include_quote=bool(a.params.get("quote", True)),
-                )
-            except MailflowError as exc:
-                outcomes.append(Outcome(a, "failed", _describe(exc)))
-                continue
-            except Exception as exc:  # a broken original must not stop the others
-                outcomes.append(Outcome(a, "failed", f"cannot build the reply: {_describe(exc)}"))
-                continue
-            built.append((a, draft))
-        return built
+    def _fetch_original(self, a: PendingAction) -> Message:
+        """The original of an action whose message is not among the batch's (fetched on the writer thread)."""
 
-    def _find_interrupted(
-        self, interrupted: Sequence[PendingAction]
-    ) -> tuple[list[PendingAction], list[PendingAction]]:
-        """(found in Drafts, not there) for drafts whose save an earlier run began."""
-        found: list[PendingAction] = []
-        for attempt in range(2):
-            # A save interrupted by a crash may still be committing on the server (it
-            # had every byte): look again a moment later before saving it anew.
-            if attempt and interrupted:
-                time.sleep(self.draft_grace)
-            still: list[PendingAction] = []
-            for a in interrupted:
-                (found if self.connector.find_draft(a.key) is not None else still).append(a)
-            interrupted = still
-        return found, list(interrupted)
+        def fetch() -> Message:
+            for fetched in self.connector.fetch([self._ref(a)]):
+                return Message(fetched.raw)
+            raise MailflowError(f"the message to reply to is no longer in {a.folder}")
 
-    # -- notices and forwards ----------------------------------------------------
+        return self.call(fetch)
 
-    def _stage_outbound(self, a: PendingAction, originals: Mapping[str, Message]) -> None:
-        """Render a notice, or build a forward, while the original is at hand (a failure is the action's outcome)."""
-        if a.kind == "forward" and a.status == "applying":
-            self._staged.ready.append(Outcome(a, "failed", UNCERTAIN_SEND))
-            return
-        try:
-            message = originals.get(a.message_key) or self.call(partial(self._original, a))
-            text = render(self.rules.draft_template(a), template_context(message, self.client, self.assistant))
-            if a.kind == "notify":
-                self._staged.notices.append((a, text.strip(), self._payload(a, message, text.strip())))
-            else:
-                to = [str(x) for x in a.params.get("to", [])]
-                self._staged.forwards.append((a, build_forward(message, to, self.client, text, a.key), to))
-        except MailflowError as exc:
-            self._staged.ready.append(Outcome(a, "failed", _describe(exc)))
-        except Exception as exc:  # a broken original must not stop the others
-            self._staged.ready.append(Outcome(a, "failed", f"cannot build the {a.kind}: {_describe(exc)}"))
-
-    def _stage_meeting(self, a: PendingAction, originals: Mapping[str, Message]) -> None:
-        """Propose slots (holds placed) or answer a reply in a proposal's thread; a reply to draft, if any.
-
-        Done on the pass's thread: the calendars are not the mail connector
-        (which the writer owns). A server that cannot be reached to send the
-        invitation, or calendars that could not be opened for this pass, leave
-        the action planned and in the report's ``waiting``: ``apply_action``
-        tries it again (and so does the next pass).
-        """
-        desk = self.meetings
-        if desk is None and self.calendars_unavailable:
-            self.report.waiting.append(a.key)  # the calendars could not be opened this pass: tried again later
-            return
-        if desk is None:
-            self._staged.ready.append(Outcome(a, "failed", "this client has no [[clients.calendars]] to book in"))
-            return
-        if a.kind == "answer_invitation" and a.status == "applying":
-            self._staged.ready.append(Outcome(a, "failed", UNCERTAIN_SEND))  # a decline began going out
-            return
-        try:
-            message = originals.get(a.message_key) or self.call(partial(self._original, a))
-            if a.kind == "propose_meeting":
-                text: str | None = desk.propose(a.key, message, dict(a.params))
-                what = "proposed"
-            elif a.kind == "book":
-                what, text = desk.book_stated(a.key, message, dict(a.params))
-            elif a.kind == "answer_invitation":
-                accept, on_conflict = bool(a.params.get("accept", True)), str(a.params.get("on_conflict", "leave"))
-                what, text = desk.invitation(a.key, message, accept, on_conflict, partial(self._mark_sending, a)), None
-            else:
-                what, text = desk.answer(str(a.params["meeting"]), a.key, message)
-            log.info("meeting for %s: %s", self.client.id, what, extra={"account": self.account})
-            if text is None:
-                self._staged.ready.append(Outcome(a, "done", what))
-                return
-            draft = build_reply(message, text, self.client, a.key, include_quote=True)
-        except NotSent as exc:
-            log.warning("meeting for %s: the invitation waits to be sent: %s", self.client.id, exc)
-            self.report.waiting.append(a.key)
-            return
-        except MailflowError as exc:
-            self._staged.ready.append(Outcome(a, "failed", _describe(exc)))
-            return
-        except Exception as exc:  # a broken original or calendar must not stop the others
-            self._staged.ready.append(Outcome(a, "failed", f"cannot arrange the meeting: {_describe(exc)}"))
-            return
-        self._staged.drafts.append((a, draft))
+    def _find_drafts(self, interrupted: Sequence[PendingAction]) -> tuple[list[PendingAction], list[PendingAction]]:
+        return self.call(partial(find_drafts, self.connector.find_draft, interrupted, self.draft_grace))
 
     def _mark_sending(self, a: PendingAction) -> None:
         """Record ``a`` as being sent, now: after its message's batch is recorded, before the hand-over."""
         self._send_records()
         self._store_call(partial(self.store.mark_applying, [a.key]))
-
-    def _payload(self, a: PendingAction, message: Message, text: str) -> dict[str, Any]:
-        sender = message.sender
-        return {
-            "client": self.client.id,
-            "account": self.account,
-            "rule": a.rule,
-            "text": text,
-            "subject": message.subject,
-            "from": sender.email if sender else None,
-            "message_id": message.message_id,
-            "folder": a.folder,
-            "at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "key": a.key,
-        }
-
-    def _notify(self, a: PendingAction, text: str, payload: dict[str, Any]) -> Outcome:
-        """A notice is in the log and the digest once recorded; the webhook is tried a few times, not held up on."""
-        log.warning("notice for %s: %s (rule %s)", self.client.id, text, a.rule, extra={"account": self.account})
-        if self.outbound is not None:
-            try:
-                self.outbound.post(payload, a.key)
-            except ConnectorError as exc:
-                log.warning("notice for %s: the webhook failed: %s", self.client.id, exc)
-                return Outcome(a, "done", f"{text} [webhook failed: {exc}]")
-        return Outcome(a, "done", text)
-
-    def _forward(self, a: PendingAction, raw: bytes, to: list[str]) -> Outcome | None:
-        """Send one forward at most once: recorded as being sent just before the message is handed over.
-
-        ``None`` when it certainly did not go out (the server was unreachable
-        or deferred it): it stays planned and waiting, tried again by
-        ``apply_action`` and by the next pass.
-        """
-        if self.outbound is None:
-            return Outcome(a, "failed", "this account cannot send mail: add [clients.accounts.smtp] to the config")
-        try:
-            self.outbound.send(raw, self.client.email, to, partial(self.store.mark_applying, [a.key]))
-        except NotSent as exc:
-            log.warning("forward to %s not sent yet, tried again soon: %s", ", ".join(to), exc)
-            return None
-        except MaybeSent as exc:
-            return Outcome(a, "failed", f"{UNCERTAIN_SEND} ({exc})")
-        except ConnectorError as exc:
-            return Outcome(a, "failed", _describe(exc))
-        return Outcome(a, "done", "sent to " + ", ".join(to))
-
-    def _original(self, a: PendingAction) -> Message:
-        for fetched in self.connector.fetch([self._ref(a)]):
-            return Message(fetched.raw)
-        raise MailflowError(f"the message to reply to is no longer in {a.folder}")
-
-    def _time(self, a: PendingAction) -> Outcome:
-        entry = TimeRow(
-            client=self.client.id,
-            account=self.account,
-            activity=str(a.params.get("activity") or "email"),
-            seconds=int(a.params.get("seconds", 0)),
-            source="auto",
-            at=datetime.now(UTC),
-            action_key=a.key,
-            message_key=a.message_key,
-            rule=a.rule,
-        )
-        return Outcome(a, "done", time=entry)
 
 
 def _attempt(call: Callable[[], object]) -> str | None:
@@ -841,13 +645,8 @@ def _attempt(call: Callable[[], object]) -> str | None:
     except TransientError:
         raise
     except ConnectorError as exc:
-        return _describe(exc)
+        return describe_error(exc)
     return None
-
-
-def _describe(exc: BaseException) -> str:
-    """An error as an action's outcome shows it."""
-    return f"{type(exc).__name__}: {exc}"
 
 
 def _pending(row: MessageRow, a: ActionRow) -> PendingAction:
