@@ -347,6 +347,8 @@ def child_main(spec_path: str) -> int:
         "rss_before_run_mb": round(rss_before, 1),
         "peak_rss_mb": round(peak, 1),
         "rss_after_batches": _thin(samples, 12),
+        # After the last batch is planned: the last round's writes and their recording.
+        "tail_s": round(seconds - samples[-1][1], 3) if samples else None,
         "actions_applied": sum(report.actions.values()),
         "actions": dict(sorted(report.actions.items())),
         "actions_failed": report.failed,
@@ -639,8 +641,8 @@ def bench_one(boxes: Mailboxes, count: int, args: argparse.Namespace, workdir: P
     mf = run_mailflow(boxes, corpus, count, args, workdir)
     entry["mailflow"] = mf
     log(
-        f"mailflow: {mf['msgs_per_s']:.0f} msg/s ({mf['seconds']:.1f}s), peak RSS {mf['peak_rss_mb']:.0f} MB, "
-        f"{mf['actions_applied']} actions applied"
+        f"mailflow: {mf['msgs_per_s']:.0f} msg/s ({mf['seconds']:.1f}s, of which {mf['tail_s']}s after the last "
+        f"batch), peak RSS {mf['peak_rss_mb']:.0f} MB, {mf['actions_applied']} actions applied"
     )
     if not args.skip_mbsync:
         mb = run_mbsync(boxes, corpus, count, args, workdir)

@@ -151,6 +151,7 @@ class Applier:
         min_round: int = 2000,
         write_every: int = 10_000,
         move_every: int = 10_000,
+        taper_min: int = 250,
     ) -> None:
         self.store = store
         self.connector = connector
@@ -183,6 +184,7 @@ class Applier:
         self.min_round = min(min_round, write_every)
         self.write_every = write_every
         self.move_every = move_every
+        self.taper_min = taper_min  # the smallest round near a folder's end (see taper)
         self.round = self.min_round  # held changes per write round, for the folder being synced
         self.move_round = min(self.min_round, move_every)  # held moves per round, likewise
         self._staged = Staged()
@@ -391,13 +393,15 @@ class Applier:
         """Whether all queued writes are made and recorded (the writer would start a flush at once)."""
         return all(job.future.done() for job in self._jobs if job.writes)
 
-    def flush(self, *, final: bool = False) -> None:
+    def flush(self, *, final: bool = False, remaining: int | None = None) -> None:
         """Queue the staged drafts and outcomes as one group of writes, with the held writes when due.
 
         Held changes go when ``final`` or once ``round`` messages' are held,
         held moves when ``final`` or once ``move_round`` are held (see
         ``fit_rounds``), each time with the held changes (so a message's
-        keywords are always set before it moves). On
+        keywords are always set before it moves). With ``remaining`` (the
+        messages of the folder still to plan, when known) a round is at most
+        that many (at least ``taper_min``): see ``taper``. On
         a Maildir server a write command costs about a rescan of the folder
         (Dovecot renames a message's file for each flag change and must look
         for its new name again), so a large folder gets few large commands:
@@ -407,9 +411,13 @@ class Applier:
         staged, self._staged = self._staged, Staged()
         in_place: dict[_Change, list[_Held]] = {}
         moves: dict[str, list[_Held]] = {}
-        if final or len(self._held_moves) >= self.move_round:
+        round_, move_round = self.round, self.move_round
+        if remaining is not None:
+            round_ = min(round_, max(remaining, self.taper_min))
+            move_round = min(move_round, max(remaining, self.taper_min))
+        if final or len(self._held_moves) >= move_round:
             moves, self._held_moves = self._moves(self._held_moves), []
-        if final or moves or len(self._held_in_place) >= self.round:
+        if final or moves or len(self._held_in_place) >= round_:
             in_place, self._held_in_place = self._in_place(self._held_in_place), []
             self._changes.clear()
         if not (in_place or moves or staged):
@@ -422,6 +430,22 @@ class Applier:
             # waited for the store thread's transactions (50,000 messages: 5 s of the writer's time).
             self.enqueue(partial(self.store.mark_applying, fresh))
         self._enqueue_writes(writes)
+
+    def taper(self, left: int) -> None:
+        """Near the folder's end (``left`` messages still to plan), write what is held once it is as many.
+
+        So the last rounds shrink and each is written while the rest is
+        planned: the pass does not wait for a whole round's writes after its
+        last batch (10,000 messages: 1.0 s to 0.7 s after it, 1,123 to 1,226
+        msg/s, six interleaved runs). Only while the writer can take another
+        group without the pass waiting for it (``writes_in_flight``).
+        """
+        due = max(left, self.taper_min)
+        if len(self._held_in_place) < due and len(self._held_moves) < due:
+            return
+        if sum(j.writes for j in self._jobs) >= self.writes_in_flight:
+            return
+        self.flush(remaining=left)
 
     def fit_rounds(self, folder_size: int) -> None:
         """Size the write rounds for a folder of ``folder_size`` messages: a fifth of it, within bounds.

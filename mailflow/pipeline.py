@@ -289,18 +289,24 @@ class AccountPass:
     def _sync_page(self, folder: str, changes: ChangeSet) -> None:
         """Fetch, plan and record one page; its actions are staged, and flushed every ``apply_every`` messages."""
         unapplied = 0
+        left = len(changes.refs)  # of this page still to plan (on the folder's last page, of the folder)
 
         def handle(size: int, fresh: list[MessageRef], fetched: Future[list[FetchedMessage]]) -> None:
-            nonlocal unapplied
+            nonlocal unapplied, left
             self.report.skipped += size - len(fresh)
+            left -= size
             if fresh:
                 self._process_batch(fetched.result(), reset=changes.reset)
                 unapplied += len(fresh)
             # Group commit: flush when the writer is free (and enough is staged to be worth a
-            # round of commands), or when the stage is full.
+            # round of commands), or when the stage is full. On the folder's last page the
+            # rounds shrink toward its end (Applier.taper).
+            remaining = None if changes.more else left
             if unapplied >= self.apply_every or (unapplied >= self.apply_every // 4 and self.applier.idle):
-                self.applier.flush()
+                self.applier.flush(remaining=remaining)
                 unapplied = 0
+            elif remaining:
+                self.applier.taper(remaining)
             if self.progress:
                 self.progress(size)
 

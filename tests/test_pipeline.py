@@ -286,6 +286,29 @@ def test_in_a_large_folder_changes_are_held_up_to_write_every_and_written_togeth
     assert without_drafts(snapshot(small)) == without_drafts(snapshot(twin))
 
 
+def test_near_the_end_of_a_folder_the_rounds_shrink_so_little_is_left_for_after_the_last_batch(
+    tmp_path: Path, store: Store, rules_path: Path
+) -> None:
+    root = tmp_path / "vip"
+    for sub in ("cur", "new", "tmp"):
+        (root / sub).mkdir(parents=True)
+    for n in range(46):  # each gets the Urgent keyword and the flag: one held change a message
+        (root / "new" / f"1700{n:03}.M{n}P7.test").write_bytes(mail(n, "Pat Chen <ceo@bigcorp.example>", f"Q{n}?"))
+    counting = CountsUpdates(root, "dana", folder_size=50_000)
+    step = AccountPass(store, counting, load_rules(rules_path), DANA, SAM, batch_size=2, apply_every=8, write_every=8)
+    step.applier.taper_min = 2
+    step.applier.writes_in_flight = 100  # the writer never holds the taper back here (it does when busy)
+    step.run()
+    # Rounds of 8 leave up to 8 or more for the end; toward the end a round is written
+    # once as many are held as are left to plan, so the last rounds shrink to one batch.
+    assert sum(counting.calls) == 46, counting.calls
+    assert counting.calls[-2] <= 6 and counting.calls[-1] <= 2, counting.calls
+    flagged = [p for p in (root / "cur").iterdir() if "F" in p.name.partition(":2,")[2]]
+    assert len(flagged) == 46
+    with store.engine.connect() as conn:
+        assert conn.execute(select(actions.c.status).where(actions.c.status != "done")).all() == []
+
+
 class SignalsRecords(Store):
     """A store that tells, as each batch is recorded, how many messages it holds."""
 
