@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +16,7 @@ from connectors.maildir import MaildirConnector
 from mailflow.drafting import Person
 from mailflow.errors import ConnectorError, StoreError, TransientError
 from mailflow.message import Message
-from mailflow.model import ChangeSet, MessageRef, SyncCursor, Update
+from mailflow.model import ChangeSet, Draft, MessageRef, SyncCursor, Update
 from mailflow.pipeline import AccountPass
 from mailflow.rules import load_rules
 from mailflow.store import MessageRow, Store, open_store
@@ -306,6 +307,74 @@ def test_near_the_end_of_a_folder_the_rounds_shrink_so_little_is_left_for_after_
     flagged = [p for p in (root / "cur").iterdir() if "F" in p.name.partition(":2,")[2]]
     assert len(flagged) == 46
     with store.engine.connect() as conn:
+        assert conn.execute(select(actions.c.status).where(actions.c.status != "done")).all() == []
+
+
+class DraftsWaitForThePlanning(CountsUpdates):
+    """A mailbox whose first save of drafts takes until every batch is planned (a server far behind)."""
+
+    def __init__(self, root: Path, account: str, total: int, store: Store) -> None:
+        super().__init__(root, account, folder_size=50_000)
+        self.total, self.store = total, store
+        self.logged_meanwhile = 0
+        self.planned = 0
+        self.all_planned = threading.Event()
+        self.planned_meanwhile: int | None = None
+        self.saves: list[int] = []
+
+    def progress(self, size: int) -> None:
+        self.planned += size
+        if self.planned >= self.total:
+            self.all_planned.set()
+
+    def save_drafts(self, drafts: Sequence[Draft]) -> list[str]:
+        if self.planned_meanwhile is None:
+            self.all_planned.wait(timeout=10)  # never met when the pass waits for this write
+            self.planned_meanwhile = self.planned
+            for _ in range(100):  # the time entries need no write: the store thread records them meanwhile
+                with self.store.engine.connect() as conn:
+                    self.logged_meanwhile = len(conn.execute(select(time_entries)).all())
+                if self.logged_meanwhile == self.total:
+                    break
+                time.sleep(0.05)
+        self.saves.append(len(drafts))
+        return super().save_drafts(drafts)
+
+
+def test_while_the_writer_is_behind_the_pass_holds_its_writes_and_plans_on(
+    tmp_path: Path, store: Store, rules_path: Path
+) -> None:
+    root = tmp_path / "invoices"
+    for sub in ("cur", "new", "tmp"):
+        (root / sub).mkdir(parents=True)
+    for n in range(30):  # each: the Bookkeeping label, a draft and 3 minutes logged
+        (root / "new" / f"1700{n:03}.M{n}P7.test").write_bytes(
+            mail(n, "Bill <billing@brightline.example>", f"Invoice #{n}")
+        )
+    slow = DraftsWaitForThePlanning(root, "dana", 30, store)
+    step = AccountPass(
+        store,
+        slow,
+        load_rules(rules_path),
+        DANA,
+        SAM,
+        batch_size=2,
+        apply_every=2,
+        write_every=1000,
+        progress=slow.progress,
+        reader=MaildirConnector(root, "dana"),
+    )
+    step.applier.writes_in_flight = 1
+    step.applier.min_round = 100  # drafts held up to 100 while the writer is behind
+    report = step.run()
+    assert slow.planned_meanwhile == 30, "every batch was planned while the first drafts were being saved"
+    assert slow.logged_meanwhile == 30, "and the time was logged"
+    assert slow.saves[0] <= 4 and sum(slow.saves) == 30 and len(slow.saves) <= 3, slow.saves
+    assert slow.calls == [30], "the labels in one round, at the end"
+    assert report.actions["log_time"] == 30 and report.actions["draft_reply"] == 30
+    assert len(list((root / ".Drafts" / "cur").iterdir())) == 30
+    with store.engine.connect() as conn:
+        assert len(conn.execute(select(time_entries)).all()) == 30
         assert conn.execute(select(actions.c.status).where(actions.c.status != "done")).all() == []
 
 
