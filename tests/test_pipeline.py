@@ -365,7 +365,7 @@ def test_while_the_writer_is_behind_the_pass_holds_its_writes_and_plans_on(
         reader=MaildirConnector(root, "dana"),
     )
     step.applier.writes_in_flight = 1
-    step.applier.min_round = 100  # drafts held up to 100 while the writer is behind
+    step.applier.min_round = 1000  # drafts held up to a tenth of it while the writer is behind
     report = step.run()
     assert slow.planned_meanwhile == 30, "every batch was planned while the first drafts were being saved"
     assert slow.logged_meanwhile == 30, "and the time was logged"
