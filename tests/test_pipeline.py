@@ -36,11 +36,17 @@ def mail(n: int, sender: str, subject: str, extra: str = "") -> bytes:
     ).encode()
 
 
-@pytest.fixture
-def mailbox(tmp_path: Path) -> Path:
-    root = tmp_path / "mail"
+def maildir(root: Path, messages: Sequence[bytes]) -> Path:
+    """A Maildir at ``root`` with ``messages`` in new/."""
     for sub in ("cur", "new", "tmp"):
         (root / sub).mkdir(parents=True)
+    for n, raw in enumerate(messages):
+        (root / "new" / f"17000{n}.M{n}P7.test").write_bytes(raw)
+    return root
+
+
+@pytest.fixture
+def mailbox(tmp_path: Path) -> Path:
     samples = [
         mail(1, "Pat Chen <ceo@bigcorp.example>", "Q4 numbers?"),
         mail(2, "Weekly Digest <news@digest.example>", "This week", "List-Unsubscribe: <mailto:u@digest.example>\r\n"),
@@ -49,9 +55,7 @@ def mailbox(tmp_path: Path) -> Path:
         mail(5, "Lee Board <lee@board.example>", "Invoice #9 for the board dinner"),
         b"\x00\xff not an email at all \xfe",
     ]
-    for n, raw in enumerate(samples):
-        (root / "new" / f"17000{n}.M{n}P7.test").write_bytes(raw)
-    return root
+    return maildir(tmp_path / "mail", samples)
 
 
 @pytest.fixture
@@ -290,11 +294,8 @@ def test_in_a_large_folder_changes_are_held_up_to_write_every_and_written_togeth
 def test_near_the_end_of_a_folder_the_rounds_shrink_so_little_is_left_for_after_the_last_batch(
     tmp_path: Path, store: Store, rules_path: Path
 ) -> None:
-    root = tmp_path / "vip"
-    for sub in ("cur", "new", "tmp"):
-        (root / sub).mkdir(parents=True)
-    for n in range(46):  # each gets the Urgent keyword and the flag: one held change a message
-        (root / "new" / f"1700{n:03}.M{n}P7.test").write_bytes(mail(n, "Pat Chen <ceo@bigcorp.example>", f"Q{n}?"))
+    # Each gets the Urgent keyword and the flag: one held change a message.
+    root = maildir(tmp_path / "vip", [mail(n, "Pat Chen <ceo@bigcorp.example>", f"Q{n}?") for n in range(46)])
     counting = CountsUpdates(root, "dana", folder_size=50_000)
     step = AccountPass(store, counting, load_rules(rules_path), DANA, SAM, batch_size=2, apply_every=8, write_every=8)
     step.applier.taper_min = 2
@@ -344,13 +345,10 @@ class DraftsWaitForThePlanning(CountsUpdates):
 def test_while_the_writer_is_behind_the_pass_holds_its_writes_and_plans_on(
     tmp_path: Path, store: Store, rules_path: Path
 ) -> None:
-    root = tmp_path / "invoices"
-    for sub in ("cur", "new", "tmp"):
-        (root / sub).mkdir(parents=True)
-    for n in range(30):  # each: the Bookkeeping label, a draft and 3 minutes logged
-        (root / "new" / f"1700{n:03}.M{n}P7.test").write_bytes(
-            mail(n, "Bill <billing@brightline.example>", f"Invoice #{n}")
-        )
+    # Each: the Bookkeeping label, a draft and 3 minutes logged.
+    root = maildir(
+        tmp_path / "invoices", [mail(n, "Bill <billing@brightline.example>", f"Invoice #{n}") for n in range(30)]
+    )
     slow = DraftsWaitForThePlanning(root, "dana", 30, store)
     step = AccountPass(
         store,
