@@ -167,7 +167,7 @@ class Applier:
             self.account,
             report,
             fetch=self._fetch_original,
-            find_draft=self._find_drafts,
+            look_up_drafts=self._find_drafts,
             mark_sending=self._mark_sending,
             outbound=outbound,
             meetings=meetings,
@@ -390,6 +390,11 @@ class Applier:
         return held
 
     @property
+    def _writes_out(self) -> int:
+        """Groups of writes queued or running (not yet harvested)."""
+        return sum(j.writes for j in self._jobs)
+
+    @property
     def idle(self) -> bool:
         """Whether all queued writes are made and recorded (the writer would start a flush at once)."""
         return all(job.future.done() for job in self._jobs if job.writes)
@@ -462,7 +467,7 @@ class Applier:
         holding up to 2,000 of them took the peak to 101 MB, a tenth of that
         keeps it at 98.
         """
-        if sum(j.writes for j in self._jobs) < self.writes_in_flight:
+        if self._writes_out < self.writes_in_flight:
             return False
         staged = self._staged
         return (
@@ -482,7 +487,7 @@ class Applier:
         due = max(left, self.taper_min)
         if len(self._held_in_place) < due and len(self._held_moves) < due:
             return
-        if sum(j.writes for j in self._jobs) >= self.writes_in_flight:
+        if self._writes_out >= self.writes_in_flight:
             return
         self.flush(remaining=left)
 
@@ -510,7 +515,7 @@ class Applier:
             for job in [j for j in self._jobs if j.future.done()]:
                 self._jobs.remove(job)
                 self._finish(job.future.result(), job.keys)
-            writes = sum(j.writes for j in self._jobs)
+            writes = self._writes_out
             if not (block or writes > self.writes_in_flight or len(self._jobs) - writes > self.in_flight):
                 return
             wait_for([j.future for j in self._jobs], return_when=FIRST_COMPLETED)
@@ -561,7 +566,7 @@ class Applier:
     def _write(self, writes: _Writes) -> _Written:
         """The connector calls for one submission, in order (keywords and flags, drafts, moves); their outcomes."""
         staged = writes.staged
-        outcomes = list(staged.ready)
+        outcomes: list[Outcome] = []  # staged.ready is empty: flush has the store thread record those
         waiting: list[str] = []
         in_place, moved = Settled(IN_PLACE), Settled(MOVES)
         error: BaseException | None = None

@@ -69,9 +69,11 @@ class Staging:
     """Builds and sends one account's actions of the kinds that need the original message.
 
     ``fetch`` fetches the original of an action whose message is not among
-    the batch's (an interrupted run's action), ``find_draft`` looks a draft up
-    by its key in Drafts; both run the connector on the writer thread.
-    ``mark_sending`` records an action as being sent, before the hand-over.
+    the batch's (an interrupted run's action), ``look_up_drafts`` looks drafts
+    up by their keys in Drafts (found, missing); both run the connector on the
+    writer thread. ``mark_sending`` records an invitation's answer as being
+    sent, from the pass's thread, before the hand-over (a forward, sent on the
+    writer thread, is given its own to ``forward``).
     """
 
     def __init__(
@@ -83,7 +85,7 @@ class Staging:
         report: AccountReport,
         *,
         fetch: Callable[[PendingAction], Message],
-        find_draft: Callable[[Sequence[PendingAction]], tuple[list[PendingAction], list[PendingAction]]],
+        look_up_drafts: Callable[[Sequence[PendingAction]], tuple[list[PendingAction], list[PendingAction]]],
         mark_sending: Callable[[PendingAction], None],
         outbound: Outbound | None = None,
         meetings: MeetingDesk | None = None,
@@ -95,7 +97,7 @@ class Staging:
         self.account = account
         self.report = report
         self.fetch = fetch
-        self.find_draft = find_draft
+        self.look_up_drafts = look_up_drafts
         self.mark_sending = mark_sending
         self.outbound = outbound
         self.meetings = meetings
@@ -130,7 +132,7 @@ class Staging:
         todo = [a for a in pending if a.status != "applying"]
         interrupted = [a for a in pending if a.status == "applying"]
         if interrupted:
-            found, missing = self.find_draft(interrupted)
+            found, missing = self.look_up_drafts(interrupted)
             outcomes.extend(Outcome(a, "done", "draft found after an interrupted run") for a in found)
             todo += missing
         built: list[tuple[PendingAction, Draft]] = []
