@@ -2,10 +2,11 @@
 
 Headers are split from the raw bytes by hand (about ten times cheaper than
 ``email.parser``); RFC 2047 words are decoded only for the headers that are
-read; the MIME tree is parsed (with ``compat32``) only when a rule or an
-action needs the body or the attachments, and byte scans answer the common
-questions (is there a calendar part, an attachment, a file name like this?)
-without it. A message whose MIME tree is broken
+read; the body's text and the attachments are found by walking the raw
+bytes (``mailflow.mime``), the MIME tree is parsed (with ``compat32``) only
+when that walk meets a structure it does not follow exactly, and byte scans
+answer the common questions (is there a calendar part, an attachment, a file
+name like this?) without either. A message whose MIME tree is broken
 still has its headers; the parser's defects are kept for the quarantine
 reason.
 """
@@ -350,10 +351,20 @@ class Message:
 
     @cached_property
     def attachments(self) -> list[Attachment]:
-        """Parts sent as files; no MIME parse when the bytes show there can be none."""
-        lowered = self.raw.lower()
+        """Parts sent as files; found by walking the raw bytes (``mailflow.mime``) where it can, the same either way.
+
+        No walk at all when the bytes show there can be none, and the full
+        MIME parse only when the message is parsed already or its structure
+        is unusual.
+        """
+        lowered = self.lowered
         if b"attachment" not in lowered and _NAME_PARAM.search(lowered) is None:
             return []
+        if "parsed" not in self.__dict__:
+            try:
+                return self.walked_attachments()
+            except mime.Unusual:
+                pass
         found: list[Attachment] = []
         for part in _leaves(self.parsed):
             filename = part.get_filename()
@@ -370,12 +381,29 @@ class Message:
             found.append(Attachment(decode_words(filename or ""), part.get_content_type(), size))
         return found
 
+    def walked_attachments(self) -> list[Attachment]:
+        """``attachments`` found by walking the raw bytes; ``mime.Unusual`` when only a full parse can tell."""
+        block, start = self._split
+        text = block.decode("utf-8", "replace")
+        mime.check_headers(text)
+        top = mime.Part(self.raw_headers, start, len(self.raw), text)
+        return [Attachment(decode_words(name), ctype, size) for name, ctype, size in mime.attachments(self.raw, top)]
+
+    @cached_property
+    def lowered(self) -> bytes:
+        """The raw bytes lower-cased (ASCII only), shared by the byte scans; ``forget_lowered`` frees the copy."""
+        return self.raw.lower()
+
+    def forget_lowered(self) -> None:
+        """Drop the lower-cased copy (the pipeline does once a message is planned; it is made again if asked for)."""
+        self.__dict__.pop("lowered", None)
+
     @cached_property
     def has_calendar_part(self) -> bool:
         """A text/calendar part (an invitation); a cheap byte scan guards the full parse."""
         if self.content_type == "text/calendar":
             return True
-        if b"text/calendar" not in self.raw.lower():
+        if b"text/calendar" not in self.lowered:
             return False
         if _CALENDAR_PART.search(self.raw) is not None:
             return True  # a part header says text/calendar: no need for the MIME parse
@@ -390,10 +418,9 @@ class Message:
         gets header objects whose text is not a plain slice, so it always
         answers True and leaves the question to the parse.
         """
-        raw = self.raw
-        if not raw.isascii():
+        if not self.raw.isascii():
             return True
-        lowered = raw.lower()
+        lowered = self.lowered
         return any(literal in lowered for literal in literals)
 
     @cached_property
@@ -407,7 +434,7 @@ class Message:
         names: list[str] = []
         hidden = False
         raw = self.raw
-        for start, end, star in filename_params(raw):
+        for start, end, star in filename_params(raw, self.lowered):
             if star:
                 hidden = True
                 continue
@@ -418,16 +445,18 @@ class Message:
         return tuple(names), hidden
 
 
-def filename_params(raw: bytes) -> Iterator[tuple[int, int, bool]]:
+def filename_params(raw: bytes, lowered: bytes | None = None) -> Iterator[tuple[int, int, bool]]:
     """Each ``name=``/``filename=`` parameter in ``raw``: the value's span, and whether it is an RFC 2231 ``*`` form.
 
     The matches of ``_FILENAME.finditer`` (case-insensitively), but the
     pattern is only tried where ``name`` occurs (or ``filename``, four bytes
     earlier), found by substring search in the lower-cased bytes: a message
     of 60 KB has a handful of those, and the regex alone would try every
-    position. Matches do not overlap, as with ``finditer``.
+    position. Matches do not overlap, as with ``finditer``. ``lowered`` is
+    ``raw.lower()``, when the caller has it.
     """
-    lowered = raw.lower()
+    if lowered is None:
+        lowered = raw.lower()
     match = _FILENAME.match
     done = 0  # where the last match ended: a match starts at or after it
     at = lowered.find(b"name")

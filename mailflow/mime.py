@@ -19,8 +19,9 @@ import binascii
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email.message import Message as StdMessage
 
-__all__ = ["Part", "Unusual", "check_headers", "decode", "part_type", "text_part"]
+__all__ = ["Part", "Unusual", "attachments", "check_headers", "decode", "part_type", "source_value", "text_part"]
 
 MAX_PARTS = 200
 MAX_DEPTH = 8
@@ -29,6 +30,7 @@ _BOUNDARY = re.compile(_PARAM.format("boundary"))
 _CHARSET = re.compile(_PARAM.format("charset"))
 _EXTENDED = re.compile(r"(?i)(?:^|;)\s*(?:boundary|charset)\*")
 _HEADER_LINE = re.compile(r"[!-9;-~]*:")  # as email.feedparser: no blank before the colon
+_ODD_LINE_BREAKS = re.compile("[\x0b\x0c\x1c-\x1e]")  # str.splitlines breaks there, the parser does not
 _ENCODINGS = frozenset(("", "7bit", "8bit", "binary", "base64", "quoted-printable"))
 
 
@@ -41,6 +43,7 @@ class Part:
     headers: dict[str, list[str]]
     start: int  # offset of the part's body in the raw bytes
     end: int
+    block: str = ""  # the part's header lines as text, as they are (folded)
 
 
 def part_type(headers: dict[str, list[str]], default: str = "text/plain") -> tuple[str, str]:
@@ -82,15 +85,9 @@ def text_part(raw: bytes, headers: dict[str, list[str]], start: int, end: int) -
 def _in_multipart(
     raw: bytes, headers: dict[str, list[str]], ctype: str, start: int, end: int, depth: int
 ) -> tuple[Part, str] | None:
-    if ctype == "multipart/digest" or depth >= MAX_DEPTH:
-        raise Unusual(ctype)
-    value = _param(_BOUNDARY, "boundary", headers)
-    boundary = value.rstrip() if value else ""
-    if not boundary:
-        raise Unusual("a multipart without a boundary")
     html: tuple[Part, str] | None = None
     count = 0
-    for part in _parts(raw, ("--" + boundary).encode("ascii", "surrogateescape"), start, end):
+    for part in _parts(raw, _delimiter(headers, ctype, depth), start, end):
         count += 1
         ptype, disposition = part_type(part.headers)
         if ptype.startswith("multipart/"):
@@ -107,6 +104,87 @@ def _in_multipart(
     if count == 0:
         raise Unusual("a multipart without parts")
     return html
+
+
+def _delimiter(headers: dict[str, list[str]], ctype: str, depth: int) -> bytes:
+    """The delimiter line's start (``--`` and the boundary) of a multipart the walk follows; else ``Unusual``."""
+    if ctype == "multipart/digest" or depth >= MAX_DEPTH:
+        raise Unusual(ctype)
+    value = _param(_BOUNDARY, "boundary", headers)
+    boundary = value.rstrip() if value else ""
+    if not boundary:
+        raise Unusual("a multipart without a boundary")
+    return ("--" + boundary).encode("ascii", "surrogateescape")
+
+
+def attachments(raw: bytes, top: Part) -> list[tuple[str, str, int]]:
+    """(file name, content type, decoded size) of each part sent as a file, in order.
+
+    What ``Message.attachments`` reads from the full parse: every leaf (a
+    part that is not multipart) with ``Content-Disposition: attachment`` or
+    a file name. The name and the type come from the standard library's own
+    ``get_filename`` and ``get_content_type``, given the part's two header
+    values as the parser keeps them (folds included), so quoting, RFC 2231
+    and RFC 2047 read exactly as there; the size is the part decoded as
+    ``decode`` does. A forwarded message (``message/*``, whose size is its
+    re-serialised bytes), 8-bit or odd bytes in a file part's headers, and
+    whatever ``_parts`` and ``decode`` do not follow raise ``Unusual``.
+    ``top`` is the message itself: its headers, its body's span and its
+    header lines.
+    """
+    found: list[tuple[str, str, int]] = []
+    _files(raw, top, 0, found)
+    return found
+
+
+def _files(raw: bytes, part: Part, depth: int, found: list[tuple[str, str, int]]) -> None:
+    ctype, disposition = part_type(part.headers)
+    if ctype.startswith("multipart/"):
+        count = 0
+        for sub in _parts(raw, _delimiter(part.headers, ctype, depth), part.start, part.end):
+            count += 1
+            _files(raw, sub, depth + 1, found)
+        if count == 0:
+            raise Unusual("a multipart without parts")
+        return
+    if ctype.startswith("message/"):
+        raise Unusual("a forwarded message")
+    headers = part.headers
+    named = any("name" in v[0].lower() for v in (headers.get("content-type"), headers.get("content-disposition")) if v)
+    if disposition != "attachment" and not named:
+        return  # neither a name nor an attachment: the parse would skip it too
+    if not part.block.isascii() or _ODD_LINE_BREAKS.search(part.block):
+        raise Unusual("8-bit or odd bytes in a file part's headers")
+    std = StdMessage()
+    for name in ("content-type", "content-disposition"):
+        value = source_value(part.block, name)
+        if value is not None:
+            std[name] = value
+    filename = std.get_filename()
+    if std.get_content_disposition() != "attachment" and not filename:
+        return
+    data, _ = decode(raw, part)
+    found.append((filename or "", std.get_content_type(), len(data)))
+
+
+def source_value(block: str, name: str) -> str | None:
+    """The first ``name`` (lower case) header's value as the ``compat32`` parser keeps it, folds and all.
+
+    The text after the colon, blanks stripped in front, with its continuation
+    lines and their line breaks, the last line break dropped; None if absent.
+    """
+    lines = block.splitlines(True)
+    for i, line in enumerate(lines):
+        head, sep, value = line.partition(":")
+        if not sep or head.lower() != name:
+            continue
+        rest = [value.lstrip(" \t")]
+        for more in lines[i + 1 :]:
+            if more[:1] not in (" ", "\t"):
+                break
+            rest.append(more)
+        return "".join(rest).rstrip("\r\n")
+    return None
 
 
 def _delimiter_at(raw: bytes, at: int, size: int, end: int) -> tuple[int, bool] | None:
@@ -175,7 +253,7 @@ def _part(raw: bytes, head_start: int, part_end: int) -> Part:
     block, offset = split_header_block(raw[head_start:part_end])
     text = block.decode("utf-8", "replace")
     check_headers(text)
-    return Part(parse_header_block(text), min(head_start + offset, part_end), part_end)
+    return Part(parse_header_block(text), min(head_start + offset, part_end), part_end, text)
 
 
 def decode(raw: bytes, part: Part, limit: int | None = None) -> tuple[bytes, str | None]:

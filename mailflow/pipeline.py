@@ -369,6 +369,7 @@ class AccountPass:
             if answers:  # the open proposal answers a reply in its thread: no second proposal or booking
                 planned = [a for a in planned if a.kind not in ("propose_meeting", "book")]
             planned = with_rate_card([*planned, *answers], self.rate_card)
+            msg.forget_lowered()
         except Exception as exc:  # a message must never crash the pass: quarantine it
             row.status = "quarantined"
             row.reason = f"{type(exc).__name__}: {exc}"[:2000]

@@ -323,13 +323,13 @@ def _may_mention(message: Message, words: tuple[bytes, ...]) -> bool:
     Quoted-printable can split a word with a soft line break and base64 hides
     it, so a message with either (or with 8-bit bytes) may always mention them.
     """
-    body = message.raw[split_header_block(message.raw)[1] :]
-    if not body.isascii():
+    start = split_header_block(message.raw)[1]
+    if not message.raw.isascii() and not message.raw[start:].isascii():
         return True
-    lowered = body.lower()
-    if b"base64" in lowered or b"=\n" in lowered or b"=\r\n" in lowered:
+    find = message.lowered.find
+    if find(b"base64", start) >= 0 or find(b"=\n", start) >= 0 or find(b"=\r\n", start) >= 0:
         return True
-    return any(word in lowered for word in words)
+    return any(find(word, start) >= 0 for word in words)
 
 
 def _has_receipt_file(message: Message) -> bool:
