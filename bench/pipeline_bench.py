@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import os
 import platform
@@ -264,6 +265,28 @@ def run_mailflow(
     return result
 
 
+class GcTimer:
+    """A ``gc.callbacks`` entry: the collections of each generation, their seconds and the garbage they freed."""
+
+    def __init__(self) -> None:
+        self.started = 0.0
+        self.runs = [0, 0, 0]
+        self.seconds = [0.0, 0.0, 0.0]
+        self.collected = [0, 0, 0]
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self.started = time.perf_counter()
+        else:
+            generation = info["generation"]
+            self.runs[generation] += 1
+            self.seconds[generation] += time.perf_counter() - self.started
+            self.collected[generation] += info["collected"]
+
+    def summary(self) -> dict[str, Any]:
+        return {"runs": self.runs, "seconds": [round(s, 3) for s in self.seconds], "collected": self.collected}
+
+
 def child_main(spec_path: str) -> int:
     """The mailflow pass itself; runs in its own process so its RSS is the pipeline's alone."""
     spec = json.loads(Path(spec_path).read_text())
@@ -320,6 +343,8 @@ def child_main(spec_path: str) -> int:
         timers.install(step)
     setup_s = time.perf_counter() - setup_start
     rss_before = rss_mb()
+    collections = GcTimer()
+    gc.callbacks.append(collections)
     run_start = time.perf_counter()
     if spec["mode"] == "cprofile":
         import cProfile
@@ -349,6 +374,8 @@ def child_main(spec_path: str) -> int:
         "rss_after_batches": _thin(samples, 12),
         # After the last batch is planned: the last round's writes and their recording.
         "tail_s": round(seconds - samples[-1][1], 3) if samples else None,
+        # The cyclic garbage collector during the pass, per generation: runs, seconds, objects freed.
+        "gc": collections.summary(),
         "actions_applied": sum(report.actions.values()),
         "actions": dict(sorted(report.actions.items())),
         "actions_failed": report.failed,

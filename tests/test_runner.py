@@ -120,3 +120,26 @@ def test_a_database_that_stops_answering_is_raised_for_a_retry_not_reported_as_t
             run_account(settings, gone, settings.clients[0], 0, rules)
     finally:
         gone.close()
+
+
+def test_the_interpreter_is_tuned_once_for_passes_and_a_disabled_collector_stays_off() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import gc, sys\n"
+        "from workers.runner import GC_YOUNG_THRESHOLD, SWITCH_INTERVAL, tune_interpreter\n"
+        "gc.set_threshold({young}, 10, 10)\n"
+        "tune_interpreter()\n"
+        "tuned = sys.getswitchinterval() <= SWITCH_INTERVAL\n"
+        "print(gc.get_threshold()[0] == {want}, tuned, gc.get_freeze_count() > 0)\n"
+    )
+    for young, want in (("700", "GC_YOUNG_THRESHOLD"), ("0", "0"), ("50000", "50000")):
+        out = subprocess.run(
+            [sys.executable, "-c", probe.format(young=young, want=want)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert out.split() == ["True", "True", "True"], (young, out)
