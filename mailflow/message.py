@@ -338,9 +338,8 @@ class Message:
         With ``limit`` (and ``html_limit`` for an HTML part), only about that
         many bytes of the part are read: a prefix of the text, quickly.
         """
-        block, start = self._split
-        mime.check_headers(block.decode("utf-8", "replace"))
-        found = mime.text_part(self.raw, self.raw_headers, start, len(self.raw))
+        top = self._walk_top()
+        found = mime.text_part(self.raw, top.headers, top.start, top.end)
         if found is None:
             return ""
         part, ctype = found
@@ -383,11 +382,26 @@ class Message:
 
     def walked_attachments(self) -> list[Attachment]:
         """``attachments`` found by walking the raw bytes; ``mime.Unusual`` when only a full parse can tell."""
+        files = mime.attachments(self.raw, self._walk_top())
+        return [Attachment(decode_words(name), ctype, size) for name, ctype, size in files]
+
+    def _walk_top(self) -> mime.Part:
+        """The message as the MIME walk's top part; ``mime.Unusual`` if a header line is not a header."""
+        top = self._top_part
+        if top is None:
+            raise mime.Unusual("header lines that are not headers")
+        return top
+
+    @cached_property
+    def _top_part(self) -> mime.Part | None:
+        """``_walk_top``, checked once per message (the text, its prefix and the attachments all walk from it)."""
         block, start = self._split
         text = block.decode("utf-8", "replace")
-        mime.check_headers(text)
-        top = mime.Part(self.raw_headers, start, len(self.raw), text)
-        return [Attachment(decode_words(name), ctype, size) for name, ctype, size in mime.attachments(self.raw, top)]
+        try:
+            mime.check_headers(text)
+        except mime.Unusual:
+            return None
+        return mime.Part(self.raw_headers, start, len(self.raw), text)
 
     @cached_property
     def lowered(self) -> bytes:
