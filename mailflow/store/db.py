@@ -19,6 +19,7 @@ from sqlalchemy import (
     Engine,
     Table,
     bindparam,
+    exists,
     func,
     insert,
     literal,
@@ -456,35 +457,35 @@ class Store(WorkerRecords):
         return bulk
 
     def _finish_messages(self, conn: Connection, ids: list[int], now: datetime) -> None:
+        """Finish those of ``ids`` with no action still open: done, or quarantined with their first failure.
+
+        Two ``UPDATE``s per list of ids, the database looking at each message's
+        actions (``ix_actions_message``): reading the open actions' rows back
+        (several per message, most still open when a group's time entries
+        are recorded) cost the store thread 0.7 s of a 10,000-message pass.
+        """
+        mine = actions.c.message_id == messages.c.id
+        still_open = exists().where(mine, actions.c.status.in_(("planned", "applying")))
+        failed = exists().where(mine, actions.c.status == "failed")
+        first_failure = (
+            select(func.substr(actions.c.kind + " failed: " + func.coalesce(actions.c.result, "None"), 1, 2000))
+            .where(mine, actions.c.status == "failed")
+            .order_by(actions.c.seq)
+            .limit(1)
+            .scalar_subquery()
+        )
         for chunk in _chunks(ids):
-            open_ids = set(
-                conn.execute(
-                    select(actions.c.message_id).where(
-                        actions.c.message_id.in_(chunk), actions.c.status.in_(("planned", "applying"))
-                    )
-                ).scalars()
+            ours = messages.c.id.in_(chunk)
+            conn.execute(
+                update(messages)
+                .where(ours, messages.c.status == "planned", ~still_open, ~failed)
+                .values(status="done", done_at=now)
             )
-            failures: dict[int, str] = {}
-            for mid, kind, result in conn.execute(
-                select(actions.c.message_id, actions.c.kind, actions.c.result)
-                .where(actions.c.message_id.in_(chunk), actions.c.status == "failed")
-                .order_by(actions.c.seq)
-            ):
-                failures.setdefault(mid, f"{kind} failed: {result}")
-            finished = [m for m in chunk if m not in open_ids and m not in failures]
-            if finished:
-                conn.execute(
-                    update(messages)
-                    .where(messages.c.id.in_(finished), messages.c.status == "planned")
-                    .values(status="done", done_at=now)
-                )
-            for mid in chunk:
-                if mid in failures and mid not in open_ids:
-                    conn.execute(
-                        update(messages)
-                        .where(messages.c.id == mid)
-                        .values(status="quarantined", reason=failures[mid][:2000], done_at=now)
-                    )
+            conn.execute(
+                update(messages)
+                .where(ours, ~still_open, failed)
+                .values(status="quarantined", reason=first_failure, done_at=now)
+            )
 
     # -- time and reporting -------------------------------------------------
 
