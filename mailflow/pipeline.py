@@ -71,9 +71,13 @@ if TYPE_CHECKING:  # the calendars (icalendar, 4 MB) are imported only for a cli
 log = logging.getLogger("mailflow.pipeline")
 
 
+# One encoder for every action: json.dumps with options builds a new one per call (0.7 of its 1.8 us).
+_PARAMS_JSON = json.JSONEncoder(sort_keys=True, default=str)
+
+
 def encode_params(action: PlannedAction) -> str:
     """An action's parameters as canonical JSON: what is stored, and what its key is computed over."""
-    return json.dumps(action.params, sort_keys=True, default=str)
+    return _PARAMS_JSON.encode(action.params)
 
 
 def action_key(account: str, message_key: str, action: PlannedAction, params: str | None = None) -> str:
