@@ -64,12 +64,14 @@ RETRIES = 3
 # clock to 1.25 s and the pass from 6.2 s to 5.4 s (bench/README.md).
 SWITCH_INTERVAL = 0.0002
 # The cyclic garbage collector's youngest generation is collected after this many net allocations
-# of tracked objects (CPython's default: 700). A pass allocates about 38 per message and frees
+# of tracked objects (CPython's default: 700). A pass allocates about 40-50 per message and frees
 # almost all of it by reference counting (about one object a message is cyclic garbage), so at 700
 # it collected 730 times per 10,000 messages and promoted each batch's live objects into the older
 # generations, whose collections then walked them again: 0.31-0.34 s of GIL time per 10,000
-# messages, 2.0 s per 50,000. At 5,000: 0.19-0.21 and 1.1 s, peak RSS the same (bench/README.md).
-GC_YOUNG_THRESHOLD = 5000
+# messages, 2.0 s per 50,000. At 5,000: 0.19-0.21 and 1.1-1.2 s; at 20,000: 0.05-0.06 and 0.40 s
+# (50,000 messages, two interleaved pairs: 1,576-1,593 to 1,616-1,632 msg/s), peak RSS the same
+# within a megabyte (bench/README.md). The oldest generation still runs every 2 million.
+GC_YOUNG_THRESHOLD = 20_000
 
 
 def tune_interpreter() -> None:
