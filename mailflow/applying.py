@@ -40,6 +40,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for
 from dataclasses import dataclass
 from functools import partial
+from threading import Condition, Thread
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 from .connector import MailConnector, Outbound
@@ -124,6 +125,74 @@ class _Written(NamedTuple):
     waiting: tuple[str, ...] = ()
 
 
+class StoreThread:
+    """The store thread: the pass's jobs in the order they come, a group's outcome records when none waits.
+
+    ``submit`` queues a job of the pass (records of batches, cursors, drafts
+    marked as being saved, time entries, lookups); ``submit_late`` one the
+    writer thread queues once a group of writes is made (recording its
+    outcomes: 0.1-0.3 s for a round of 2,000 messages). Each queue runs in
+    order; a late job runs only when no job of the pass waits, so the next
+    group's writes, which wait for the records queued before them, do not
+    also wait for the previous group's outcomes (which nothing waits for).
+    Traced at the end of a 10,000-message pass, the last group's writes
+    started 0.1 s after they were queued, behind two such records.
+    """
+
+    def __init__(self) -> None:
+        self._ready = Condition()
+        self._jobs: list[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]] = []
+        self._late: list[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]] = []
+        self._stopping = False
+        self._thread = Thread(target=self._run, name="mailflow-record", daemon=True)
+        self._thread.start()
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        return self._queue(self._jobs, fn, args)
+
+    def submit_late(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        return self._queue(self._late, fn, args)
+
+    def _queue(self, queue: list[Any], fn: Callable[..., T], args: tuple[Any, ...]) -> Future[T]:
+        future: Future[T] = Future()
+        with self._ready:
+            if self._stopping:
+                raise RuntimeError("the store thread has stopped")
+            queue.append((future, fn, args))
+            self._ready.notify()
+        return future
+
+    def _run(self) -> None:
+        while True:
+            with self._ready:
+                while not (self._jobs or self._late or self._stopping):
+                    self._ready.wait()
+                if not (self._jobs or self._late):
+                    return
+                future, fn, args = (self._jobs or self._late).pop(0)
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                result = fn(*args)
+            except BaseException as exc:  # as ThreadPoolExecutor: the caller sees it in the future
+                future.set_exception(exc)
+            else:
+                future.set_result(result)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Stop taking jobs; with ``cancel_futures`` cancel those not started; with ``wait`` join the thread."""
+        with self._ready:
+            self._stopping = True
+            if cancel_futures:
+                for future, _fn, _args in (*self._jobs, *self._late):
+                    future.cancel()
+                self._jobs.clear()
+                self._late.clear()
+            self._ready.notify()
+        if wait:
+            self._thread.join()
+
+
 class _Job(NamedTuple):
     future: Future[_Result]
     keys: list[str]  # the message keys a record job records
@@ -175,7 +244,7 @@ class Applier:
         )
         self.in_flight = in_flight  # store jobs queued or running before the pass waits
         self.writes_in_flight = writes_in_flight  # groups of writes queued or running before the pass waits
-        self._db: ThreadPoolExecutor | None = None  # the store thread
+        self._db: StoreThread | None = None  # the store thread
         self._net: ThreadPoolExecutor | None = None  # the writer thread (the connector's)
         self._jobs: list[_Job] = []
         self._last_record: Future[_Result] | None = None  # the store job queued last
@@ -200,7 +269,7 @@ class Applier:
         """Start the two threads; until then (and after ``close``) work runs on the calling thread."""
         if self._db is None:
             self._broken = False
-            self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailflow-record")
+            self._db = StoreThread()
             self._net = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailflow-write")
 
     def close(self) -> None:
@@ -328,7 +397,7 @@ class Applier:
                 written = self._write(writes)
                 if written.error is not None:
                     self._broken = True
-                db.submit(record, written)
+                db.submit_late(record, written)
             except BaseException as exc:  # a cancelled record: nothing was written
                 self._broken = True
                 done.set_result(_Result([], exc))
@@ -416,16 +485,22 @@ class Applier:
 
         Outcomes known without a write (time entries, actions that could not
         be built) are recorded by the store thread at once, after their
-        records. While the writer is behind (``writes_in_flight`` groups out),
-        a flush that is not ``final`` holds everything a while longer instead
-        of queuing another group for the pass to wait on: up to twice a round
-        of changes and moves together, and a tenth of ``min_round`` drafts,
+        records and after the records the group's writes wait for. While the
+        writer is behind (``writes_in_flight`` groups out), a flush that is not
+        ``final`` holds everything a while longer instead of queuing another
+        group for the pass to wait on: up to twice a round of changes and
+        moves together, and a tenth of ``min_round`` drafts,
         notices and forwards; the rounds then written are larger, so the
         server works less (see ``_writer_behind``).
         """
         ready, self._staged.ready = self._staged.ready, []
-        if ready:
-            self._enqueue(partial(self._record_ready, ready))
+        try:
+            self._flush_writes(final, remaining)
+        finally:
+            if ready:  # queued after the group's records: its writes need not wait for these
+                self._enqueue(partial(self._record_ready, ready))
+
+    def _flush_writes(self, final: bool, remaining: int | None) -> None:
         if not final and self._writer_behind():
             return
         staged, self._staged = self._staged, Staged()
