@@ -152,6 +152,21 @@ from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from ..model import Address
+from .vocabulary import (
+    CASED_WORDS,
+    MONTH_FIRST_LOCALES,
+    MONTH_WORDS,
+    NUMBER_WORDS,
+    OFFSET_ZONES,
+    ORDINAL_WORDS,
+    PLACES,
+    POD_ALIASES,
+    SHORT_ABBREVIATIONS,
+    US_ZONE_PREFIXES,
+    US_ZONES,
+    WEEKDAY_WORDS,
+    ZONE_ABBREVIATIONS,
+)
 
 if TYPE_CHECKING:
     from ..message import Message
@@ -329,294 +344,14 @@ PARTS_OF_DAY: dict[str, Window] = {
 }
 """Parts of the day and their windows; "AM"/"PM" after a day are morning and afternoon, "tonight" today's evening."""
 
-_POD_ALIASES = {
-    "am": "morning",
-    "pm": "afternoon",
-    "night": "evening",
-    "tonight": "evening",
-    "lunchtime": "lunch",
-    "lunch time": "lunch",
-    "over lunch": "lunch",
-    "eod": "end of day",
-    "cob": "end of day",
-    "close of business": "end of day",
-    "end of business day": "end of day",
-    "end of the day": "end of day",
-    "end of the business day": "end of day",
-    "first thing in the morning": "first thing",
-    "working hours": "business hours",
-    "office hours": "business hours",
-}
-
-ZONE_ABBREVIATIONS: dict[str, str] = {
-    "PST": "America/Los_Angeles",
-    "PDT": "America/Los_Angeles",
-    "PT": "America/Los_Angeles",
-    "PACIFIC": "America/Los_Angeles",
-    "MST": "America/Denver",
-    "MDT": "America/Denver",
-    "MT": "America/Denver",
-    "MOUNTAIN": "America/Denver",
-    "CST": "America/Chicago",
-    "CDT": "America/Chicago",
-    "CT": "America/Chicago",
-    "CENTRAL": "America/Chicago",
-    "EST": "America/New_York",
-    "EDT": "America/New_York",
-    "ET": "America/New_York",
-    "EASTERN": "America/New_York",
-    "GMT": "Europe/London",
-    "BST": "Europe/London",
-    "UK": "Europe/London",
-    "CET": "Europe/Berlin",
-    "CEST": "Europe/Berlin",
-    "EET": "Europe/Athens",
-    "EEST": "Europe/Athens",
-    "IST": "Asia/Kolkata",
-    "JST": "Asia/Tokyo",
-    "KST": "Asia/Seoul",
-    "SGT": "Asia/Singapore",
-    "HKT": "Asia/Hong_Kong",
-    "AEST": "Australia/Sydney",
-    "AEDT": "Australia/Sydney",
-    "ACST": "Australia/Adelaide",
-    "AWST": "Australia/Perth",
-    "NZST": "Pacific/Auckland",
-    "NZDT": "Pacific/Auckland",
-    "UTC": "UTC",
-}
-"""Zone abbreviations (written in capitals) and words ("Pacific time") to IANA zones; CET is read as Berlin."""
-
-_SHORT_ABBREVIATIONS = {"PT", "MT", "CT", "ET", "UK", "PACIFIC", "MOUNTAIN", "CENTRAL", "EASTERN"}
-"""Read as a zone only right after a time or before "time" ("2pm PT", "Pacific time"), never alone."""
-
-PLACES: dict[str, str] = {
-    **dict.fromkeys(
-        ["london", "manchester", "birmingham", "edinburgh", "glasgow", "bristol", "leeds", "oxford"], "Europe/London"
-    ),
-    **dict.fromkeys(["the uk", "uk", "england", "scotland", "wales", "britain"], "Europe/London"),
-    **dict.fromkeys(["dublin", "ireland"], "Europe/Dublin"),
-    **dict.fromkeys(["paris", "lyon", "france"], "Europe/Paris"),
-    **dict.fromkeys(["berlin", "munich", "hamburg", "frankfurt", "cologne", "germany"], "Europe/Berlin"),
-    **dict.fromkeys(["amsterdam", "rotterdam", "the netherlands", "netherlands"], "Europe/Amsterdam"),
-    **dict.fromkeys(["brussels", "belgium"], "Europe/Brussels"),
-    **dict.fromkeys(["madrid", "barcelona", "spain"], "Europe/Madrid"),
-    **dict.fromkeys(["lisbon", "porto", "portugal"], "Europe/Lisbon"),
-    **dict.fromkeys(["rome", "milan", "italy"], "Europe/Rome"),
-    **dict.fromkeys(["zurich", "geneva", "switzerland"], "Europe/Zurich"),
-    **dict.fromkeys(["vienna", "austria"], "Europe/Vienna"),
-    **dict.fromkeys(["stockholm", "sweden"], "Europe/Stockholm"),
-    **dict.fromkeys(["oslo", "norway"], "Europe/Oslo"),
-    **dict.fromkeys(["copenhagen", "denmark"], "Europe/Copenhagen"),
-    **dict.fromkeys(["helsinki", "finland"], "Europe/Helsinki"),
-    **dict.fromkeys(["warsaw", "poland"], "Europe/Warsaw"),
-    "prague": "Europe/Prague",
-    "budapest": "Europe/Budapest",
-    "athens": "Europe/Athens",
-    "istanbul": "Europe/Istanbul",
-    "moscow": "Europe/Moscow",
-    **dict.fromkeys(["kyiv", "kiev"], "Europe/Kyiv"),
-    **dict.fromkeys(["tel aviv", "jerusalem", "israel"], "Asia/Jerusalem"),
-    **dict.fromkeys(["dubai", "abu dhabi", "the uae", "uae"], "Asia/Dubai"),
-    **dict.fromkeys(
-        ["mumbai", "bangalore", "bengaluru", "delhi", "new delhi", "pune", "hyderabad", "chennai", "india"],
-        "Asia/Kolkata",
-    ),
-    "singapore": "Asia/Singapore",
-    "hong kong": "Asia/Hong_Kong",
-    **dict.fromkeys(["shanghai", "beijing", "shenzhen", "china"], "Asia/Shanghai"),
-    **dict.fromkeys(["tokyo", "osaka", "japan"], "Asia/Tokyo"),
-    **dict.fromkeys(["seoul", "korea", "south korea"], "Asia/Seoul"),
-    **dict.fromkeys(["sydney", "canberra"], "Australia/Sydney"),
-    "melbourne": "Australia/Melbourne",
-    "brisbane": "Australia/Brisbane",
-    "perth": "Australia/Perth",
-    **dict.fromkeys(["auckland", "wellington", "new zealand"], "Pacific/Auckland"),
-    **dict.fromkeys(
-        [
-            "new york",
-            "nyc",
-            "manhattan",
-            "brooklyn",
-            "boston",
-            "washington dc",
-            "dc",
-            "philadelphia",
-            "atlanta",
-            "miami",
-            "new jersey",
-            "east coast",
-            "the east coast",
-        ],
-        "America/New_York",
-    ),
-    **dict.fromkeys(["toronto", "ottawa"], "America/Toronto"),
-    "montreal": "America/Toronto",
-    **dict.fromkeys(
-        ["chicago", "dallas", "houston", "austin", "minneapolis", "nashville", "new orleans", "texas"],
-        "America/Chicago",
-    ),
-    **dict.fromkeys(["denver", "boulder", "salt lake city", "colorado"], "America/Denver"),
-    **dict.fromkeys(["phoenix", "arizona"], "America/Phoenix"),
-    **dict.fromkeys(
-        [
-            "seattle",
-            "portland",
-            "san francisco",
-            "sf",
-            "the bay area",
-            "bay area",
-            "silicon valley",
-            "los angeles",
-            "la",
-            "san diego",
-            "san jose",
-            "palo alto",
-            "oakland",
-            "california",
-            "west coast",
-            "the west coast",
-        ],
-        "America/Los_Angeles",
-    ),
-    "vancouver": "America/Vancouver",
-    "mountain view": "America/Los_Angeles",
-    **dict.fromkeys(["honolulu", "hawaii"], "Pacific/Honolulu"),
-    **dict.fromkeys(["anchorage", "alaska"], "America/Anchorage"),
-    "mexico city": "America/Mexico_City",
-    **dict.fromkeys(["sao paulo", "são paulo", "brazil"], "America/Sao_Paulo"),
-    "buenos aires": "America/Argentina/Buenos_Aires",
-    **dict.fromkeys(["johannesburg", "cape town", "south africa"], "Africa/Johannesburg"),
-    **dict.fromkeys(["lagos", "nigeria"], "Africa/Lagos"),
-    **dict.fromkeys(["nairobi", "kenya"], "Africa/Nairobi"),
-    **dict.fromkeys(["cairo", "egypt"], "Africa/Cairo"),
-}
-"""Places (lower case) to zones; any other zoneinfo city ("Lisbon", "Reykjavik") is found too."""
-
-OFFSET_ZONES = (
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Phoenix",
-    "America/Los_Angeles",
-    "America/Anchorage",
-    "Pacific/Honolulu",
-    "America/Halifax",
-    "America/Sao_Paulo",
-    "Europe/London",
-    "Europe/Berlin",
-    "Europe/Athens",
-    "Europe/Moscow",
-    "Asia/Dubai",
-    "Asia/Karachi",
-    "Asia/Kolkata",
-    "Asia/Dhaka",
-    "Asia/Bangkok",
-    "Asia/Singapore",
-    "Asia/Tokyo",
-    "Australia/Sydney",
-    "Australia/Brisbane",
-    "Pacific/Auckland",
-)
-"""For a Date header's offset, the first of these zones with that offset at the message's instant."""
-
-_US_ZONES = frozenset(
-    {
-        "America/New_York",
-        "America/Detroit",
-        "America/Chicago",
-        "America/Denver",
-        "America/Boise",
-        "America/Phoenix",
-        "America/Los_Angeles",
-        "America/Anchorage",
-        "America/Juneau",
-        "Pacific/Honolulu",
-        "America/Puerto_Rico",
-    }
-)
-_US_ZONE_PREFIXES = ("US/", "America/Indiana/", "America/Kentucky/", "America/North_Dakota/")
-_MONTH_FIRST_LOCALES = ("en-us", "en-ph", "en-ca", "es-us")
-
-_WEEKDAY_WORDS: dict[str, int] = {
-    **dict.fromkeys(["monday", "mon", "mondays"], 0),
-    **dict.fromkeys(["tuesday", "tues", "tue", "tuesdays", "tuseday", "tusday", "teusday"], 1),
-    **dict.fromkeys(["wednesday", "wed", "weds", "wednesdays", "wendesday", "wensday", "wednsday", "wedensday"], 2),
-    **dict.fromkeys(["thursday", "thu", "thur", "thurs", "thursdays", "thrusday", "thurday", "thursady"], 3),
-    **dict.fromkeys(["friday", "fri", "fridays", "firday", "fridey"], 4),
-    **dict.fromkeys(["saturday", "sat", "saturdays"], 5),
-    **dict.fromkeys(["sunday", "sun", "sundays"], 6),
-}
-_CASED_WORDS = {"sat", "sun", "wed", "may", "march", "mar"}
-"""Words that are a day or a month only when capitalised ("sat down", "the sun", "you may", "march on")."""
-
-_MONTH_WORDS: dict[str, int] = {
-    **dict.fromkeys(["january", "jan"], 1),
-    **dict.fromkeys(["february", "feb", "febuary", "feburary"], 2),
-    **dict.fromkeys(["march", "mar"], 3),
-    **dict.fromkeys(["april", "apr"], 4),
-    "may": 5,
-    **dict.fromkeys(["june", "jun"], 6),
-    **dict.fromkeys(["july", "jul"], 7),
-    **dict.fromkeys(["august", "aug"], 8),
-    **dict.fromkeys(["september", "sept", "sep"], 9),
-    **dict.fromkeys(["october", "oct"], 10),
-    **dict.fromkeys(["november", "nov"], 11),
-    **dict.fromkeys(["december", "dec"], 12),
-}
-_NUMBER_WORDS: dict[str, int] = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "ten": 10,
-    "fifteen": 15,
-    "twenty": 20,
-    "twenty-five": 25,
-    "twenty five": 25,
-    "thirty": 30,
-    "forty": 40,
-    "forty-five": 45,
-    "forty five": 45,
-    "sixty": 60,
-    "ninety": 90,
-    "a couple of": 2,
-    "couple of": 2,
-    "a couple": 2,
-    "couple": 2,
-    "few": 3,
-    "a few": 3,
-    "several": 4,
-}
-_ORDINAL_WORDS: dict[str, int] = {
-    "first": 1,
-    "1st": 1,
-    "former": 1,
-    "second": 2,
-    "2nd": 2,
-    "third": 3,
-    "3rd": 3,
-    "fourth": 4,
-    "4th": 4,
-    "fifth": 5,
-    "5th": 5,
-    "last": -1,
-    "latter": -1,
-}
-
 
 def _alt(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-_WD = _alt(_WEEKDAY_WORDS)
-_MON = _alt(_MONTH_WORDS)
-_NUMW = _alt(k for k in _NUMBER_WORDS if k not in {"a", "an", "few", "a few", "several", "couple", "a couple"})
+_WD = _alt(WEEKDAY_WORDS)
+_MON = _alt(MONTH_WORDS)
+_NUMW = _alt(k for k in NUMBER_WORDS if k not in {"a", "an", "few", "a few", "several", "couple", "a couple"})
 _ZONE_WORDS = _alt([*ZONE_ABBREVIATIONS, *(k.upper() for k in ("east coast", "west coast"))])
 _ZONE = (
     rf"(?:\s*\(?\s*(?P<zone>(?:your|my|our|local) (?:time|timezone|time zone)\b|(?:{_ZONE_WORDS})\b(?:\s+time\b)?"
@@ -883,7 +618,7 @@ def _next_day_numbered(ctx: _Ctx, day: int) -> date | None:
 
 
 def _cased_ok(word: str) -> bool:
-    return word.lower() not in _CASED_WORDS or word[:1].isupper()
+    return word.lower() not in CASED_WORDS or word[:1].isupper()
 
 
 def _hour(h: int, minute: int, ap: str | None) -> time | None:
@@ -1059,10 +794,10 @@ _WEEKEND_RE = re.compile(r"\b(?P<which>this|next|the|over the|on the)\s+weekend\
 
 def _pod_window(word: str) -> Window | None:
     key = " ".join(word.lower().replace("-", " ").split())
-    key = _POD_ALIASES.get(key, key)
+    key = POD_ALIASES.get(key, key)
     if key.endswith("s") and key[:-1] in PARTS_OF_DAY:
         key = key[:-1]
-    key = _POD_ALIASES.get(key, key)
+    key = POD_ALIASES.get(key, key)
     return PARTS_OF_DAY.get(key)
 
 
@@ -1087,7 +822,7 @@ def _scan_days(s: str, ctx: _Ctx) -> list[_M]:
             continue
         qual = "next" if q in {"next", "the following", "following"} else "this" if q.startswith("this") else ""
         pod = _pod_window(m.group("pod")) if m.group("pod") else None
-        spec = _Spec(weekday=_WEEKDAY_WORDS[word.lower()], qualifier=qual)
+        spec = _Spec(weekday=WEEKDAY_WORDS[word.lower()], qualifier=qual)
         out.append(_M(m.start(), m.end(), "day", m.group(0), spec=spec, slots=(pod,) if pod else ()))
     for m in _REL_DAY_RE.finditer(s):
         w = m.group("w").lower()
@@ -1104,12 +839,12 @@ def _scan_days(s: str, ctx: _Ctx) -> list[_M]:
         out.append(_M(m.start(), m.end(), "day", m.group(0), spec=spec, slots=(pod,) if pod else ()))
     for m in _IN_DAYS_RE.finditer(s):
         n = m.group("n").lower()
-        days = int(n) if n.isdigit() else _NUMBER_WORDS[n]
+        days = int(n) if n.isdigit() else NUMBER_WORDS[n]
         out.append(_M(m.start(), m.end(), "day", m.group(0), spec=_Spec(fixed=ctx.today + timedelta(days=days))))
     for m in _MD_RE.finditer(s):
         if not _cased_ok(m.group("mon")):
             continue
-        month = _MONTH_WORDS[m.group("mon").lower()]
+        month = MONTH_WORDS[m.group("mon").lower()]
         year = int(m.group("y")) if m.group("y") else None
         d = _future_date(ctx, month, int(m.group("d")), year)
         if m.group("d2"):
@@ -1125,7 +860,7 @@ def _scan_days(s: str, ctx: _Ctx) -> list[_M]:
         if not _cased_ok(m.group("mon")):
             continue
         year = int(m.group("y")) if m.group("y") else None
-        d = _future_date(ctx, _MONTH_WORDS[m.group("mon").lower()], int(m.group("d")), year)
+        d = _future_date(ctx, MONTH_WORDS[m.group("mon").lower()], int(m.group("d")), year)
         out.append(_M(m.start(), m.end(), "day", m.group(0), spec=_Spec(fixed=d) if d else None))
     for m in _ORDDAY_RE.finditer(s):
         d = _next_day_numbered(ctx, int(m.group("d")))
@@ -1191,13 +926,13 @@ def _scan_ranges(s: str, ctx: _Ctx) -> list[_M]:
             unit = m.group("u1").lower()
         else:
             word = (m.group("n") or "few").lower()
-            n = int(word) if word.isdigit() else _NUMBER_WORDS.get(word, 3)
+            n = int(word) if word.isdigit() else NUMBER_WORDS.get(word, 3)
             unit = m.group("u").lower().rstrip("s")
         days = n * (7 if unit == "week" else 1)
         out.append(_M(m.start(), m.end(), "range", m.group(0), rng=(today, today + timedelta(days=days))))
     for m in _IN_WEEKS_RE.finditer(s):
         word = (m.group("n") or m.group("n2")).lower()
-        n = int(word) if word.isdigit() else _NUMBER_WORDS.get(word, 2)
+        n = int(word) if word.isdigit() else NUMBER_WORDS.get(word, 2)
         if m.group("n2"):  # "two weeks from today": that day
             spec = _Spec(fixed=today + timedelta(days=7 * n))
             out.append(_M(m.start(), m.end(), "day", m.group(0), spec=spec))
@@ -1208,7 +943,7 @@ def _scan_ranges(s: str, ctx: _Ctx) -> list[_M]:
             continue
         if m.group("mon").lower() == "may" and re.match(r"\s*(?:'s|i\b|we\b|you\b|be\b)", s[m.end() :], re.I):
             continue
-        month = _MONTH_WORDS[m.group("mon").lower()]
+        month = MONTH_WORDS[m.group("mon").lower()]
         year = int(m.group("y")) if m.group("y") else today.year + (1 if month < today.month else 0)
         span = _month_part(year, month, (m.group("part") or "").lower(), today)
         if span is not None:
@@ -1267,7 +1002,7 @@ def _month_part(year: int, month: int, part: str, today: date) -> tuple[date | N
         if week.group(1) == "last":
             monday = _monday(date(year, month, last))
         else:
-            monday = first_monday + timedelta(days=7 * (_ORDINAL_WORDS[week.group(1)] - 1))
+            monday = first_monday + timedelta(days=7 * (ORDINAL_WORDS[week.group(1)] - 1))
         start, end = monday, min(monday + timedelta(days=4), date(year, month, last))
     else:
         bounds = {
@@ -1850,7 +1585,7 @@ def _durations(s: str) -> list[tuple[int, bool, int]]:
             minutes = 60
         elif m.group("quick") or m.group("gn"):
             word = (m.group("qn") or m.group("gn")).lower()
-            minutes = int(word) if word.isdigit() else _NUMBER_WORDS[word]
+            minutes = int(word) if word.isdigit() else NUMBER_WORDS[word]
         else:
             unit = m.group("u").lower()
             if unit in {"m", "h"} and s[m.end("n") if not m.group("n2") else m.end("n2")] == " ":
@@ -1873,7 +1608,7 @@ def _number(word: str) -> float | None:
     low = word.lower()
     if re.fullmatch(r"\d+(?:\.\d+)?", low):
         return float(low)
-    return float(_NUMBER_WORDS[low]) if low in _NUMBER_WORDS else None
+    return float(NUMBER_WORDS[low]) if low in NUMBER_WORDS else None
 
 
 # -- zones -------------------------------------------------------------------------------------
@@ -1893,7 +1628,7 @@ _PLACE_BASED_RE = re.compile(r"\b(?P<place>[A-Z][\w]*(?:\s+[A-Z][\w]*)?)-based\b
 _MY_TIME_RE = re.compile(r"(?i:\b(?:my|our) time\s*\(\s*)(?P<place>[A-Za-z][\w .'-]{1,30}?)\s*\)")
 _PLACE_TIME_RE = re.compile(r"\b(?P<place>(?:[A-Z][\w.'-]*)(?:\s+[A-Z][\w.'-]*){0,2})\s+(?i:time)\b")
 _COAST_RE = re.compile(r"(?i:\bon the\s+)(?P<place>(?i:(?:east|west) coast))\b")
-_ABBR_RE = re.compile(r"\b(?P<abbr>" + _alt(a for a in ZONE_ABBREVIATIONS if a not in _SHORT_ABBREVIATIONS) + r")\b")
+_ABBR_RE = re.compile(r"\b(?P<abbr>" + _alt(a for a in ZONE_ABBREVIATIONS if a not in SHORT_ABBREVIATIONS) + r")\b")
 _NOT_PLACES = {"jersey", "man", "central", "eastern", "pacific", "mountain", "any", "lunch", "same", "local"}
 
 
@@ -1969,8 +1704,8 @@ def _header_zone(date_header: str | None, now: datetime, exec_tz: str) -> str | 
 def _day_first(locale: str | None, zone: str) -> bool:
     if locale:
         low = locale.strip().lower().replace("_", "-")
-        return not low.startswith(_MONTH_FIRST_LOCALES)
-    return not (zone in _US_ZONES or zone.startswith(_US_ZONE_PREFIXES))
+        return not low.startswith(MONTH_FIRST_LOCALES)
+    return not (zone in US_ZONES or zone.startswith(US_ZONE_PREFIXES))
 
 
 def _zone_key(tz: str | ZoneInfo) -> str:
@@ -2062,8 +1797,8 @@ _NOT_NAMES = {
     "just",
     "let",
     "sorry",
-    *_WEEKDAY_WORDS,
-    *_MONTH_WORDS,
+    *WEEKDAY_WORDS,
+    *MONTH_WORDS,
 }
 
 
@@ -2154,7 +1889,7 @@ def _topic(subject: str, sentences: Sequence[str]) -> str | None:
     cleaned = clean_subject(subject)
     cleaned = _SUBJECT_BOILERPLATE.sub("", cleaned).strip(" ?!.-–—:")
     words = re.findall(r"[\w:'-]+", cleaned.lower())
-    generic = all(w in _GENERIC_WORDS or w in _WEEKDAY_WORDS or w in _MONTH_WORDS or w.isdigit() for w in words)
+    generic = all(w in _GENERIC_WORDS or w in WEEKDAY_WORDS or w in MONTH_WORDS or w.isdigit() for w in words)
     if cleaned and not generic:
         return cleaned
     for s in sentences:
@@ -2244,7 +1979,7 @@ def _facts(sentences: Sequence[str], ctx: _Ctx) -> _Facts:
             elif len(word) == 1:
                 facts.ordinal = ord(word) - ord("a") + 1
             else:
-                facts.ordinal = _ORDINAL_WORDS.get(word, _NUMBER_WORDS.get(word))
+                facts.ordinal = ORDINAL_WORDS.get(word, NUMBER_WORDS.get(word))
             facts.evidence.append(m.group(0))
         if _EITHER.search(s) and not question:
             facts.either = True
