@@ -154,6 +154,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from ..model import Address
 from .vocabulary import (
     CASED_WORDS,
+    HOUR_WORDS,
     MONTH_FIRST_LOCALES,
     MONTH_WORDS,
     NUMBER_WORDS,
@@ -703,20 +704,6 @@ _NUMDATE_RE = re.compile(
 _DOTDATE_RE = re.compile(r"(?<![\w.:$£€])(?P<a>[0-3]?\d)\.(?P<b>[01]?\d)\.(?P<y>(?:20)?\d\d)?(?![\w.]|\d)")
 _ISO_RE = re.compile(r"\b(?P<y>20\d\d)-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)\b")
 _DAYPART = r"(?P<dp>\s+(?:in the (?:morning|afternoon|evening)|at night|tonight))?"
-_HOUR_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
 _TIME_RE = re.compile(
     r"(?:(?P<pre>\bat|@|\baround|~)\s*)?(?<![\d:./$£€#-])(?P<h>[012]?\d)(?:(?P<sep>[:.h])(?P<m>[0-5]\d))?"
     r"(?:\s*(?P<ap>[ap]m)\b)?(?P<oc>\s*o'?clock\b)?" + _DAYPART + _ZONE,
@@ -724,7 +711,7 @@ _TIME_RE = re.compile(
 )
 _WORD_TIME_RE = re.compile(
     rf"\b(?:(?:at|around)\s+)?(?P<q>half|quarter|a quarter)\s+(?P<rel>past|to|after)\s+(?P<h>\d{{1,2}}"
-    rf"|{_alt(_HOUR_WORDS)})"
+    rf"|{_alt(HOUR_WORDS)})"
     r"\b(?:\s*(?P<ap>[ap]m)\b)?" + _DAYPART + _ZONE,
     re.I,
 )
@@ -1099,7 +1086,7 @@ def _scan_slots(s: str, ctx: _Ctx) -> list[_M]:
             tail += more.end()
     for m in _WORD_TIME_RE.finditer(s):  # "half past two", "quarter to 10"
         word = m.group("h").lower()
-        h = int(word) if word.isdigit() else _HOUR_WORDS[word]
+        h = int(word) if word.isdigit() else HOUR_WORDS[word]
         minute = 30 if m.group("q").lower() == "half" else 15
         if m.group("rel").lower() == "to":
             h, minute = (h - 1) % 12 or 12, 60 - minute

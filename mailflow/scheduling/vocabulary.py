@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "CASED_WORDS",
+    "HOUR_WORDS",
     "MONTH_FIRST_LOCALES",
     "MONTH_WORDS",
     "NUMBER_WORDS",
@@ -301,4 +302,18 @@ ORDINAL_WORDS: dict[str, int] = {
     "5th": 5,
     "last": -1,
     "latter": -1,
+}
+HOUR_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
 }
