@@ -1,27 +1,41 @@
 """The words the meeting-request reader knows: parts of the day, time zones and places, weekdays, months, numbers.
 
-Tables only (``mailflow.scheduling.understanding`` builds its patterns from
-them): a word the reader understands is in one of these, and a word that is
-not is not read.
+Tables, and the regular-expression alternatives built from them
+(``WEEKDAY_PATTERN``, ``MONTH_PATTERN``, ``NUMBER_PATTERN``, ``ZONE_PATTERN``)
+that :mod:`~mailflow.scheduling.mentions` and
+:mod:`~mailflow.scheduling.understanding` put in their patterns: a word the
+reader understands is in one of these, and a word that is not is not read.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import time
+
+from .reading import Window
 
 __all__ = [
     "CASED_WORDS",
     "HOUR_WORDS",
     "MONTH_FIRST_LOCALES",
+    "MONTH_PATTERN",
     "MONTH_WORDS",
+    "NUMBER_PATTERN",
     "NUMBER_WORDS",
     "OFFSET_ZONES",
     "ORDINAL_WORDS",
+    "PARTS_OF_DAY",
     "PLACES",
     "POD_ALIASES",
     "SHORT_ABBREVIATIONS",
     "US_ZONES",
     "US_ZONE_PREFIXES",
+    "WEEKDAY_PATTERN",
     "WEEKDAY_WORDS",
     "ZONE_ABBREVIATIONS",
+    "ZONE_PATTERN",
+    "alternatives",
 ]
 
 POD_ALIASES = {
@@ -317,3 +331,49 @@ HOUR_WORDS = {
     "eleven": 11,
     "twelve": 12,
 }
+
+
+# -- parts of the day, and the patterns built from the words ------------------------------------
+
+
+def _w(a: str, b: str) -> Window:
+    return Window(time.fromisoformat(a), time.fromisoformat(b))
+
+
+PARTS_OF_DAY: dict[str, Window] = {
+    "morning": _w("09:00", "12:00"),
+    "early morning": _w("07:00", "09:00"),
+    "first thing": _w("08:00", "10:00"),
+    "mid morning": _w("10:00", "12:00"),
+    "late morning": _w("10:00", "12:00"),
+    "lunch": _w("12:00", "14:00"),
+    "afternoon": _w("12:00", "17:00"),
+    "early afternoon": _w("13:00", "15:00"),
+    "mid afternoon": _w("14:00", "16:00"),
+    "late afternoon": _w("15:00", "17:00"),
+    "end of day": _w("16:00", "18:00"),
+    "after work": _w("17:00", "19:00"),
+    "evening": _w("17:00", "20:00"),
+    "breakfast": _w("08:00", "10:00"),
+    "dinner": _w("18:00", "21:00"),
+    "after lunch": _w("13:00", "17:00"),
+    "before lunch": _w("09:00", "12:00"),
+    "business hours": _w("09:00", "17:00"),
+}
+"""Parts of the day and their windows; "AM"/"PM" after a day are morning and afternoon, "tonight" today's evening."""
+
+
+def alternatives(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+WEEKDAY_PATTERN = alternatives(WEEKDAY_WORDS)
+MONTH_PATTERN = alternatives(MONTH_WORDS)
+NUMBER_PATTERN = alternatives(
+    k for k in NUMBER_WORDS if k not in {"a", "an", "few", "a few", "several", "couple", "a couple"}
+)
+_ZONE_WORDS = alternatives([*ZONE_ABBREVIATIONS, *(k.upper() for k in ("east coast", "west coast"))])
+ZONE_PATTERN = (
+    rf"(?:\s*\(?\s*(?P<zone>(?:your|my|our|local) (?:time|timezone|time zone)\b|(?:{_ZONE_WORDS})\b(?:\s+time\b)?"
+    rf"|(?:{alternatives(PLACES)})\s+time\b)\s*\)?)?"
+)
