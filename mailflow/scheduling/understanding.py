@@ -139,11 +139,15 @@ request with no meeting word at all ("Monday won't work, any other day next
 week is fine") reads as none. On phrasings written after the grammar, about
 three in four readings are exactly right (``bench/scheduling_eval.py``).
 
-Where the parts are: the result types in :mod:`~mailflow.scheduling.reading`,
-the words in :mod:`~mailflow.scheduling.vocabulary`, the grammar of dates and
-times in :mod:`~mailflow.scheduling.mentions`; this module splits the text
-into sentences, groups a sentence's mentions, and reads the message's kind,
-duration, zone, attendees and topic.
+Where the parts are, each importing only those before it: the result types
+in :mod:`~mailflow.scheduling.reading`, the words in
+:mod:`~mailflow.scheduling.vocabulary`, the grammar of dates and times in
+:mod:`~mailflow.scheduling.mentions`, the reply's own text and its sentences
+in :mod:`~mailflow.scheduling.sentences`, mentions grouped into constraints in
+:mod:`~mailflow.scheduling.grouping`, the sender's zone in
+:mod:`~mailflow.scheduling.zones`, attendees and topic in
+:mod:`~mailflow.scheduling.people`; this module reads the message's cues
+(kind, duration, mood) and puts the reading together.
 """
 
 from __future__ import annotations
@@ -152,21 +156,29 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from email.utils import parsedate_to_datetime
-from functools import cache
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo
 
 from ..model import Address
+from .grouping import (
+    NEG_AFTER,
+    group_mentions,
+    past_filler,
+)
 from .mentions import (
     Context,
     DaySpec,
-    Mention,
     TimeOfDay,
     find_mentions,
     off_topic,
     resolve_days,
     zone_of,
+)
+from .people import (
+    SUBJECT_TAG,
+    clean_subject,
+    find_attendees,
+    find_topic,
 )
 from .reading import (
     NO_MEETING,
@@ -179,23 +191,25 @@ from .reading import (
     Window,
     ZoneSource,
 )
+from .sentences import (
+    reply_text,
+    split_reply,
+    split_sentences,
+)
 from .vocabulary import (
-    MONTH_FIRST_LOCALES,
-    MONTH_PATTERN,
-    MONTH_WORDS,
     NUMBER_PATTERN,
     NUMBER_WORDS,
     OFFSET_ZONES,
     ORDINAL_WORDS,
     PARTS_OF_DAY,
     PLACES,
-    SHORT_ABBREVIATIONS,
-    US_ZONE_PREFIXES,
-    US_ZONES,
-    WEEKDAY_PATTERN,
-    WEEKDAY_WORDS,
     ZONE_ABBREVIATIONS,
-    alternatives,
+)
+from .zones import (
+    day_first,
+    header_zone,
+    stated_zone,
+    zone_key,
 )
 
 if TYPE_CHECKING:
@@ -219,294 +233,6 @@ __all__ = [
     "read_request",
     "reply_text",
 ]
-
-# -- text: the reply's own part, sentences ---------------------------------------------------
-
-_TRANSLATE = str.maketrans(
-    {"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\r": ""}
-)
-_QUOTE_HEADER = re.compile(
-    r"^\s*(?:on\b.{0,300}\bwrote\s*:?|le\b.{0,300}\ba écrit\s*:?|am\b.{0,300}\bschrieb\b.{0,200}:)\s*$", re.I
-)
-_ON_START = re.compile(r"^\s*on\s+\S.*\d", re.I)
-_FORWARD = re.compile(
-    r"^\s*(?:-{2,}\s*(?:original message|forwarded message)\s*-*|begin forwarded message:?)\s*$", re.I
-)
-_OUTLOOK_FROM = re.compile(r"^\s*(?:from|de|von)\s*:\s*\S", re.I)
-_HEADER_LINE = re.compile(r"^\s*(?:from|date|sent|to|cc|subject)\s*:", re.I)
-_RULE_LINE = re.compile(r"^\s*_{8,}\s*$")
-_SIG_DASHES = re.compile(r"^--\s*$")
-_SENT_FROM = re.compile(r"^\s*sent from my\b", re.I)
-_SIGN_OFF = re.compile(
-    r"^\s*(?:thanks|thank you|thx|many thanks|cheers|best|best regards|best wishes|kind regards|warm regards"
-    r"|warmest regards|regards|warmly|sincerely|all the best|talk soon|speak soon|take care|yours|yours truly"
-    r"|br|rgds|with thanks)(?: (?:so much|again|very much|in advance|all))?\s*[,.!-]*\s*$",
-    re.I,
-)
-_BULLET = re.compile(r"^\s*(?:[-*•·]|\(?\d{1,2}[.)]|\(?[a-e][.)])\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?;])(?<!\d\.)\s+")
-
-
-def _split_reply(text: str) -> tuple[str, str]:
-    """The reply's own text and the text it quotes (or forwards); the signature belongs to neither."""
-    lines = text.translate(_TRANSLATE).split("\n")
-    own: list[str] = []
-    quoted: list[str] = []
-    forwarded: list[str] | None = None
-    signed = False  # past the signature: nothing more is the sender's own text
-    for i, line in enumerate(lines):
-        stripped = line.strip()
-        if stripped.startswith(">"):
-            quoted.append(stripped.lstrip("> "))
-            continue
-        has_text = any(o.strip() for o in own)
-        next_line = lines[i + 1].rstrip() if i + 1 < len(lines) else ""
-        if _QUOTE_HEADER.match(stripped) or (_ON_START.match(stripped) and next_line.endswith("wrote:")):
-            quoted.extend(q.strip().lstrip(">").strip() for q in lines[i + 1 :])
-            break
-        if _FORWARD.match(stripped):
-            forwarded = lines[i + 1 :]
-            break
-        if _RULE_LINE.match(stripped) or (has_text and _OUTLOOK_FROM.match(stripped)):  # Outlook's quoted reply
-            quoted.extend(lines[i:])
-            break
-        if _SIG_DASHES.match(line) or _SENT_FROM.match(stripped) or (has_text and _SIGN_OFF.match(stripped)):
-            signed = True
-        if not signed:
-            own.append(line)
-    own_text = "\n".join(own)
-    if forwarded is not None:
-        body = list(forwarded)
-        while body and (not body[0].strip() or _HEADER_LINE.match(body[0])):
-            body.pop(0)
-        if len(re.findall(r"[A-Za-z]{2,}", own_text)) < 4:  # "FYI" over a forward: read the forward
-            return _split_reply("\n".join(body))
-        quoted.extend(body)
-    return own_text, "\n".join(quoted)
-
-
-def reply_text(text: str) -> str:
-    """The text the sender wrote: without quoted lines, the quoted or forwarded message, or the signature."""
-    return _split_reply(text)[0].strip()
-
-
-_CONTRACTIONS = {
-    "im": "I'm",
-    "ive": "I've",
-    "cant": "can't",
-    "dont": "don't",
-    "doesnt": "doesn't",
-    "didnt": "didn't",
-    "isnt": "isn't",
-    "wouldnt": "wouldn't",
-    "couldnt": "couldn't",
-    "wont": "won't",
-    "youre": "you're",
-    "theyre": "they're",
-}
-"""Contractions written without the apostrophe ("Im free", "cant do Monday"), restored before reading."""
-_CONTRACTION_RE = re.compile(r"\b(" + "|".join(_CONTRACTIONS) + r")\b", re.I)
-
-
-def _normalize(text: str) -> str:
-    text = _CONTRACTION_RE.sub(lambda m: _CONTRACTIONS[m.group(1).lower()], text)
-    text = re.sub(r"\b([ap])\.\s?m\.?(?=\W|$)", r"\1m", text, flags=re.I)
-    text = re.sub(r"\b([ei])\.([eg])\.", r"\1\2", text, flags=re.I)
-    return re.sub(
-        r"\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
-        r"|approx|mr|mrs|ms|dr|st|vs)\.(?=\s)",
-        r"\1",
-        text,
-        flags=re.I,
-    )
-
-
-def _sentences(text: str) -> list[str]:
-    out: list[str] = []
-    for paragraph in re.split(r"\n\s*\n", _normalize(text)):
-        segments: list[str] = []
-        for raw in paragraph.split("\n"):
-            line = raw.strip()
-            if not line:
-                continue
-            bullet = _BULLET.match(line)
-            if bullet:
-                segments.append(line[bullet.end() :])
-            elif segments and not segments[-1].endswith((".", "?", "!", ":", ";")):
-                segments[-1] += " " + line
-            else:
-                segments.append(line)
-        for segment in segments:
-            out.extend(s.strip() for s in _SENTENCE_END.split(segment) if s.strip())
-    return out
-
-
-# -- grouping and exclusions -----------------------------------------------------------------
-
-_LIST_WORDS = {",", "or", "and", "/", "&", "either", "on", "maybe", "perhaps", "possibly", "even", "nor", "the"}
-_ATTACH_WORDS = {",", "at", "@", "around", "from", "in", "the", "during", "sometime", "some", "time", "any"}
-_ATTACH_WORDS |= {"anytime", "say", "ideally", "preferably", "maybe", "perhaps", "for", "like", "roughly", "on", "-"}
-_ATTACH_WORDS |= {"–", "(", ")", "between", "or", "ish", "approximately", "this", "starting", "either"}
-_TOKEN = re.compile(r"[a-z']+|[^\sa-z']")
-
-_NEG_BEFORE = re.compile(
-    r"(?:(?<!if )\bnot|\binstead of|\brather than|\bexcept(?:\s+for)?|\bother than|\bapart from|\bexcluding|\bbesides"
-    r"|\bno|\brather not(?:\s+do)?"
-    r"|\bavoid)\s+(?:(?:do|on|the|this|next|any)\s+)*$",
-    re.I,
-)
-_REJECT_BEFORE = re.compile(
-    r"(?:\b(?:can't|cannot|can not|couldn't|unable to|not able to|won't be able to)\s+(?:(?:do|make|manage|meet"
-    r"|attend|it|on|the|this|next|any)\s+)*"
-    r"|\b(?:cancel|postpone|reschedule|move|push|shift|bump)(?:s|ing|ed|led|ling)?\s+"
-    r"(?:(?:our|the|my|this|that|it|tomorrow's|today's)\s+)?(?:from\s+)?"
-    r"|\b(?:move|moving|push|pushing|shift|shifting|change|changing|switch|switching|reschedul\w*|bump|bumping)\b"
-    r"(?:\s+[\w:'-]+){0,3}?\s+from\s+)$",
-    re.I,
-)
-_AWAY_BEFORE = re.compile(
-    r"\b(?:out|away|off|travell?ing|unavailable|busy|booked(?: up)?|tied up|slammed|on leave|on vacation"
-    r"|on holiday|on pto|pto|ooo|out of (?:the )?office|offsite|off-site|in court|in meetings|in workshops)"
-    r"\s+(?:(?:all|the whole|the entire)\s+day\s+)?(?:on\s+|this\s+|next\s+)?$",
-    re.I,
-)
-_ANY_BUT = re.compile(
-    r"\b(?:any ?(?:day|time|weekday|morning|afternoon|evening)s?|anything|every ?day|all week|whenever)\b[^,;]*"
-    r"\bbut\s+(?:on\s+)?(?:the\s+)?$",
-    re.I,
-)
-_FILLER = re.compile(
-    r"^(?:[\s,.;:!-]|'s\b|\b(?:unfortunately|sadly|actually|really|honestly|though|i'm afraid|i am afraid|now|anymore"
-    r"|any more|for me|for us|on my end|on my side|on our side|is|are|'s|would|will|might|may|also|slot|one|option"
-    r"|time slot|meeting|call|session|it)\b)*",
-    re.I,
-)
-_NEG_AFTER = re.compile(
-    r"^(?:(?:doesn't|does not|don't|do not|won't|will not|wouldn't|would not|isn't|is not|aren't|are not"
-    r"|no longer|not)\b(?!\s+(?:a problem|an issue|bad))|(?:out|bad|tough|tricky|difficult|hard|impossible|no good"
-    r"|a no-go|no go|off the table|out of the question|fully booked|booked(?: up)?|taken|full|packed|busy|slammed"
-    r"|problematic|a problem|not great|rough|blocked|unavailable|a bust|off)\b"
-    r"|(?:i'm|i am|we're|we are|i'll be|we'll be|i will be)\s+(?:out|away|off|busy|booked|travell?ing|unavailable"
-    r"|tied up|slammed|in court|on vacation|on leave|on holiday))",
-    re.I,
-)
-_REJECT_AFTER = re.compile(
-    r"^(?:(?:doesn't|does not|don't|do not|won't|will not|wouldn't|would not|no longer)\s+(?:work|suit|be possible"
-    r"|be good)|(?:isn't|is not|aren't|are not|not)\s+(?:going to work|possible|good|great|ideal|an option|doable"
-    r"|feasible|available)|(?:out|bad|tough|tricky|difficult|impossible|no good|a no-go|off the table"
-    r"|out of the question|fully booked|booked|taken|full|problematic|not great|blocked|a bust)\b)",
-    re.I,
-)
-_POSITIVE_AFTER = re.compile(
-    r"^(?:(?:is|would be|will be|'s|should|would|also|both|all|either|then|be|really|totally|definitely)\s+)*"
-    r"(?:works|work|good|great|perfect"
-    r"|fine|ideal|best|better|okay|ok|suits|suit|sounds (?:good|great|perfect)|it is|a date|locked in|confirmed"
-    r"|booked)\b|please\b(?![ \t]+\w)",
-    re.I,
-)
-
-
-def _past_filler(text: str) -> str:
-    """The text after leading punctuation and filler words ("Tuesday, unfortunately, doesn't work")."""
-    m = _FILLER.match(text)
-    return text[m.end() :] if m else text
-
-
-def _tokens(glue: str) -> list[str]:
-    return _TOKEN.findall(glue.lower())
-
-
-def _is_list(glue: str) -> bool:
-    toks = _tokens(glue)
-    return len(toks) <= 3 and all(t in _LIST_WORDS for t in toks)
-
-
-def _is_attach(glue: str) -> bool:
-    toks = _tokens(glue)
-    return len(toks) <= 4 and all(t in _ATTACH_WORDS for t in toks)
-
-
-@dataclass
-class _Group:
-    start: int
-    end: int
-    specs: list[DaySpec] = field(default_factory=list)
-    slots: list[list[TimeOfDay]] = field(default_factory=list)
-    lead: list[TimeOfDay] = field(default_factory=list)
-    rng: tuple[date | None, date | None] | None = None
-    zones: list[str] = field(default_factory=list)
-    excluded: bool = False
-    rejected: bool = False
-    picked: bool = False
-
-
-def _group(s: str, mentions: list[Mention]) -> list[_Group]:
-    groups: list[_Group] = []
-    for m in mentions:
-        g = groups[-1] if groups else None
-        glue = s[g.end : m.start] if g else ""
-        if m.kind == "day":
-            assert m.spec is not None
-            joins_list = g is not None and g.rng is None and bool(g.specs) and _is_list(glue)
-            after_time = (
-                g is not None
-                and g.rng is None
-                and not g.specs
-                and bool(g.lead)
-                and all(t in {"on", ",", "this"} for t in _tokens(glue))
-            )
-            if g is not None and (joins_list or after_time):
-                spec = m.spec
-                last = g.specs[-1] if g.specs else None
-                if last and last.qualifier and spec.weekday is not None and not spec.qualifier:
-                    spec = DaySpec(weekday=spec.weekday, qualifier=last.qualifier)  # "next Thursday or Friday"
-                if m.slots and joins_list:  # "Tuesday or Wednesday afternoon": both afternoons
-                    for sl in g.slots:
-                        sl.extend([] if sl else m.slots)
-                g.specs.append(spec)
-                g.slots.append(list(m.slots))
-            else:
-                g = _Group(m.start, m.end, specs=[m.spec], slots=[list(m.slots)])
-                groups.append(g)
-        elif m.kind == "range":
-            g = _Group(m.start, m.end, rng=m.rng, lead=list(m.slots))
-            groups.append(g)
-        else:
-            if g and (_is_attach(glue) or _is_list(glue)) and (g.specs or g.rng is not None or g.lead):
-                if g.rng is not None or not g.specs:
-                    g.lead.extend(m.slots)
-                else:
-                    pending = [i for i, sl in enumerate(g.slots) if not sl]
-                    for i in pending or [len(g.slots) - 1]:
-                        g.slots[i].extend(m.slots)
-            else:
-                g = _Group(m.start, m.end, lead=list(m.slots))
-                groups.append(g)
-            if m.zone:
-                g.zones.append(m.zone)
-        g.end = m.end
-    for i, g in enumerate(groups):
-        lo = groups[i - 1].end if i else 0
-        hi = groups[i + 1].start if i + 1 < len(groups) else len(s)
-        prefix, suffix = s[lo : g.start], s[g.end : hi]
-        after = _past_filler(suffix)
-        if _REJECT_BEFORE.search(prefix):
-            g.excluded = g.rejected = True
-        elif _NEG_BEFORE.search(prefix) or _AWAY_BEFORE.search(prefix) or _ANY_BUT.search(s[: g.start]):
-            g.excluded = True
-        elif _NEG_AFTER.match(after):
-            g.excluded = True
-            g.rejected = bool(_REJECT_AFTER.match(after))
-        elif _POSITIVE_AFTER.match(after):
-            g.picked = True
-        if i and g.specs and groups[i - 1].specs and not g.excluded and groups[i - 1].excluded and _is_list(prefix):
-            g.excluded, g.rejected = True, groups[i - 1].rejected
-    for i in range(len(groups) - 2, -1, -1):  # "Monday and Tuesday don't work"
-        nxt = groups[i + 1]
-        if nxt.excluded and groups[i].specs and not groups[i].excluded and _is_list(s[groups[i].end : nxt.start]):
-            groups[i].excluded, groups[i].rejected = True, nxt.rejected
-    return groups
-
 
 # -- message-level cues ----------------------------------------------------------------------
 
@@ -699,300 +425,6 @@ def _number(word: str) -> float | None:
     return float(NUMBER_WORDS[low]) if low in NUMBER_WORDS else None
 
 
-# -- zones -------------------------------------------------------------------------------------
-
-_PLACE = r"(?P<place>(?:the\s+)?(?:[A-Z][\w.'-]*|São)(?:\s+[A-Z][\w.'-]*){0,2})"
-_PLACE_CUE_RE = re.compile(
-    r"(?i:\b(?:i'm|i am|we're|we are|i'll be|i will be|we'll be|we will be|currently|based|located|living|sitting"
-    r"|here|i live|we live|i work|we work|our (?:team|office) is|my (?:team|office) is|i'm back|we're back"
-    r"|i'm still|i'm now)\s+(?:based\s+|located\s+|currently\s+|now\s+|still\s+)?(?:in|out of)\s+"
-    r"|\b(?:i've|we've|i have|we have) (?:moved|relocated) to\s+)" + _PLACE
-)
-_PLACE_FROM_RE = re.compile(
-    r"(?i:\b(?:writing|greetings|hello|hi|calling|joining|dialing in|dialling in|emailing"
-    r"|working)\s+(?:you\s+)?from\s+)" + _PLACE
-)
-_PLACE_BASED_RE = re.compile(r"\b(?P<place>[A-Z][\w]*(?:\s+[A-Z][\w]*)?)-based\b")
-_MY_TIME_RE = re.compile(r"(?i:\b(?:my|our) time\s*\(\s*)(?P<place>[A-Za-z][\w .'-]{1,30}?)\s*\)")
-_PLACE_TIME_RE = re.compile(r"\b(?P<place>(?:[A-Z][\w.'-]*)(?:\s+[A-Z][\w.'-]*){0,2})\s+(?i:time)\b")
-_COAST_RE = re.compile(r"(?i:\bon the\s+)(?P<place>(?i:(?:east|west) coast))\b")
-_ABBR_RE = re.compile(
-    r"\b(?P<abbr>" + alternatives(a for a in ZONE_ABBREVIATIONS if a not in SHORT_ABBREVIATIONS) + r")\b"
-)
-_NOT_PLACES = {"jersey", "man", "central", "eastern", "pacific", "mountain", "any", "lunch", "same", "local"}
-
-
-@cache
-def _zoneinfo_cities() -> dict[str, str]:
-    cities: dict[str, str] = {}
-    for key in sorted(available_timezones()):
-        if "/" not in key or key.startswith(("Etc/", "SystemV/", "US/", "posix", "right")):
-            continue
-        city = key.rsplit("/", 1)[1].replace("_", " ").lower()
-        if city not in _NOT_PLACES:
-            cities.setdefault(city, key)
-    return cities
-
-
-def _place_zone(place: str) -> str | None:
-    words = place.split()
-    for n in range(min(3, len(words)), 0, -1):
-        key = " ".join(words[:n]).lower().strip(".,'")
-        if key.endswith("'s"):
-            key = key[:-2]
-        if key in PLACES:
-            return PLACES[key]
-        if key.upper() in ZONE_ABBREVIATIONS:
-            return ZONE_ABBREVIATIONS[key.upper()]
-        city = _zoneinfo_cities().get(key.removeprefix("the "))
-        if city is not None:
-            return city
-    return None
-
-
-def _stated_zone(sentences: Sequence[str]) -> tuple[str, ZoneSource] | None:
-    for s in sentences:
-        for regex in (_PLACE_CUE_RE, _PLACE_FROM_RE, _MY_TIME_RE, _PLACE_BASED_RE, _COAST_RE):
-            for m in regex.finditer(s):
-                place = m.group("place")
-                if regex is _PLACE_CUE_RE and re.match(r"\s*(?i:time)\b", s[m.end() :]):
-                    continue
-                zone = _place_zone(place)
-                if zone is not None:
-                    return zone, "place"
-    for s in sentences:
-        for m in _PLACE_TIME_RE.finditer(s):
-            words = m.group("place").split()
-            for n in range(len(words)):  # "Tuesday 2pm London time": the place is the last words
-                zone = _place_zone(" ".join(words[n:]))
-                if zone is not None:
-                    return zone, "abbreviation" if " ".join(words[n:]).upper() in ZONE_ABBREVIATIONS else "place"
-    for s in sentences:
-        for m in _ABBR_RE.finditer(s):
-            return ZONE_ABBREVIATIONS[m.group("abbr")], "abbreviation"
-    return None
-
-
-def _header_zone(date_header: str | None, now: datetime, exec_tz: str) -> str | None:
-    if not date_header:
-        return None
-    try:
-        stamped = parsedate_to_datetime(date_header)
-    except (TypeError, ValueError, IndexError):
-        return None
-    offset = stamped.utcoffset()
-    if offset is None or not offset:
-        return None
-    if stamped.astimezone(ZoneInfo(exec_tz)).utcoffset() == offset:
-        return None
-    for key in OFFSET_ZONES:
-        if stamped.astimezone(ZoneInfo(key)).utcoffset() == offset:
-            return key
-    return None
-
-
-def _day_first(locale: str | None, zone: str) -> bool:
-    if locale:
-        low = locale.strip().lower().replace("_", "-")
-        return not low.startswith(MONTH_FIRST_LOCALES)
-    return not (zone in US_ZONES or zone.startswith(US_ZONE_PREFIXES))
-
-
-def _zone_key(tz: str | ZoneInfo) -> str:
-    key = tz.key if isinstance(tz, ZoneInfo) else tz
-    try:
-        ZoneInfo(key)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {key!r}: expected an IANA name such as 'America/New_York'") from exc
-    return key
-
-
-# -- attendees and topic -----------------------------------------------------------------------
-
-_NAME = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?){0,2}"
-_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-_ROLES = (
-    r"colleague|coworker|co-worker|cofounder|co-founder|partner|business partner|boss|manager|associate|counsel"
-    r"|lawyer|attorney|assistant|ea|cto|ceo|cfo|coo|vp|director|lead|teammate|head of \w+|engineer|analyst|advisor"
-    r"|adviser|accountant|designer|founder"
-)
-_BRING_RE = re.compile(
-    r"(?i:\b(?:bring(?:ing)?(?:\s+along)?|loop(?:ing)?\s+in|cc(?:'?ing|'d|ed)?|add(?:ing)?|invit(?:e|ing)"
-    r"|includ(?:e|ing)|(?:be\s+)?join(?:ed)?\s+by|copy(?:ing)?)\s+)(?:(?i:my|our|the)\s+)?(?:(?i:"
-    + _ROLES
-    + r"),?\s+)?(?:(?P<name>"
-    + _NAME
-    + r")\s*)?(?:[(<\[]\s*(?P<email>"
-    + _EMAIL
-    + r")\s*[)>\]]|(?P<email2>"
-    + _EMAIL
-    + r"))?"
-)
-_JOIN_RE = re.compile(
-    r"(?P<name>"
-    + _NAME
-    + r")\s*(?:[(<\[]\s*(?P<email>"
-    + _EMAIL
-    + r")\s*[)>\]])?\s*(?:,\s*(?i:(?:our|my)\s+[\w-]+(?:\s+[\w-]+)?),\s*)?,?\s*(?i:will|would|may|might|can|could"
-    r"|is going to|plans to|wants to|'ll)\s+(?i:also\s+)?(?i:(?:like|love) to\s+)?(?i:join|attend|be joining|come"
-    r"|sit in|dial in|tag along"
-    r"|be there|be on the call)\b"
-)
-_NOT_NAMES = {
-    "i",
-    "we",
-    "he",
-    "she",
-    "they",
-    "you",
-    "it",
-    "me",
-    "us",
-    "them",
-    "him",
-    "her",
-    "everyone",
-    "someone",
-    "team",
-    "the",
-    "this",
-    "that",
-    "zoom",
-    "teams",
-    "google",
-    "both",
-    "our",
-    "my",
-    "all",
-    "also",
-    "please",
-    "thanks",
-    "hi",
-    "hello",
-    "dear",
-    "happy",
-    "next",
-    "who",
-    "one",
-    "maybe",
-    "and",
-    "but",
-    "so",
-    "then",
-    "perhaps",
-    "hopefully",
-    "unfortunately",
-    "plus",
-    "if",
-    "just",
-    "let",
-    "sorry",
-    *WEEKDAY_WORDS,
-    *MONTH_WORDS,
-}
-
-
-def _attendees(
-    text: str, cc: Sequence[tuple[str, str, AttendeeSource]], exclude: set[str], sender_name: str
-) -> tuple[Attendee, ...]:
-    found: list[Attendee] = []
-    seen: set[str] = set()
-
-    def add(name: str, email: str | None, source: AttendeeSource) -> None:
-        name = name.strip()
-        if email:
-            email = email.lower()
-            if email in exclude or email in seen:
-                return
-            seen.add(email)
-            for i, other in enumerate(found):  # a name read earlier gets its address
-                if other.email is None and other.name and name and other.name.split()[0] == name.split()[0]:
-                    found[i] = Attendee(other.name, email, other.source)
-                    return
-        else:
-            first = name.split()[0].lower() if name else ""
-            if not first or first in _NOT_NAMES or first == sender_name:
-                return
-            if any(a.name and a.name.split()[0].lower() == first for a in found):
-                return
-        found.append(Attendee(name, email, source))
-
-    for cc_name, cc_email, source in cc:
-        add(cc_name, cc_email, source)
-    for regex in (_BRING_RE, _JOIN_RE):
-        for m in regex.finditer(text):
-            words = (m.group("name") or "").split()
-            while words and words[0].lower() in _NOT_NAMES:
-                words.pop(0)
-            name = " ".join(words)
-            address: str | None = m.group("email") or m.groupdict().get("email2") or None
-            if name or address:
-                add(name, address, "body")
-    return tuple(found)
-
-
-_SUBJECT_TAG = re.compile(
-    r"^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|tr|antw)\s*(?:\[\d+\])?\s*:|\[(?:ext|external|extern)\])\s*", re.I
-)
-_SUBJECT_BOILERPLATE = re.compile(
-    r"^(?:(?:quick|short|brief)\s+)?(?:meeting|call|chat|sync|catch[- ]?up|intro|introduction|touch ?base|zoom|coffee)"
-    r"(?:\s+(?:request|invite|invitation|req))?\s*(?:[:\-–—|]\s*|\s+(?:re|about|regarding|on|to discuss|for)\s+)",
-    re.I,
-)
-_GENERIC_WORDS = frozenset(
-    re.findall(
-        r"\S+",
-        """
-        meeting meetings meet call chat sync catch up catch-up catchup quick short brief question intro
-        introduction connect connecting hello hi hey following follow follow-up followup checking in touching touch
-        base let's lets talk availability available scheduling schedule invitation invite request time times to a
-        an the next this week coffee lunch drinks re our your my for with can we are you free zoom teams 1:1 and
-        soon today tomorrow new some one steps reschedule rescheduling reminder confirm confirmation confirming
-        proposed options slots slot quickly again still us me is it there any chance
-        """,
-    )
-)
-_DISCUSS_RE = re.compile(
-    r"\b(?:to|and|so we can|could|can|we) (?:discuss|talk (?:about|through)|go over|walk through|chat about"
-    r"|catch up on|sync on|review)\s+(?P<t>[^.?!,;:\n()]+)",
-    re.I,
-)
-_DISCUSS_STOP = re.compile(
-    rf"\s+(?:next|this|on|at|before|after|by|sometime|some time|tomorrow|today|when|if|with (?:you|me|us|the team)"
-    rf"|together|in (?:more )?detail|further|in person|over (?:coffee|lunch|zoom|the phone)|during|for (?:a|an|\d)"
-    rf"|early|later|in the|\d|{WEEKDAY_PATTERN}|{MONTH_PATTERN})\b.*$",
-    re.I,
-)
-
-
-def clean_subject(subject: str) -> str:
-    """The subject without ``Re:``, ``Fwd:``, ``[External]`` tags (repeated ones too)."""
-    text = " ".join(subject.split())
-    while True:
-        m = _SUBJECT_TAG.match(text)
-        if not m:
-            return text.strip()
-        text = text[m.end() :]
-
-
-def _topic(subject: str, sentences: Sequence[str]) -> str | None:
-    cleaned = clean_subject(subject)
-    cleaned = _SUBJECT_BOILERPLATE.sub("", cleaned).strip(" ?!.-–—:")
-    words = re.findall(r"[\w:'-]+", cleaned.lower())
-    generic = all(w in _GENERIC_WORDS or w in WEEKDAY_WORDS or w in MONTH_WORDS or w.isdigit() for w in words)
-    if cleaned and not generic:
-        return cleaned
-    for s in sentences:
-        m = _DISCUSS_RE.search(s)
-        if m:
-            phrase = _DISCUSS_STOP.sub("", m.group("t")).strip()
-            phrase = re.sub(r"^(?:the|a|an|our|your|my|some|this|that)\s+", "", phrase, flags=re.I).strip()
-            phrase = re.sub(r"\s+(?:in|on|at|for|with|about|over|by|and|or|to)$", "", phrase, flags=re.I)
-            if 2 <= len(phrase) <= 80:
-                return phrase
-    return None
-
-
 # -- reading --------------------------------------------------------------------------------------
 
 
@@ -1022,7 +454,7 @@ def _facts(sentences: Sequence[str], ctx: Context) -> _Facts:
     facts = _Facts()
     for s in sentences:
         mentions = find_mentions(s, ctx)
-        groups = _group(s, mentions)
+        groups = group_mentions(s, mentions)
         question = _is_question(s)
         durations = _durations(s)
         facts.durations.extend(durations)
@@ -1060,8 +492,8 @@ def _facts(sentences: Sequence[str], ctx: Context) -> _Facts:
             if m.group("n") and len(m.group("n")) == 1 and m.group("n").isalpha() and not m.group("n").isupper():
                 continue
             word = (m.group("o") or m.group("o2") or m.group("bare") or m.group("n") or m.group("h") or "").lower()
-            after = _past_filler(s[m.end() :])
-            if _NEG_AFTER.match(after):
+            after = past_filler(s[m.end() :])
+            if NEG_AFTER.match(after):
                 facts.rejected = True
                 continue
             if word.isdigit():
@@ -1152,8 +584,8 @@ def _proposals(quoted: str, ctx: Context) -> list[datetime]:
     """Timed options listed in the quoted message (the executive's offer), in order."""
     if not quoted.strip():
         return []
-    own, _ = _split_reply(quoted)
-    facts = _facts(_sentences(own), ctx)
+    own, _ = split_reply(quoted)
+    facts = _facts(split_sentences(own), ctx)
     when = _when(facts, ctx)
     if when is None:
         return []
@@ -1215,31 +647,31 @@ def read_request(
     known), ``locale`` the sender's (``Content-Language``: "en-GB" reads 8/12
     as 8 December), ``proposed`` the slots the executive offered, in order.
     """
-    exec_tz = _zone_key(tz)
+    exec_tz = zone_key(tz)
     if now.tzinfo is None:
         now = now.replace(tzinfo=ZoneInfo(exec_tz))
-    own, quoted = _split_reply(text)
-    sentences = _sentences(own)
+    own, quoted = split_reply(text)
+    sentences = split_sentences(own)
     if not sentences or _BULK.search(own):
         return NO_MEETING
-    stated = _stated_zone(sentences)
+    stated = stated_zone(sentences)
     them_tz: str | None
     source: ZoneSource | None
     if stated is not None:
         them_tz, source = stated
     else:
-        them_tz = _header_zone(date_header, now, exec_tz)
+        them_tz = header_zone(date_header, now, exec_tz)
         source = "date-header" if them_tz else None
     reading_tz = them_tz or exec_tz
     today = now.astimezone(ZoneInfo(reading_tz)).date()
-    ctx = Context(today, reading_tz, exec_tz, them_tz, _day_first(locale, reading_tz))
+    ctx = Context(today, reading_tz, exec_tz, them_tz, day_first(locale, reading_tz))
     facts = _facts(sentences, ctx)
     when = _when(facts, ctx)
     if them_tz is None and facts.zones and facts.zones[0] != exec_tz:
         them_tz, source = facts.zones[0], "abbreviation"
 
     body = " ".join(sentences)
-    reply = is_reply if is_reply is not None else bool(_SUBJECT_TAG.match(subject) or quoted.strip() or proposed)
+    reply = is_reply if is_reply is not None else bool(SUBJECT_TAG.match(subject) or quoted.strip() or proposed)
     intent = bool(_INTENT.search(clean_subject(subject)) or facts.timed_question) or any(
         _INTENT.search(s) and (_MOOD.search(s) or mentioned)
         for s, mentioned in zip(sentences, facts.mentioned, strict=True)
@@ -1290,7 +722,7 @@ def read_request(
         for value in values:
             for addr in Address.parse_list(value) if isinstance(value, str) else [value]:
                 people.append((addr.name, addr.email, src))
-    attendees = _attendees(body, people, exclude, sender_name)
+    attendees = find_attendees(body, people, exclude, sender_name)
     return Reading(
         kind=kind,
         duration=duration,
@@ -1298,7 +730,7 @@ def read_request(
         timezone=them_tz,
         timezone_source=source if them_tz else None,
         attendees=attendees,
-        topic=_topic(subject, sentences),
+        topic=find_topic(subject, sentences),
         choice=choice,
         evidence=tuple(facts.evidence),
     )
