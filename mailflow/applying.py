@@ -40,7 +40,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for
 from dataclasses import dataclass
 from functools import partial
-from threading import Condition, Thread
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 from .connector import MailConnector, Outbound
@@ -52,6 +51,7 @@ from .report import AccountReport
 from .rules import RuleSet
 from .staging import Staged, Staging, describe_error, find_drafts
 from .store import ActionRow, Completed, MessageRow, Outcome, PendingAction, Settled, Store
+from .store_thread import StoreThread
 from .undo import draft_digest
 
 if TYPE_CHECKING:  # the calendars (icalendar, 4 MB) are imported only for a client that has some
@@ -123,74 +123,6 @@ class _Written(NamedTuple):
     settled: tuple[Settled, Settled]  # (keywords and flags, moves) by message
     error: BaseException | None
     waiting: tuple[str, ...] = ()
-
-
-class StoreThread:
-    """The store thread: the pass's jobs in the order they come, a group's outcome records when none waits.
-
-    ``submit`` queues a job of the pass (records of batches, cursors, drafts
-    marked as being saved, time entries, lookups); ``submit_late`` one the
-    writer thread queues once a group of writes is made (recording its
-    outcomes: 0.1-0.3 s for a round of 2,000 messages). Each queue runs in
-    order; a late job runs only when no job of the pass waits, so the next
-    group's writes, which wait for the records queued before them, do not
-    also wait for the previous group's outcomes (which nothing waits for).
-    Traced at the end of a 10,000-message pass, the last group's writes
-    started 0.1 s after they were queued, behind two such records.
-    """
-
-    def __init__(self) -> None:
-        self._ready = Condition()
-        self._jobs: list[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]] = []
-        self._late: list[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]] = []
-        self._stopping = False
-        self._thread = Thread(target=self._run, name="mailflow-record", daemon=True)
-        self._thread.start()
-
-    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
-        return self._queue(self._jobs, fn, args)
-
-    def submit_late(self, fn: Callable[..., T], *args: Any) -> Future[T]:
-        return self._queue(self._late, fn, args)
-
-    def _queue(self, queue: list[Any], fn: Callable[..., T], args: tuple[Any, ...]) -> Future[T]:
-        future: Future[T] = Future()
-        with self._ready:
-            if self._stopping:
-                raise RuntimeError("the store thread has stopped")
-            queue.append((future, fn, args))
-            self._ready.notify()
-        return future
-
-    def _run(self) -> None:
-        while True:
-            with self._ready:
-                while not (self._jobs or self._late or self._stopping):
-                    self._ready.wait()
-                if not (self._jobs or self._late):
-                    return
-                future, fn, args = (self._jobs or self._late).pop(0)
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                result = fn(*args)
-            except BaseException as exc:  # as ThreadPoolExecutor: the caller sees it in the future
-                future.set_exception(exc)
-            else:
-                future.set_result(result)
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        """Stop taking jobs; with ``cancel_futures`` cancel those not started; with ``wait`` join the thread."""
-        with self._ready:
-            self._stopping = True
-            if cancel_futures:
-                for future, _fn, _args in (*self._jobs, *self._late):
-                    future.cancel()
-                self._jobs.clear()
-                self._late.clear()
-            self._ready.notify()
-        if wait:
-            self._thread.join()
 
 
 class _Job(NamedTuple):

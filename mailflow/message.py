@@ -194,6 +194,11 @@ class Message:
         """The header block and where the body starts: :func:`split_header_block`."""
         return split_header_block(self.raw)
 
+    @property
+    def body_start(self) -> int:
+        """Where the body starts in the raw bytes (after the blank line that ends the headers)."""
+        return self._split[1]
+
     @cached_property
     def raw_headers(self) -> dict[str, list[str]]:
         """Header name (lower case) to its raw, unfolded values, in order: :func:`parse_header_block`."""

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import Message as StdMessage
 
-__all__ = ["Part", "Unusual", "attachments", "check_headers", "decode", "part_type", "source_value", "text_part"]
+__all__ = ["Part", "Unusual", "attachments", "check_headers", "decode", "part_type", "text_part"]
 
 MAX_PARTS = 200
 MAX_DEPTH = 8
@@ -157,7 +157,7 @@ def _files(raw: bytes, part: Part, depth: int, found: list[tuple[str, str, int]]
         raise Unusual("8-bit or odd bytes in a file part's headers")
     std = StdMessage()
     for name in ("content-type", "content-disposition"):
-        value = source_value(part.block, name)
+        value = _source_value(part.block, name)
         if value is not None:
             std[name] = value
     filename = std.get_filename()
@@ -167,7 +167,7 @@ def _files(raw: bytes, part: Part, depth: int, found: list[tuple[str, str, int]]
     found.append((filename or "", std.get_content_type(), len(data)))
 
 
-def source_value(block: str, name: str) -> str | None:
+def _source_value(block: str, name: str) -> str | None:
     """The first ``name`` (lower case) header's value as the ``compat32`` parser keeps it, folds and all.
 
     The text after the colon, blanks stripped in front, with its continuation

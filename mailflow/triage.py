@@ -103,7 +103,7 @@ import re
 from collections.abc import Callable
 
 from . import mime
-from .message import Message, split_header_block
+from .message import Message
 from .triage_phrases import MONTH, PITCH_THRESHOLD, SUBJECT, TEXT
 
 __all__ = ["CATEGORIES", "TEXT_LIMIT", "KnownSender", "classify", "text_prefix"]
@@ -323,7 +323,7 @@ def _may_mention(message: Message, words: tuple[bytes, ...]) -> bool:
     Quoted-printable can split a word with a soft line break and base64 hides
     it, so a message with either (or with 8-bit bytes) may always mention them.
     """
-    start = split_header_block(message.raw)[1]
+    start = message.body_start
     if not message.raw.isascii() and not message.raw[start:].isascii():
         return True
     find = message.lowered.find

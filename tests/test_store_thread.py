@@ -1,4 +1,4 @@
-"""The pass's store thread (``mailflow.applying.StoreThread``): jobs in order, outcome records when none waits."""
+"""The pass's store thread (``mailflow.store_thread.StoreThread``): jobs in order, outcome records when none waits."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from mailflow.applying import StoreThread
+from mailflow.store_thread import StoreThread
 
 
 def test_late_jobs_wait_for_the_queued_jobs_and_each_queue_keeps_its_order() -> None:

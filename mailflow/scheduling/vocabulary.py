@@ -317,20 +317,13 @@ ORDINAL_WORDS: dict[str, int] = {
     "last": -1,
     "latter": -1,
 }
-HOUR_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
+HOUR_WORDS: dict[str, int] = {
+    word: hour
+    for hour, word in enumerate(
+        ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"], 1
+    )
 }
+"""The hours of a clock in words ("at three", "ten-thirty")."""
 
 
 # -- parts of the day, and the patterns built from the words ------------------------------------
