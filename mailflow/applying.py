@@ -189,6 +189,7 @@ class Applier:
         self.taper_min = taper_min  # the smallest round near a folder's end (see taper)
         self.round = self.min_round  # held changes per write round, for the folder being synced
         self.move_round = min(self.min_round, move_every)  # held moves per round, likewise
+        self.moves_with_changes = False  # every round of changes takes the held moves along (see fit_rounds)
         self._staged = Staged()
         self._held_in_place: list[_Held] = []
         self._held_moves: list[_Held] = []
@@ -404,9 +405,10 @@ class Applier:
         """Queue the staged drafts and outcomes as one group of writes, with the held writes when due.
 
         Held changes go when ``final`` or once ``round`` messages' are held,
-        held moves when ``final`` or once ``move_round`` are held (see
-        ``fit_rounds``), each time with the held changes (so a message's
-        keywords are always set before it moves). With ``remaining`` (the
+        held moves when ``final`` or once ``move_round`` are held, or with
+        every round of changes in a large folder (see ``fit_rounds``), each
+        time with the held changes (so a message's keywords are always set
+        before it moves). With ``remaining`` (the
         messages of the folder still to plan, when known) a round is at most
         that many (at least ``taper_min``): see ``taper``. On
         a Maildir server a write command costs about a rescan of the folder
@@ -442,9 +444,10 @@ class Applier:
         if remaining is not None:
             round_ = min(round_, max(remaining, self.taper_min))
             move_round = min(move_round, max(remaining, self.taper_min))
-        if final or len(self._held_moves) >= move_round:
+        changes_due = len(self._held_in_place) >= round_
+        if final or len(self._held_moves) >= move_round or (changes_due and self.moves_with_changes):
             moves, self._held_moves = self._moves(self._held_moves), []
-        if final or moves or len(self._held_in_place) >= round_:
+        if final or moves or changes_due:
             in_place, self._held_in_place = self._in_place(self._held_in_place), []
             self._changes.clear()
         if not (in_place or moves or staged):
@@ -507,9 +510,21 @@ class Applier:
         small one of ``min_round``. Moves go in rounds too, not all at the
         end: in a 10,000-message pass, holding every move to the end left the
         pass waiting 1.7 s for them after its last batch.
+
+        A round of moves is written with the held changes (a message's
+        keywords are set before it moves), which in a large folder forced an
+        extra round of changes for the few held since the last one: about 80
+        ``UID STORE``s (one per label), each a rescan of 50,000 messages. So
+        when the rounds are full size (a folder of ``5 * write_every`` or
+        more), every round of changes takes the held moves along instead
+        (``moves_with_changes``), and moves never force a round of their own
+        (50,000 messages, four interleaved pairs: 6-17% faster, Dovecot's CPU
+        1.0-1.7 s lower, the wait after the last batch 0.4-1.5 s shorter; at
+        10,000 the same made no gain, and the rounds there keep their pace).
         """
         self.round = min(max(folder_size // 5, self.min_round), self.write_every)
         self.move_round = min(max(folder_size // 5, self.min_round), self.move_every)
+        self.moves_with_changes = folder_size // 5 >= self.write_every
 
     def harvest(self, *, block: bool = False) -> None:
         """Take the results of finished jobs; re-raise a job's failure.

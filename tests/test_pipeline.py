@@ -311,6 +311,53 @@ def test_near_the_end_of_a_folder_the_rounds_shrink_so_little_is_left_for_after_
         assert conn.execute(select(actions.c.status).where(actions.c.status != "done")).all() == []
 
 
+class CountsWrites(CountsUpdates):
+    """A mailbox that also remembers each move call's size, in order with the updates (as ``-n``)."""
+
+    def __init__(self, root: Path, account: str, folder_size: int | None = None) -> None:
+        super().__init__(root, account, folder_size)
+        self.writes: list[int] = []
+
+    def update_many(self, updates: Sequence[Update]) -> list[ConnectorError | None]:
+        errors = super().update_many(updates)
+        self.writes.append(self.calls[-1])
+        return errors
+
+    def move(self, refs: Sequence[MessageRef], folder: str) -> None:
+        self.writes.append(-len(refs))
+        super().move(refs, folder)
+
+
+def test_in_a_large_folder_moves_go_with_each_round_of_changes_and_never_force_a_small_one(
+    tmp_path: Path, store: Store, rules_path: Path
+) -> None:
+    # Two of every five are newsletters (read, then moved), the rest VIP mail (keyword and flag):
+    # every message has a change, two in five a move. Rounds of 10 changes and 9 moves; moves go
+    # with the held changes, so a round of moves due at message 25 would force a round of 5
+    # changes. Each write of changes costs a large Maildir folder about a rescan per label,
+    # whatever its size, so each round of changes takes the held moves along instead.
+    # (The Maildir lists its files by name, so the moves are not always 4 a round.)
+    newsletter = "List-Unsubscribe: <mailto:u@digest.example>\r\n"
+    raws = [
+        mail(n, "Weekly Digest <news@digest.example>", f"Issue {n}", newsletter)
+        if n % 5 in (2, 4)
+        else mail(n, "Pat Chen <ceo@bigcorp.example>", f"Q{n}?")
+        for n in range(50)
+    ]
+    root = maildir(tmp_path / "mixed", raws)
+    counting = CountsWrites(root, "dana", folder_size=50_000)
+    step = AccountPass(store, counting, load_rules(rules_path), DANA, SAM, batch_size=5, apply_every=5, write_every=10)
+    step.applier.move_every = 9
+    step.applier.writes_in_flight = 100  # the writer never holds a round back here
+    step.run()
+    assert counting.calls == [10, 10, 10, 10, 10], counting.writes
+    assert [w > 0 for w in counting.writes] == [True, False] * 5, counting.writes
+    assert -sum(w for w in counting.writes if w < 0) == 20
+    assert len(list((root / ".Newsletters" / "cur").iterdir())) == 20
+    with store.engine.connect() as conn:
+        assert conn.execute(select(actions.c.status).where(actions.c.status != "done")).all() == []
+
+
 class DraftsWaitForThePlanning(CountsUpdates):
     """A mailbox whose first save of drafts takes until every batch is planned (a server far behind)."""
 
