@@ -14,14 +14,10 @@ What it speaks:
   collections. A calendar collection's URL works too (it is the only
   calendar when the server names no principal).
 - Reading: a ``calendar-query`` REPORT with a ``time-range`` filter.
-  Recurring events are expanded here, not by the server (``C:expand`` is
-  optional and servers differ in how they apply it): RRULE, RDATE and
-  EXDATE with dateutil's rrule, in the event's own time zone, so a 09:00
-  New York meeting stays at 09:00 across a DST change, and overridden
-  occurrences (``RECURRENCE-ID``) replace the ones they override. The
-  ``RANGE=THISANDFUTURE`` parameter is not applied. Floating times and
-  all-day dates are read in the calendar's ``calendar-timezone``, else in
-  the connector's ``timezone``.
+  Recurring events are expanded by mailflow, not by the server
+  (``mailflow.recurrence``: ``C:expand`` is optional and servers differ in
+  how they apply it). Floating times and all-day dates are read in the
+  calendar's ``calendar-timezone``, else in the connector's ``timezone``.
 - Busy time: a ``free-busy-query`` REPORT when the calendar lists it in
   ``DAV:supported-report-set`` (or says nothing), falling back to the
   ``calendar-query`` for good when the server refuses it. The server
@@ -55,16 +51,15 @@ import re
 import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 from types import TracebackType
-from typing import Any, cast
+from typing import cast
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 import icalendar
-from dateutil import rrule as _rrule  # type: ignore[import-untyped]  # python-dateutil ships no type hints
 
 from mailflow.calendars import (
     HOLD_PROPERTY,
@@ -79,7 +74,17 @@ from mailflow.calendars import (
     merge_busy,
 )
 from mailflow.errors import AuthError, NotFound, PermanentError, RateLimited, TransientError
-from mailflow.imip import add_duration, add_timezones, apply_event, from_vevent, ical_document, to_vevent
+from mailflow.ical import (
+    add_timezones,
+    apply_event,
+    as_list,
+    from_vevent,
+    ical_document,
+    localize,
+    to_vevent,
+    utc_stamp,
+)
+from mailflow.recurrence import MAX_OCCURRENCES, occurrences
 
 __all__ = ["CalDavConnector"]
 
@@ -90,7 +95,6 @@ CALDAV = "urn:ietf:params:xml:ns:caldav"
 ET.register_namespace("D", DAV)
 ET.register_namespace("C", CALDAV)
 
-MAX_OCCURRENCES = 10_000  # per recurring event and query, as Radicale's own default
 _XML = "application/xml; charset=utf-8"
 _ICS = "text/calendar; charset=utf-8"
 _FREE_BUSY_REFUSED = {400, 403, 405, 415, 422, 501}  # how servers without free-busy-query say no
@@ -108,23 +112,12 @@ def _xml(root: ET.Element) -> bytes:
     return cast(bytes, ET.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
-def _utc_stamp(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
 def _require_range(start: datetime, end: datetime) -> None:
     for what, value in (("start", start), ("end", end)):
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(f"{what} must be an aware datetime, got {value!r}")
     if end <= start:
         raise ValueError(f"the range ends ({end}) at or before it starts ({start})")
-
-
-def _overlaps(start: datetime, end: datetime, range_start: datetime, range_end: datetime) -> bool:
-    """RFC 4791 section 9.9: a zero-length event overlaps when it starts inside the range."""
-    if start == end:
-        return range_start <= start < range_end
-    return start < range_end and end > range_start
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -187,155 +180,6 @@ class _Resource:
 class _CalendarMeta:
     timezone: tzinfo
     free_busy: bool | None  # free-busy-query supported: True, False, or None (the server did not say)
-
-
-# -- recurrence ----------------------------------------------------------------------
-
-
-def _rule_start(raw: date | datetime) -> datetime:
-    """DTSTART as dateutil wants it: aware times as they are, floating times and dates naive."""
-    return raw if isinstance(raw, datetime) else datetime.combine(raw, time())
-
-
-def _normalize_until(rule: str, aware: bool, zone: tzinfo) -> str:
-    """Make UNTIL as aware as DTSTART (RFC 5545 wants UTC then; files in the wild disagree, and dateutil minds)."""
-    parts = rule.split(";")
-    for index, part in enumerate(parts):
-        name, _, value = part.partition("=")
-        if name.upper() != "UNTIL":
-            continue
-        utc = value.upper().endswith("Z")
-        if aware and not utc:
-            if len(value) == 8:
-                local = datetime.combine(datetime.strptime(value, "%Y%m%d").date(), time(23, 59, 59))
-            else:
-                local = datetime.strptime(value, "%Y%m%dT%H%M%S")
-            parts[index] = "UNTIL=" + _utc_stamp(local.replace(tzinfo=zone))
-        elif not aware and utc:
-            moment = datetime.strptime(value[:-1], "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
-            parts[index] = "UNTIL=" + moment.astimezone(zone).strftime("%Y%m%dT%H%M%S")
-    return ";".join(parts)
-
-
-def _props(component: icalendar.Component, name: str) -> list[Any]:
-    """Every occurrence of a property (icalendar gives one value, or a list when it appears more than once)."""
-    value = component.get(name)
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]
-
-
-def _as_values(component: icalendar.Component, name: str) -> list[Any]:
-    """The decoded values of a multi-valued date property (EXDATE, RDATE): dates, datetimes or periods."""
-    return [item.dt for prop in _props(component, name) for item in getattr(prop, "dts", [])]
-
-
-def _recurrence_starts(
-    master: icalendar.Component,
-    zone: tzinfo,
-    window_start: datetime,
-    window_end: datetime,
-    limit: int,
-) -> list[datetime]:
-    """The original starts of a series' occurrences that begin in ``[window_start, window_end]``, aware.
-
-    EXDATEs are removed; DTSTART itself is always an occurrence (RFC 5545
-    section 3.8.5.3). Floating times and dates are read in ``zone``.
-    """
-    raw = master.get("DTSTART").dt
-    start = _rule_start(raw)
-    aware = start.tzinfo is not None
-    local_zone = start.tzinfo if aware else zone
-    assert local_zone is not None
-    rules = [r.to_ical().decode() for r in _props(master, "RRULE")]
-    recurrences = _rrule.rruleset()
-    for text in rules:
-        recurrences.rrule(_rrule.rrulestr(_normalize_until(text, aware, local_zone), dtstart=start))
-    for value in [start, *_as_values(master, "RDATE")]:
-        if isinstance(value, tuple):  # a PERIOD: its start
-            value = value[0]
-        moment = _rule_start(value)
-        if aware and moment.tzinfo is None:
-            moment = moment.replace(tzinfo=local_zone)
-        elif not aware and moment.tzinfo is not None:
-            moment = moment.astimezone(zone).replace(tzinfo=None)
-        recurrences.rdate(moment)
-    if aware:
-        low, high = window_start.astimezone(UTC), window_end.astimezone(UTC)
-    else:
-        low = window_start.astimezone(zone).replace(tzinfo=None)
-        high = window_end.astimezone(zone).replace(tzinfo=None)
-    excluded = {_localized(v, local_zone).astimezone(UTC) for v in _as_values(master, "EXDATE")}
-    starts: list[datetime] = []
-    for found in recurrences.xafter(low, count=limit, inc=True):
-        when = cast(datetime, found)
-        if when > high:
-            break
-        moment = _localized(when if isinstance(raw, datetime) else when.date(), zone)
-        if moment.astimezone(UTC) not in excluded:
-            starts.append(moment)
-    if len(starts) >= limit:
-        log.warning("event %s: only its first %d occurrences in the range are used", master.get("UID"), limit)
-    return starts
-
-
-def _localized(value: date | datetime, zone: tzinfo) -> datetime:
-    if isinstance(value, datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=zone)
-    return datetime.combine(value, time(), zone)
-
-
-def _expand(resource: _Resource, zone: tzinfo, start: datetime, end: datetime, limit: int) -> list[Event]:
-    """The occurrences of a resource's events that overlap ``[start, end)``."""
-    found: list[Event] = []
-    vevents = resource.vevents()
-    overrides = [c for c in vevents if "RECURRENCE-ID" in c]
-    replaced = set()
-    for component in overrides:
-        event = from_vevent(component, timezone=zone, etag=resource.etag, href=resource.href)
-        assert event.recurrence_id is not None
-        replaced.add((event.uid, event.recurrence_id.astimezone(UTC)))
-        if _overlaps(event.start, event.end, start, end):
-            found.append(event)
-    for component in vevents:
-        if "RECURRENCE-ID" in component:
-            continue
-        series = from_vevent(component, timezone=zone, etag=resource.etag, href=resource.href)
-        if "RRULE" not in component and "RDATE" not in component:
-            if _overlaps(series.start, series.end, start, end):
-                found.append(series)
-            continue
-        length = _occurrence_length(component, series)
-        window_start = (start.astimezone(UTC) - length.exact - timedelta(days=length.days + 1)).astimezone(UTC)
-        for occurrence in _recurrence_starts(component, zone, window_start, end, limit):
-            if (series.uid, occurrence.astimezone(UTC)) in replaced:
-                continue
-            occurrence_end = length.after(occurrence)
-            if _overlaps(occurrence, occurrence_end, start, end):
-                found.append(replace(series, start=occurrence, end=occurrence_end, recurrence_id=occurrence))
-    return found
-
-
-@dataclass(frozen=True)
-class _Length:
-    """How long each occurrence lasts: whole days on the wall clock plus elapsed time."""
-
-    days: int
-    exact: timedelta
-
-    def after(self, start: datetime) -> datetime:
-        return add_duration(start, timedelta(days=self.days) + self.exact)
-
-
-def _occurrence_length(component: icalendar.Component, series: Event) -> _Length:
-    """RFC 5545 section 3.8.5.3: a DTEND gives every occurrence the same exact duration; DURATION is nominal."""
-    duration = component.get("DURATION")
-    if duration is not None and isinstance(getattr(duration, "dt", None), timedelta):
-        value: timedelta = duration.dt
-        return _Length(value.days, value - timedelta(days=value.days))
-    if series.all_day:
-        return _Length((series.end.date() - series.start.date()).days, timedelta(0))
-    return _Length(0, series.end.astimezone(UTC) - series.start.astimezone(UTC))
 
 
 # -- the connector ----------------------------------------------------------------------
@@ -667,7 +511,7 @@ class CalDavConnector:
         calendar_filter = ET.SubElement(ET.SubElement(root, _c("filter")), _c("comp-filter"), name="VCALENDAR")
         event_filter = ET.SubElement(calendar_filter, _c("comp-filter"), name="VEVENT")
         if start is not None and end is not None:
-            ET.SubElement(event_filter, _c("time-range"), start=_utc_stamp(start), end=_utc_stamp(end))
+            ET.SubElement(event_filter, _c("time-range"), start=utc_stamp(start), end=utc_stamp(end))
         if match is not None:
             prop_filter = ET.SubElement(event_filter, _c("prop-filter"), name=match[0])
             ET.SubElement(prop_filter, _c("text-match"), collation="i;octet").text = match[1]
@@ -692,7 +536,9 @@ class CalDavConnector:
         zone = self._calendar_meta(url).timezone
         found: list[Event] = []
         for resource in self._query(url, "listing events", start=start, end=end):
-            found += _expand(resource, zone, start, end, self.max_occurrences)
+            found += occurrences(
+                resource.vevents(), zone, start, end, limit=self.max_occurrences, etag=resource.etag, href=resource.href
+            )
         found.sort(key=lambda e: (e.start.astimezone(UTC), e.end.astimezone(UTC), e.uid))
         return found
 
@@ -718,7 +564,7 @@ class CalDavConnector:
     def _free_busy(self, url: str, start: datetime, end: datetime) -> list[BusyInterval] | None:
         """A ``free-busy-query`` REPORT (RFC 4791 section 7.10); None when the server will not answer one."""
         root = ET.Element(_c("free-busy-query"))
-        ET.SubElement(root, _c("time-range"), start=_utc_stamp(start), end=_utc_stamp(end))
+        ET.SubElement(root, _c("time-range"), start=utc_stamp(start), end=utc_stamp(end))
         headers = {"Depth": "1", "Content-Type": _XML}
         response = self._send("REPORT", url, "free-busy query", body=_xml(root), headers=headers)
         if response.status_code in _FREE_BUSY_REFUSED:
@@ -732,12 +578,12 @@ class CalDavConnector:
             raise PermanentError(f"free-busy query: {url} answered with invalid iCalendar ({exc})") from exc
         intervals = []
         for component in document.walk("VFREEBUSY"):
-            for period in _props(component, "FREEBUSY"):
+            for period in as_list(component.get("FREEBUSY")):
                 kind = _busy_type(str(period.params.get("FBTYPE", "BUSY")))
                 if kind is None:
                     continue
-                low = max(_localized(period.start, UTC), start).astimezone(UTC)
-                high = min(_localized(period.end, UTC), end).astimezone(UTC)
+                low = max(localize(period.start, UTC), start).astimezone(UTC)
+                high = min(localize(period.end, UTC), end).astimezone(UTC)
                 if high > low:
                     intervals.append(BusyInterval(low, high, kind))
         return merge_busy(intervals)

@@ -9,12 +9,9 @@ parameter equals the object's ``METHOD``, here inside a
 same object again as an ``invite.ics`` attachment (``application/ics``, so no
 client acts on it twice) for mail readers that show only attachments.
 
-This module also holds the iCalendar side of ``mailflow.calendars.Event``
-(``to_vevent``, ``apply_event``, ``from_vevent``, ``ical_document``), which
-the CalDAV connector stores and reads with. Times with an IANA zone are
-written with ``TZID`` and a ``VTIMEZONE``; other aware times are written in
-UTC. Floating times and dates that come in are read in the ``timezone`` the
-caller gives (UTC unless told).
+The events themselves are written and read by ``mailflow.ical``. Floating
+times and dates that come in are read in the ``timezone`` the caller gives
+(UTC unless told).
 
 ``check_request`` lists what keeps an iCalendar text, or a whole email, from
 being a valid ``REQUEST``; tests run it on what reaches the SMTP server.
@@ -24,28 +21,41 @@ from __future__ import annotations
 
 import email.utils
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.policy import SMTP
 from email.policy import default as default_policy
 from enum import StrEnum
-from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import icalendar
 
-from .calendars import HOLD_PROPERTY, Attendee, Event, EventStatus, PartStat, Role
+from .calendars import Attendee, Event, EventStatus, PartStat
+from .ical import (
+    as_list,
+    attendee_of,
+    attendee_params,
+    cal_address,
+    date_value,
+    enum_or,
+    from_vevent,
+    ical_document,
+    organizer_of,
+    params_of,
+    recurrence_id_of,
+    sequence_of,
+    text_of,
+    to_text,
+    to_vevent,
+)
 from .model import Address
 
 log = logging.getLogger("mailflow.imip")
-_E = TypeVar("_E", bound=StrEnum)
 
-PRODID = "-//mailflow//mailflow calendar//EN"
 ATTACHMENT_NAME = "invite.ics"
-_TIMEZONE_YEARS_RECURRING = 10  # a VTIMEZONE for a recurring event covers this many years after it
 
 
 class Method(StrEnum):
@@ -84,281 +94,6 @@ class Invitation:
         return self.method in set(Method)
 
 
-# -- values between Event and iCalendar -------------------------------------------
-
-
-def _ical_time(value: datetime) -> datetime:
-    """An aware time iCalendar can write: kept in its IANA zone (``TZID``), else turned into UTC."""
-    zone = value.tzinfo
-    if isinstance(zone, ZoneInfo) and zone.key not in ("UTC", "Etc/UTC"):
-        return value
-    return value.astimezone(UTC)
-
-
-def _localize(value: date | datetime, zone: tzinfo) -> datetime:
-    """A DTSTART-like value as an aware datetime: dates at midnight and floating times in ``zone``."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=zone)
-    return datetime.combine(value, time(), zone)
-
-
-def add_duration(start: datetime, duration: timedelta) -> datetime:
-    """``start`` plus an iCalendar duration: whole days on the wall clock, the rest in elapsed time.
-
-    RFC 5545 section 3.3.6: ``P1D`` across a DST change is still the same
-    time the next day, while ``PT24H`` is 24 real hours.
-    """
-    days = timedelta(days=duration.days)
-    rest = duration - days
-    wall = start + days  # aware arithmetic with one tzinfo keeps the wall-clock time
-    return (wall.astimezone(UTC) + rest).astimezone(wall.tzinfo)
-
-
-def _address_email(value: object) -> str:
-    text = str(value).strip()
-    return text[7:] if text.lower().startswith("mailto:") else text
-
-
-def _params(value: object) -> dict[str, str]:
-    params = getattr(value, "params", None)
-    if params is None:
-        return {}
-    return {str(k).upper(): str(v) for k, v in params.items()}
-
-
-def _as_list(value: object) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]
-
-
-def _text(component: icalendar.Component, name: str) -> str:
-    value = component.get(name)
-    if isinstance(value, list):
-        value = value[0] if value else None
-    return "" if value is None else str(value)
-
-
-def _enum_or(kind: type[_E], value: str | None, fallback: _E) -> _E:
-    """An enum member by value; unknown and x-name values count as ``fallback`` (RFC 5545 says so)."""
-    try:
-        return kind((value or "").upper())
-    except ValueError:
-        return fallback
-
-
-def _attendee_of(value: object) -> Attendee:
-    params = _params(value)
-    return Attendee(
-        email=_address_email(value),
-        name=params.get("CN", ""),
-        partstat=_enum_or(PartStat, params.get("PARTSTAT"), PartStat.NEEDS_ACTION),
-        role=_enum_or(Role, params.get("ROLE"), Role.REQUIRED),
-        rsvp=params.get("RSVP", "FALSE").upper() == "TRUE",
-    )
-
-
-def _cal_address(email_address: str, params: dict[str, str]) -> icalendar.vCalAddress:
-    value = icalendar.vCalAddress(f"mailto:{email_address}")
-    for key, item in params.items():
-        value.params[key] = item
-    return value
-
-
-def _attendee_params(attendee: Attendee, *, rsvp: bool = True) -> dict[str, str]:
-    params = {"CUTYPE": "INDIVIDUAL", "ROLE": str(attendee.role), "PARTSTAT": str(attendee.partstat)}
-    if rsvp:
-        params["RSVP"] = "TRUE" if attendee.rsvp else "FALSE"
-    if attendee.name:
-        params["CN"] = attendee.name
-    return params
-
-
-def _date_value(component: icalendar.Component, name: str) -> date | datetime | None:
-    value = component.get(name)
-    if isinstance(value, list):
-        value = value[0] if value else None
-    found = getattr(value, "dt", None)
-    return found if isinstance(found, date) else None
-
-
-def _duration_value(component: icalendar.Component) -> timedelta | None:
-    value = component.get("DURATION")
-    found = getattr(value, "dt", None)
-    return found if isinstance(found, timedelta) else None
-
-
-def event_times(component: icalendar.Component, zone: tzinfo) -> tuple[datetime, datetime, bool]:
-    """``(start, end, all_day)`` of a VEVENT, aware; ``DURATION`` and a missing ``DTEND`` as RFC 5545 says."""
-    raw_start = _date_value(component, "DTSTART")
-    if raw_start is None:
-        raise ValueError(f"VEVENT {_text(component, 'UID')!r} has no DTSTART")
-    all_day = not isinstance(raw_start, datetime)
-    start = _localize(raw_start, zone)
-    raw_end = _date_value(component, "DTEND")
-    duration = _duration_value(component)
-    if raw_end is not None:
-        end = _localize(raw_end, start.tzinfo or zone)
-    elif duration is not None:
-        end = add_duration(start, duration)
-    else:
-        end = add_duration(start, timedelta(days=1)) if all_day else start  # section 3.6.1
-    return start, max(start, end), all_day
-
-
-def _organizer_of(component: icalendar.Component) -> Address | None:
-    value = component.get("ORGANIZER")
-    if value is None:
-        return None
-    return Address(name=_params(value).get("CN", ""), email=_address_email(value))
-
-
-def _sequence_of(component: icalendar.Component) -> int:
-    try:
-        return max(0, int(str(component.get("SEQUENCE", 0))))
-    except ValueError:
-        return 0
-
-
-def _recurrence_id_of(component: icalendar.Component, zone: tzinfo) -> datetime | None:
-    value = _date_value(component, "RECURRENCE-ID")
-    return _localize(value, zone) if value is not None else None
-
-
-def from_vevent(
-    component: icalendar.Component,
-    *,
-    timezone: tzinfo = UTC,
-    etag: str | None = None,
-    href: str | None = None,
-) -> Event:
-    """The ``Event`` a VEVENT describes; floating times and dates are read in ``timezone``.
-
-    Raises ``ValueError`` when it has no DTSTART.
-    """
-    start, end, all_day = event_times(component, timezone)
-    rules = _as_list(component.get("RRULE"))
-    hold = component.get(HOLD_PROPERTY)
-    return Event(
-        uid=_text(component, "UID"),
-        summary=_text(component, "SUMMARY"),
-        start=start,
-        end=end,
-        attendees=tuple(_attendee_of(a) for a in _as_list(component.get("ATTENDEE"))),
-        organizer=_organizer_of(component),
-        status=_enum_or(EventStatus, _text(component, "STATUS"), EventStatus.CONFIRMED),
-        sequence=_sequence_of(component),
-        etag=etag,
-        href=href,
-        all_day=all_day,
-        transparent=_text(component, "TRANSP").upper() == "TRANSPARENT",
-        description=_text(component, "DESCRIPTION"),
-        location=_text(component, "LOCATION"),
-        rrule=rules[0].to_ical().decode() if rules else None,
-        recurrence_id=_recurrence_id_of(component, timezone),
-        hold_key=str(hold) if hold is not None else None,
-    )
-
-
-def _set(component: icalendar.Component, name: str, value: object, params: dict[str, str] | None = None) -> None:
-    component.pop(name, None)
-    if value is not None and value != "":
-        component.add(name, value, parameters=params or {})
-
-
-def apply_event(component: icalendar.Component, event: Event, *, stamp: datetime | None = None) -> None:
-    """Write ``event`` over a VEVENT, keeping what the model does not carry (alarms, X- properties, EXDATEs).
-
-    Attendees keep the parameters of theirs the model lacks (``DELEGATED-FROM``,
-    ``X-NUM-GUESTS`` ...); ``DTSTAMP`` and ``LAST-MODIFIED`` become ``stamp``.
-    """
-    now = (stamp or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-    _set(component, "UID", event.uid)
-    _set(component, "DTSTAMP", now)
-    _set(component, "LAST-MODIFIED", now)
-    _set(component, "SUMMARY", event.summary)
-    component.pop("DURATION", None)
-    if event.all_day:
-        _set(component, "DTSTART", event.start.date())
-        _set(component, "DTEND", max(event.end.date(), event.start.date() + timedelta(days=1)))
-    else:
-        _set(component, "DTSTART", _ical_time(event.start))
-        _set(component, "DTEND", _ical_time(event.end))
-    if event.recurrence_id is not None:
-        recurrence = event.recurrence_id.date() if event.all_day else _ical_time(event.recurrence_id)
-        _set(component, "RECURRENCE-ID", recurrence)
-    _set(component, "STATUS", str(event.status))
-    _set(component, "SEQUENCE", event.sequence)
-    _set(component, "TRANSP", "TRANSPARENT" if event.transparent else "OPAQUE")
-    _set(component, "DESCRIPTION", event.description)
-    _set(component, "LOCATION", event.location)
-    if event.rrule:
-        _set(component, "RRULE", icalendar.vRecur.from_ical(event.rrule))
-    else:
-        component.pop("RRULE", None)
-    _set(component, HOLD_PROPERTY, event.hold_key)
-    if event.organizer is not None:
-        params = {"CN": event.organizer.name} if event.organizer.name else {}
-        _set(component, "ORGANIZER", _cal_address(event.organizer.email, params))
-    else:
-        component.pop("ORGANIZER", None)
-    before = {_address_email(a).lower(): _params(a) for a in _as_list(component.get("ATTENDEE"))}
-    component.pop("ATTENDEE", None)
-    for attendee in event.attendees:
-        params = {**before.get(attendee.email.lower(), {}), **_attendee_params(attendee)}
-        if not attendee.name:
-            params.pop("CN", None)
-        component.add("ATTENDEE", _cal_address(attendee.email, params))
-
-
-def to_vevent(event: Event, *, stamp: datetime | None = None) -> icalendar.Event:
-    """A new VEVENT for ``event`` (``DTSTAMP`` is ``stamp``, now by default)."""
-    component = icalendar.Event()
-    apply_event(component, event, stamp=stamp)
-    return component
-
-
-def _time_span(components: Iterable[icalendar.Component]) -> tuple[date, date]:
-    """The first and last dates the VTIMEZONEs of these components must cover (recurring ones go on for years)."""
-    dates: list[date] = []
-    recurring = False
-    for component in components:
-        recurring = recurring or "RRULE" in component or "RDATE" in component
-        for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
-            value = _date_value(component, name)
-            if value is not None:
-                dates.append(value.date() if isinstance(value, datetime) else value)
-    if not dates:
-        dates = [datetime.now(UTC).date()]
-    first, last = min(dates), max(dates)
-    years = _TIMEZONE_YEARS_RECURRING if recurring else 1
-    return first - timedelta(days=31), date(last.year + years, 12, 31)
-
-
-def add_timezones(document: icalendar.Calendar) -> None:
-    """Add a VTIMEZONE for each TZID the document uses and lacks (RFC 5545 section 3.6.5 wants them)."""
-    first, last = _time_span(c for c in document.walk() if c.name != "VTIMEZONE")
-    document.add_missing_timezones(first, last)
-
-
-def ical_document(components: Sequence[icalendar.Component], *, method: str | None = None) -> icalendar.Calendar:
-    """A VCALENDAR around the components, with PRODID, VERSION, METHOD and a VTIMEZONE per TZID used."""
-    document = icalendar.Calendar()
-    document.add("PRODID", PRODID)
-    document.add("VERSION", "2.0")
-    document.add("CALSCALE", "GREGORIAN")
-    if method:
-        document.add("METHOD", method)
-    for component in components:
-        document.add_component(component)
-    add_timezones(document)
-    return document
-
-
-def _to_text(document: icalendar.Calendar) -> str:
-    return cast(bytes, document.to_ical()).decode("utf-8")
-
-
 # -- iTIP messages -----------------------------------------------------------------
 
 
@@ -381,7 +116,7 @@ def build_request(event: Event, *, stamp: datetime | None = None) -> str:
         raise ValueError(f"event {event.uid!r} has no attendees to invite")
     if event.status is EventStatus.CANCELLED:
         raise ValueError(f"event {event.uid!r} is cancelled: send build_cancel instead")
-    return _to_text(ical_document([_scheduling_vevent(event, stamp)], method=Method.REQUEST))
+    return to_text(ical_document([_scheduling_vevent(event, stamp)], method=Method.REQUEST))
 
 
 def build_cancel(event: Event, *, stamp: datetime | None = None) -> str:
@@ -389,7 +124,7 @@ def build_cancel(event: Event, *, stamp: datetime | None = None) -> str:
     if not event.attendees:
         raise ValueError(f"event {event.uid!r} has no attendees to tell")
     cancelled = replace(event, status=EventStatus.CANCELLED, sequence=event.sequence + 1)
-    return _to_text(ical_document([_scheduling_vevent(cancelled, stamp)], method=Method.CANCEL))
+    return to_text(ical_document([_scheduling_vevent(cancelled, stamp)], method=Method.CANCEL))
 
 
 def build_reply(
@@ -405,12 +140,12 @@ def build_reply(
     invited = event.attendee(attendee) or Attendee(email=attendee)
     answering = replace(invited, partstat=partstat)
     component = _scheduling_vevent(replace(event, attendees=()), stamp)
-    component.add("ATTENDEE", _cal_address(answering.email, _attendee_params(answering, rsvp=False)))
+    component.add("ATTENDEE", cal_address(answering.email, attendee_params(answering, rsvp=False)))
     for name in ("STATUS", "TRANSP", "DESCRIPTION", "RRULE"):
         component.pop(name, None)
     if comment:
         component.add("COMMENT", comment)
-    return _to_text(ical_document([component], method=Method.REPLY))
+    return to_text(ical_document([component], method=Method.REPLY))
 
 
 # -- email -------------------------------------------------------------------------
@@ -515,16 +250,16 @@ def parse_ics(ics: str | bytes, *, mime_method: str | None = None, timezone: tzi
     method = str(method_value).upper() if method_value is not None else None
     found = []
     for component in document.walk("VEVENT"):
-        has_start = _date_value(component, "DTSTART") is not None
+        has_start = date_value(component, "DTSTART") is not None
         found.append(
             Invitation(
                 method=method,
-                uid=_text(component, "UID"),
-                sequence=_sequence_of(component),
-                status=_enum_or(EventStatus, _text(component, "STATUS"), EventStatus.CONFIRMED),
-                organizer=_organizer_of(component),
-                attendees=tuple(_attendee_of(a) for a in _as_list(component.get("ATTENDEE"))),
-                recurrence_id=_recurrence_id_of(component, timezone),
+                uid=text_of(component, "UID"),
+                sequence=sequence_of(component),
+                status=enum_or(EventStatus, text_of(component, "STATUS"), EventStatus.CONFIRMED),
+                organizer=organizer_of(component),
+                attendees=tuple(attendee_of(a) for a in as_list(component.get("ATTENDEE"))),
+                recurrence_id=recurrence_id_of(component, timezone),
                 event=from_vevent(component, timezone=timezone) if has_start else None,
                 mime_method=mime_method,
                 ics=text,
@@ -597,7 +332,7 @@ _ONCE_IN_REQUEST = ("DTSTAMP", "DTSTART", "ORGANIZER", "SUMMARY", "UID")  # RFC 
 
 
 def _count(component: icalendar.Component, name: str) -> int:
-    return len(_as_list(component.get(name)))
+    return len(as_list(component.get(name)))
 
 
 def _used_tzids(component: icalendar.Component) -> set[str]:
@@ -606,8 +341,8 @@ def _used_tzids(component: icalendar.Component) -> set[str]:
         if sub.name == "VTIMEZONE":
             continue
         for value in sub.values():
-            for item in _as_list(value):
-                tzid = _params(item).get("TZID")
+            for item in as_list(value):
+                tzid = params_of(item).get("TZID")
                 if tzid:
                     used.add(tzid)
     return used
@@ -623,18 +358,18 @@ def _check_vevent(component: icalendar.Component, label: str) -> list[str]:
             problems.append(f"{label}: {name} appears {count} times (once is allowed)")
     if _count(component, "ATTENDEE") == 0:
         problems.append(f"{label}: ATTENDEE is missing (a REQUEST invites at least one)")
-    sequence = _as_list(component.get("SEQUENCE"))
+    sequence = as_list(component.get("SEQUENCE"))
     if len(sequence) > 1:
         problems.append(f"{label}: SEQUENCE appears {len(sequence)} times (once is allowed)")
     elif sequence and (not str(sequence[0]).isdigit()):
         problems.append(f"{label}: SEQUENCE is {sequence[0]!s}, not a non-negative integer")
     if _count(component, "DTEND") and _count(component, "DURATION"):
         problems.append(f"{label}: both DTEND and DURATION are given (one at most)")
-    status = _text(component, "STATUS").upper()
+    status = text_of(component, "STATUS").upper()
     if status and status not in ("CONFIRMED", "TENTATIVE"):
         problems.append(f"{label}: STATUS is {status}; a REQUEST may be CONFIRMED or TENTATIVE")
     for name in ("ORGANIZER", "ATTENDEE"):
-        for value in _as_list(component.get(name)):
+        for value in as_list(component.get(name)):
             if not str(value).lower().startswith("mailto:"):
                 problems.append(f"{label}: {name} {value!s} is not a mailto: address (iMIP needs one)")
     for name, error in getattr(component, "errors", []):
@@ -667,9 +402,9 @@ def _check_ics(text: str, mime_method: str | None) -> list[str]:
         problems.append("VCALENDAR: no VEVENT")
     for index, component in enumerate(vevents, 1):
         label = "VEVENT" if len(vevents) == 1 else f"VEVENT {index}"
-        uid = _text(component, "UID")
+        uid = text_of(component, "UID")
         problems += _check_vevent(component, f"{label} {uid!r}" if uid else label)
-    if len({_text(c, "UID") for c in vevents}) > 1:
+    if len({text_of(c, "UID") for c in vevents}) > 1:
         problems.append("VCALENDAR: the VEVENTs have different UIDs (a REQUEST is about one event)")
     if sum(1 for c in vevents if "RECURRENCE-ID" not in c) > 1:
         problems.append("VCALENDAR: more than one VEVENT without RECURRENCE-ID")
@@ -712,21 +447,13 @@ def check_request(data: str | bytes, *, mime_method: str | None = None) -> list[
 
 __all__ = [
     "ATTACHMENT_NAME",
-    "PRODID",
     "Invitation",
     "Method",
-    "add_duration",
-    "add_timezones",
-    "apply_event",
     "build_cancel",
     "build_reply",
     "build_request",
     "check_request",
-    "event_times",
-    "from_vevent",
-    "ical_document",
     "imip_message",
     "parse_ics",
     "parse_invitations",
-    "to_vevent",
 ]
