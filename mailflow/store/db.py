@@ -1,4 +1,4 @@
-"""The store: cursors, messages seen, the action ledger, time entries, audit log.
+"""The store: cursors, messages seen, the action ledger and its outcomes (time entries, audit rows).
 
 Every write that matters for exactly-once happens in one transaction with its
 ledger row: an action is marked done in the same transaction that writes its
@@ -8,9 +8,8 @@ time entry and its audit row.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -30,6 +29,8 @@ from sqlalchemy import (
 
 from ..model import SyncCursor
 from .bulk import Bulk, statement_chunks
+from .reports import LedgerReports
+from .rows import ActionRow, Completed, MessageRow, Outcome, PendingAction, Settled, TimeRow
 from .runtime import WorkerRecords
 from .tables import (
     UTCDateTime,
@@ -54,102 +55,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(slots=True)
-class MessageRow:
-    client: str
-    account: str
-    key: str
-    folder: str
-    locator: str
-    status: str
-    category: str | None = None
-    subject: str | None = None
-    sender: str | None = None
-    reason: str | None = None
-    actions: list[ActionRow] = field(default_factory=list)
-    id: int | None = None
-
-
-@dataclass(slots=True)
-class ActionRow:
-    key: str
-    seq: int
-    rule: str
-    kind: str
-    params: dict[str, Any]
-    status: str = "planned"
-    params_json: str | None = None  # ``params`` already encoded (canonical JSON), when the caller has it
-    before: str | None = None  # compact JSON: what the action will change, as it is now (see mailflow.undo)
-
-
-@dataclass(slots=True)
-class PendingAction:
-    """An action not yet done, with what is needed to apply it."""
-
-    key: str
-    message_id: int
-    message_key: str
-    folder: str
-    locator: str
-    subject: str | None
-    seq: int
-    rule: str
-    kind: str
-    params: dict[str, Any]
-    status: str
-    params_json: str | None = None  # ``params`` already encoded, when known
-    before: str | None = None  # the state it changes, as it was when planned (compact JSON)
-
-
-@dataclass(slots=True)
-class TimeRow:
-    client: str
-    activity: str
-    seconds: int
-    source: str
-    at: datetime
-    account: str | None = None
-    action_key: str | None = None
-    message_key: str | None = None
-    rule: str | None = None
-    note: str | None = None
-    billable: bool = True
-
-
-@dataclass(slots=True)
-class Outcome:
-    """What happened to one action, recorded in one transaction with its side rows."""
-
-    action: PendingAction
-    status: str  # done | failed | skipped
-    detail: str | None = None
-    time: TimeRow | None = None
-
-
-@dataclass(slots=True)
-class Settled:
-    """How the planned actions of some kinds went on some messages, decided per message.
-
-    A message's keywords, flag and read state are written together, as is
-    its move: the outcome is the message's, for all its planned actions of
-    ``kinds``. The store finds those actions itself, so the pass need not
-    hold them in memory until the write.
-    """
-
-    kinds: tuple[str, ...]
-    done: list[int] = field(default_factory=list)  # message ids
-    failed: dict[int, str] = field(default_factory=dict)  # message id -> what went wrong
-
-
-@dataclass(slots=True)
-class Completed:
-    """What ``Store.complete`` recorded for settled messages: actions done by kind, and failed."""
-
-    done: Counter[str] = field(default_factory=Counter)
-    failed: int = 0
-
-
-class Store(WorkerRecords):
+class Store(WorkerRecords, LedgerReports):
     """The database behind one mailflow installation."""
 
     def __init__(self, engine: Engine) -> None:
@@ -487,112 +393,11 @@ class Store(WorkerRecords):
                 .values(status="quarantined", reason=first_failure, done_at=now)
             )
 
-    # -- time and reporting -------------------------------------------------
+    # -- time -----------------------------------------------------------------
 
     def add_time(self, entry: TimeRow) -> None:
         with self.engine.begin() as conn:
             conn.execute(insert(time_entries).values(**_time_row(entry)))
-
-    def first_time_entry(self, client: str) -> datetime | None:
-        """When the client's earliest time entry is (a retainer's rollover chain starts there)."""
-        with self.engine.connect() as conn:
-            stmt = select(time_entries.c.at).where(time_entries.c.client == client)
-            found: datetime | None = conn.execute(stmt.order_by(time_entries.c.at).limit(1)).scalar()
-        return found
-
-    def time_entry(self, entry_id: int) -> dict[str, Any] | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(time_entries).where(time_entries.c.id == entry_id)).first()
-        return dict(row._mapping) if row else None
-
-    def time_entries(self, client: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(time_entries)
-                .where(time_entries.c.client == client, time_entries.c.at >= start, time_entries.c.at < end)
-                .order_by(time_entries.c.at, time_entries.c.id)
-            ).all()
-        return [r._asdict() for r in rows]
-
-    def counts(self) -> list[tuple[str, str, str, int]]:
-        """(client, account, status, count) for every account with messages."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(messages.c.client, messages.c.account, messages.c.status, func.count())
-                .group_by(messages.c.client, messages.c.account, messages.c.status)
-                .order_by(messages.c.client, messages.c.account)
-            ).all()
-        return [(r[0], r[1], r[2], int(r[3])) for r in rows]
-
-    def planned_kinds(self, kinds: Sequence[str]) -> dict[str, Counter[str]]:
-        """Actions of these kinds still planned, by account and kind (``mailflow status``'s waiting line)."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(actions.c.account, actions.c.kind, func.count())
-                .where(actions.c.status == "planned", actions.c.kind.in_(kinds))
-                .group_by(actions.c.account, actions.c.kind)
-            ).all()
-        found: dict[str, Counter[str]] = {}
-        for account, kind, n in rows:
-            found.setdefault(account, Counter())[kind] = int(n)
-        return found
-
-    def activity(self, client: str, start: datetime, end: datetime) -> dict[str, int]:
-        """What was done for a client in ``[start, end)``: messages handled, and actions done by kind."""
-        with self.engine.connect() as conn:
-            handled = conn.execute(
-                select(func.count())
-                .select_from(messages)
-                .where(messages.c.client == client, messages.c.seen_at >= start, messages.c.seen_at < end)
-            ).scalar_one()
-            kinds = conn.execute(
-                select(audit.c.kind, func.count())
-                .where(audit.c.client == client, audit.c.at >= start, audit.c.at < end, audit.c.outcome == "done")
-                .group_by(audit.c.kind)
-            ).all()
-        out = {"messages": int(handled)}
-        out.update({str(kind): int(n) for kind, n in kinds})
-        return out
-
-    def quarantined(self, limit: int = 20) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(messages.c.client, messages.c.account, messages.c.folder, messages.c.subject, messages.c.reason)
-                .where(messages.c.status == "quarantined")
-                .order_by(messages.c.id.desc())
-                .limit(limit)
-            ).all()
-        return [r._asdict() for r in rows]
-
-    def audit_rows(
-        self,
-        client: str | None = None,
-        limit: int = 1000,
-        *,
-        since: datetime | None = None,
-        rule: str | None = None,
-        account: str | None = None,
-        newest: bool = False,
-        kinds: Sequence[str] = (),
-        outcome: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """Audit rows, oldest first (the newest ``limit`` of them with ``newest``), filtered as asked."""
-        stmt = select(audit).order_by(audit.c.id.desc() if newest else audit.c.id).limit(limit)
-        if kinds:
-            stmt = stmt.where(audit.c.kind.in_(kinds))
-        if outcome:
-            stmt = stmt.where(audit.c.outcome == outcome)
-        if client:
-            stmt = stmt.where(audit.c.client == client)
-        if since is not None:
-            stmt = stmt.where(audit.c.at >= since)
-        if rule:
-            stmt = stmt.where(audit.c.rule == rule)
-        if account:
-            stmt = stmt.where(audit.c.account == account)
-        with self.engine.connect() as conn:
-            rows = [r._asdict() for r in conn.execute(stmt)]
-        return rows[::-1] if newest else rows
 
     # -- rules apply: actions added to messages already recorded ---------------
 

@@ -20,7 +20,8 @@ from .bulk import statement_chunks
 from .tables import correspondents, replied_threads
 
 if TYPE_CHECKING:
-    from .db import MessageRow, Store
+    from .db import Store
+    from .rows import MessageRow
 
 __all__ = ["known_addresses", "remember", "replied_ids"]
 

@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from ..errors import MailflowError
-from .db import Store, TimeRow
+from .db import Store
+from .rows import TimeRow
 from .tables import audit, invoices, time_entries, timers
 
 __all__ = [
