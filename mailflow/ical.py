@@ -130,7 +130,7 @@ def date_value(component: icalendar.Component, name: str) -> date | datetime | N
     return found if isinstance(found, date) else None
 
 
-def _duration_value(component: icalendar.Component) -> timedelta | None:
+def duration_value(component: icalendar.Component) -> timedelta | None:
     value = component.get("DURATION")
     found = getattr(value, "dt", None)
     return found if isinstance(found, timedelta) else None
@@ -144,7 +144,7 @@ def event_times(component: icalendar.Component, zone: tzinfo) -> tuple[datetime,
     all_day = not isinstance(raw_start, datetime)
     start = localize(raw_start, zone)
     raw_end = date_value(component, "DTEND")
-    duration = _duration_value(component)
+    duration = duration_value(component)
     if raw_end is not None:
         end = localize(raw_end, start.tzinfo or zone)
     elif duration is not None:
@@ -317,6 +317,7 @@ __all__ = [
     "attendee_params",
     "cal_address",
     "date_value",
+    "duration_value",
     "enum_or",
     "event_times",
     "from_vevent",

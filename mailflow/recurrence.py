@@ -22,7 +22,7 @@ import icalendar
 from dateutil import rrule as _rrule  # type: ignore[import-untyped]  # python-dateutil ships no type hints
 
 from .calendars import Event
-from .ical import add_duration, as_list, from_vevent, localize, utc_stamp
+from .ical import add_duration, as_list, duration_value, from_vevent, localize, utc_stamp
 
 __all__ = ["MAX_OCCURRENCES", "occurrences"]
 
@@ -176,9 +176,8 @@ class _Length:
 
 def _occurrence_length(component: icalendar.Component, series: Event) -> _Length:
     """RFC 5545 section 3.8.5.3: a DTEND gives every occurrence the same exact duration; DURATION is nominal."""
-    duration = component.get("DURATION")
-    if duration is not None and isinstance(getattr(duration, "dt", None), timedelta):
-        value: timedelta = duration.dt
+    value = duration_value(component)
+    if value is not None:
         return _Length(value.days, value - timedelta(days=value.days))
     if series.all_day:
         return _Length((series.end.date() - series.start.date()).days, timedelta(0))
