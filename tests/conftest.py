@@ -1,6 +1,7 @@
 """Shared fixtures. Real servers live in tests/servers/, one module each."""
 
 pytest_plugins = [
+    "tests.servers.oauth",
     "tests.servers.dovecot",
     "tests.servers.postgres",
     "tests.servers.brokers",
