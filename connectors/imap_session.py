@@ -17,7 +17,7 @@ import logging
 import ssl
 from collections.abc import Callable
 from functools import partial
-from typing import Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from imapclient import IMAPClient
 from imapclient.exceptions import LoginError
@@ -26,6 +26,9 @@ from mailflow.config import ImapAccount
 from mailflow.connector import FOLDER_ROLES
 from mailflow.errors import AuthError, ConnectorError, MailflowError, NotFound, PermanentError, TransientError
 from mailflow.ratelimit import budget_for
+
+if TYPE_CHECKING:
+    from .oauth import Tokens
 
 __all__ = ["ImapSession"]
 
@@ -90,6 +93,7 @@ class ImapSession:
         self._select_info: dict[bytes, Any] = {}
         self._folders: list[tuple[frozenset[bytes], str]] | None = None
         self._condstore_on = False
+        self._token: str | None = None  # the OAuth access token of this connection (auth = "oauth2")
         limits = config.rate_limit.limits() if config.rate_limit is not None else None
         self._budget = budget_for(self.account, limits)  # shared by every connection of the account
 
@@ -145,16 +149,19 @@ class ImapSession:
         return f"{self.account} ({self.config.username}@{self.config.host}:{self.config.effective_port})"
 
     def _scrub(self, text: str) -> str:
-        password = self.config.secret()
-        if password:
-            text = text.replace(password, "***")
+        for secret in (self.config.secret(), self._token):
+            if secret:
+                text = text.replace(secret, "***")
         return text
 
     def _connect(self) -> Any:
         """A new logged-in ``IMAPClient`` (CONDSTORE is enabled later, by the first listing: ``_condstore``)."""
         cfg = self.config
+        tokens = self._tokens() if cfg.auth == "oauth2" else None
         password = cfg.secret()
-        if not password:
+        if tokens is not None:
+            self._token = tokens.token()  # before connecting: a sign-in to redo needs no server
+        elif not password:
             hint = f"environment variable {cfg.password_env} is not set" if cfg.password_env else "no password"
             raise AuthError(f"{self._where()}: cannot log in: {hint}")
         try:
@@ -172,11 +179,22 @@ class ImapSession:
         try:
             if cfg.tls == "starttls":
                 client.starttls(self._ssl_context)
-            client.login(cfg.username, password)
+            if tokens is not None:
+                self._oauth_login(client, tokens)
+            else:
+                client.login(cfg.username, password)
             caps = frozenset(_text(c).upper() for c in client.capabilities())
         except LoginError as exc:
             self._shutdown(client)
+            if tokens is not None:
+                raise AuthError(
+                    f"{self._where()}: the server refused a fresh OAuth token ({self._scrub(str(exc))}): check that "
+                    "IMAP is enabled for this mailbox and that the signed-in user may open it"
+                ) from exc
             raise AuthError(f"{self._where()}: login refused: {self._scrub(str(exc))}") from exc
+        except (AuthError, TransientError):
+            self._shutdown(client)
+            raise
         except ssl.SSLCertVerificationError as exc:
             self._shutdown(client)
             raise self._unverified(exc) from exc
@@ -191,6 +209,23 @@ class ImapSession:
         self._forget_session()
         log.debug("IMAP %s: logged in", self._where())
         return client
+
+    def _tokens(self) -> Tokens:
+        from .oauth import tokens_for  # msal and google-auth are imported only by OAuth accounts
+
+        return tokens_for(self.config)
+
+    def _oauth_login(self, client: Any, tokens: Tokens) -> None:
+        """SASL XOAUTH2 with the account's token; a refused token is replaced once (it may have been revoked early)."""
+        assert self._token is not None
+        try:
+            client.oauth2_login(self.config.username, self._token)
+            return
+        except LoginError:
+            tokens.refused(self._token)
+            log.info("IMAP %s: the server refused the OAuth token; asking for a new one", self._where())
+        self._token = tokens.token()
+        client.oauth2_login(self.config.username, self._token)
 
     def _unverified(self, exc: ssl.SSLCertVerificationError) -> PermanentError:
         """The error for a server certificate that failed verification (untrusted CA, wrong host name, expired)."""

@@ -49,6 +49,7 @@ class Runtime:
     apply: Callable[..., Any] | None = None
     undo: Callable[..., Any] | None = None
     connect: Callable[..., Any] | None = None  # an account's connector (connectors.connector_for)
+    auth: Any = None  # OAuth sign-in: login, logout, describe (the module connectors.oauth)
 
 
 def _fail(code: int, lines: list[str] | str) -> NoReturn:
@@ -438,5 +439,6 @@ __all__ = ["EX_CONFIG", "EX_OK", "EX_PARTIAL", "EX_RULES", "EX_STORE", "Runtime"
 
 # The other commands live in modules of their own, registered on this group.
 from . import auditcli as _auditcli  # noqa: E402,F401
+from . import authcli as _authcli  # noqa: E402,F401
 from . import rulescli as _rulescli  # noqa: E402,F401
 from . import timecli as _timecli  # noqa: E402,F401

@@ -24,6 +24,12 @@ from .ratelimit import Limits
 from .scheduling.policy import SchedulingPolicy
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+SECRET_KEY_ENV = "MAILFLOW_SECRET_KEY"  # the key that seals OAuth tokens, instead of secret_key_file
+
+
+def secret_key_from_env() -> str | None:
+    """The sealing key from ``MAILFLOW_SECRET_KEY``, read at the moment it is needed (``mailflow.vault``)."""
+    return os.environ.get(SECRET_KEY_ENV) or None
 
 
 class _Strict(BaseModel):
@@ -83,6 +89,42 @@ class RateLimit(_Strict):
         return Limits(self.requests, self.per, self.concurrent)
 
 
+class OAuthConfig(_Strict):
+    """How an IMAP account signs in with OAuth 2.0 (``[clients.accounts.oauth]``, with ``auth = "oauth2"``).
+
+    ``microsoft``: Microsoft 365 / Outlook.com through msal's device-code
+    sign-in, with the app registration's ``client_id`` and the ``tenant``.
+    ``google``: Gmail / Google Workspace through google-auth-oauthlib's
+    loopback sign-in, with the OAuth client file (``client_secrets``, a
+    "Desktop app" client downloaded from the Google Cloud console).
+    The tokens are kept sealed (encrypted) in ``token_file``.
+    """
+
+    provider: Literal["microsoft", "google"]
+    client_id: str | None = None  # microsoft: the app registration's Application (client) ID
+    tenant: str = "organizations"  # microsoft: a tenant id or domain, "organizations", "consumers" or "common"
+    authority: str | None = None  # microsoft: the sign-in service (default https://login.microsoftonline.com)
+    client_secrets: Path | None = None  # google: the OAuth client JSON file
+    scopes: list[str] | None = None  # default: IMAP access at that provider (see connectors.oauth)
+    token_file: Path | None = None  # default: <credentials_dir>/<account id>.token
+    key_file: Path | None = None  # default: the top-level secret_key_file
+
+    @field_validator("authority")
+    @classmethod
+    def _https(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("https://"):
+            raise ValueError("expected an https:// URL (msal signs in over https only)")
+        return value.rstrip("/") if value else value
+
+    @model_validator(mode="after")
+    def _provider_needs(self) -> OAuthConfig:
+        if self.provider == "microsoft" and not self.client_id:
+            raise ValueError('provider "microsoft" needs client_id (the app registration\'s Application ID)')
+        if self.provider == "google" and self.client_secrets is None:
+            raise ValueError('provider "google" needs client_secrets (the OAuth client JSON file)')
+        return self
+
+
 class ImapAccount(_Secret):
     """An IMAP mailbox."""
 
@@ -91,6 +133,8 @@ class ImapAccount(_Secret):
     host: str
     port: int | None = None
     username: str
+    auth: Literal["password", "oauth2"] = "password"
+    oauth: OAuthConfig | None = None
     tls: Literal["ssl", "starttls", "none"] = "ssl"
     folders: list[str] = Field(default_factory=lambda: ["INBOX"])
     drafts_folder: str | None = None
@@ -103,7 +147,14 @@ class ImapAccount(_Secret):
 
     @model_validator(mode="after")
     def _needs_a_password(self) -> ImapAccount:
-        if self.password is None and not self.password_env:
+        if self.auth == "oauth2":
+            if self.oauth is None:
+                raise ValueError('auth = "oauth2" needs an [oauth] table (provider, client_id or client_secrets)')
+            if self.password is not None or self.password_env:
+                raise ValueError('auth = "oauth2" signs in with a token: remove password and password_env')
+        elif self.oauth is not None:
+            raise ValueError('an [oauth] table needs auth = "oauth2"')
+        elif self.password is None and not self.password_env:
             raise ValueError("set password_env (the name of an environment variable) or password")
         return self
 
@@ -291,6 +342,8 @@ class Settings(BaseSettings):
     # [rate_limits.imap]: the request budget of every IMAP account that sets no rate_limit of its own
     rate_limits: dict[Literal["imap"], RateLimit] = Field(default_factory=dict)
     home: Path = Path(".")  # the config file's folder: where the embedded queue goes beside a non-SQLite database
+    credentials_dir: Path | None = None  # sealed OAuth tokens, one file per account (default: <home>/credentials)
+    secret_key_file: Path | None = None  # the key sealing them (default <home>/mailflow.key, or MAILFLOW_SECRET_KEY)
     assistant: Assistant
     clients: list[ClientConfig] = Field(default_factory=list)
 
@@ -318,6 +371,7 @@ class Settings(BaseSettings):
             ids = [a.id for a in client.accounts]
             if len(set(ids)) != len(ids):
                 raise ValueError(f"client {client.id!r} has two accounts with the same id")
+        self._oauth_paths()
         default = self.rate_limits.get("imap")
         if default is not None:
             mailboxes: list[ImapAccount | MaildirAccount | None] = [a for c in self.clients for a in c.accounts]
@@ -325,6 +379,18 @@ class Settings(BaseSettings):
                 if isinstance(box, ImapAccount) and box.rate_limit is None:
                     object.__setattr__(box, "rate_limit", default)
         return self
+
+    def _oauth_paths(self) -> None:
+        """Give every OAuth account its token file and key file (where the config sets none)."""
+        tokens = self.credentials_dir or self.home / "credentials"
+        key = self.secret_key_file or self.home / "mailflow.key"
+        mailboxes: list[ImapAccount | MaildirAccount | None] = [a for c in self.clients for a in c.accounts]
+        for box in [*mailboxes, self.assistant.mailbox]:
+            if isinstance(box, ImapAccount) and box.oauth is not None:
+                if box.oauth.token_file is None:
+                    object.__setattr__(box.oauth, "token_file", tokens / f"{box.id}.token")
+                if box.oauth.key_file is None:
+                    object.__setattr__(box.oauth, "key_file", key)
 
     def client(self, client_id: str) -> ClientConfig:
         for client in self.clients:
@@ -376,6 +442,14 @@ def _resolve(base: Path, data: dict[str, Any]) -> dict[str, Any]:
     for account in accounts:
         if isinstance(account, dict) and isinstance(account.get("path"), str):
             account["path"] = str((base / os.path.expanduser(account["path"])).resolve())
+        oauth = account.get("oauth") if isinstance(account, dict) else None
+        if isinstance(oauth, dict):
+            for key in ("client_secrets", "token_file", "key_file"):
+                if isinstance(oauth.get(key), str):
+                    oauth[key] = str((base / os.path.expanduser(oauth[key])).resolve())
+    for key in ("credentials_dir", "secret_key_file"):
+        if isinstance(data.get(key), str):
+            data[key] = str((base / os.path.expanduser(data[key])).resolve())
     return data
 
 

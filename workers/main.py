@@ -6,7 +6,7 @@ bottom of the ladder); this outermost module hands it the runner that does.
 
 from __future__ import annotations
 
-from connectors import connector_for
+from connectors import connector_for, oauth
 from mailflow.cli import Runtime, cli
 
 from . import planner, service, undo
@@ -20,6 +20,7 @@ RUNTIME = Runtime(
     apply=planner.apply_client,
     undo=undo.undo,
     connect=connector_for,
+    auth=oauth,
 )
 
 

@@ -33,6 +33,7 @@ from mailflow.config import ClientConfig, ImapAccount, MaildirAccount, Settings
 from mailflow.drafting import people
 from mailflow.errors import (
     AuthError,
+    AuthExpired,
     ConnectorError,
     Interrupted,
     MailflowError,
@@ -347,6 +348,8 @@ def _passes(
 
 def _failure(account_id: str, exc: Exception) -> str:
     """What the assistant reads about a pass that cannot go on."""
+    if isinstance(exc, AuthExpired):
+        return f"signed out: {exc}"  # the message says how to sign in again
     if isinstance(exc, AuthError):
         return f"login refused: {exc}; check the account's credentials in the config"
     if isinstance(exc, MailflowError):

@@ -1,0 +1,264 @@
+"""OAuth accounts end to end: `mailflow auth login`, then `mailflow run --once` over XOAUTH2 on a real Dovecot.
+
+The sign-in goes through the real msal and google-auth-oauthlib to the fake
+identity provider of ``tests/servers/oauth.py`` (HTTPS on loopback, its CA
+trusted through ``REQUESTS_CA_BUNDLE``); Dovecot checks every access token
+at that provider's tokeninfo endpoint. Nothing of mailflow's is patched.
+"""
+
+from __future__ import annotations
+
+import logging
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from connectors import oauth
+from mailflow.cli import cli
+from tests.servers.dovecot import DovecotServer, DovecotUser
+from tests.servers.oauth import OAuthServer
+from workers.main import RUNTIME
+
+pytestmark = pytest.mark.dovecot
+
+CLIENT_ID = "0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6"
+RULES = """
+version = 1
+
+[[rule]]
+name = "Project mail"
+when = { subject = { contains = "project" } }
+then = [ { label = "Projects" }, { log_time = "1m" } ]
+"""
+
+
+@pytest.fixture(autouse=True)
+def _fresh_tokens(oauth_server: OAuthServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The provider's CA trusted, no key in the environment, and no tokens held from another test."""
+    oauth_server.trust(monkeypatch)
+    monkeypatch.delenv("MAILFLOW_SECRET_KEY", raising=False)
+    oauth.forget()
+    yield
+    oauth.forget()
+
+
+def write_config(tmp_path: Path, server: DovecotServer, idp: OAuthServer, accounts: str) -> Path:
+    (tmp_path / "rules").mkdir(exist_ok=True)
+    (tmp_path / "rules" / "dana.toml").write_text(RULES)
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f"""
+database = "sqlite:///mailflow.db"
+log_level = "debug"
+
+[assistant]
+name = "Sam Rivera"
+email = "sam@rivera-va.example"
+
+[[clients]]
+id = "dana"
+name = "Dana Whitfield"
+email = "dana@acme.example"
+timezone = "America/New_York"
+{accounts}
+"""
+    )
+    return config
+
+
+def microsoft_account(server: DovecotServer, idp: OAuthServer, user: DovecotUser, account_id: str = "dana-m365") -> str:
+    return f"""
+[[clients.accounts]]
+kind = "imap"
+id = "{account_id}"
+host = "{server.host}"
+port = {server.port}
+tls = "none"
+username = "{user.name}"
+auth = "oauth2"
+[clients.accounts.oauth]
+provider = "microsoft"
+client_id = "{CLIENT_ID}"
+tenant = "acme.example"
+authority = "{idp.base_url}"
+"""
+
+
+def mailflow(config: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--config", str(config), *args], obj={"runtime": RUNTIME})
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.output
+
+
+def message(subject: str, n: int) -> bytes:
+    return (
+        f"From: Ann Lee <ann@partner.example>\r\nTo: dana@acme.example\r\nSubject: {subject}\r\n"
+        f"Message-ID: <oauth-{n}@partner.example>\r\nDate: Fri, 04 Dec 2026 10:00:00 +0000\r\n\r\nHello.\r\n"
+    ).encode()
+
+
+def keywords(server: DovecotServer, user: DovecotUser) -> dict[str, set[str]]:
+    """Subject to the message's flags, read over PLAIN (the test's own login)."""
+    with server.imap_client(user) as client:
+        client.select_folder("INBOX", readonly=True)
+        data = client.fetch(client.search("ALL"), ["FLAGS", "BODY.PEEK[HEADER.FIELDS (SUBJECT)]"])
+    out = {}
+    for item in data.values():
+        subject = item[b"BODY[HEADER.FIELDS (SUBJECT)]"].decode().split(":", 1)[1].strip()
+        out[subject] = {f.decode() if isinstance(f, bytes) else str(f) for f in item[b"FLAGS"]}
+    return out
+
+
+def test_a_microsoft_account_signs_in_by_device_code_syncs_over_xoauth2_and_replaces_a_refused_token(
+    tmp_path: Path,
+    dovecot_oauth_server: DovecotServer,
+    oauth_server: OAuthServer,
+    oauth_imap_user: DovecotUser,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    server, idp, user = dovecot_oauth_server, oauth_server, oauth_imap_user
+    config = write_config(tmp_path, server, idp, microsoft_account(server, idp, user))
+    code, out = mailflow(config, "auth", "login", "dana-m365")
+    assert code == 0, out
+    assert "enter the code" in out and f"dana-m365: signed in as {user.name}" in out
+    token_file = tmp_path / "credentials" / "dana-m365.token"
+    key_file = tmp_path / "mailflow.key"
+    assert stat.S_IMODE(token_file.stat().st_mode) == stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    refresh, access = idp.refresh_tokens[user.name][-1], idp.access_tokens[user.name][-1]
+    assert refresh.encode() not in token_file.read_bytes() and access.encode() not in token_file.read_bytes()
+    code, out = mailflow(config, "auth", "status")
+    assert code == 0 and f"dana/dana-m365 ({user.name}): signed in (microsoft" in out
+
+    server.deliver(user, message("Project kickoff", 1))
+    code, out = mailflow(config, "run", "--once")
+    assert code == 0, out
+    assert "Projects" in keywords(server, user)["Project kickoff"], out
+    assert idp.token_requests.get("refresh_token", 0) == 0  # the token from the sign-in was used
+
+    # The provider ends the token early (the server refuses it): one new token, and the pass goes on.
+    idp.expire_access_tokens(user.name)
+    sealed = token_file.read_bytes()
+    server.deliver(user, message("Project budget", 2))
+    code, out = mailflow(config, "run", "--once")
+    assert code == 0, out
+    assert "Projects" in keywords(server, user)["Project budget"]
+    assert idp.token_requests["refresh_token"] == 1
+    assert token_file.read_bytes() != sealed  # the rotated refresh token is kept, sealed again
+
+    # A new process (nothing held in memory) signs in with what the file keeps.
+    oauth.forget()
+    server.deliver(user, message("Project review", 3))
+    code, out = mailflow(config, "run", "--once")
+    assert code == 0, out
+    assert "Projects" in keywords(server, user)["Project review"]
+
+    # No token in any log line of mailflow's or its libraries' (the fake provider's own log aside), nor in the output.
+    issued = [*idp.access_tokens[user.name], *idp.refresh_tokens[user.name]]
+    ours = [r.getMessage() for r in caplog.records if not r.name.startswith("tests.")]
+    assert len(ours) > 100  # debug logging was on: imaplib's, msal's, urllib3's and mailflow's lines
+    assert not [t for t in issued if any(t in line for line in ours) or t in out]
+
+
+def test_a_revoked_sign_in_parks_only_that_account_and_signing_in_again_takes_it_back(
+    tmp_path: Path,
+    dovecot_oauth_server: DovecotServer,
+    oauth_server: OAuthServer,
+    oauth_imap_user: DovecotUser,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    server, idp, user = dovecot_oauth_server, oauth_server, oauth_imap_user
+    other = server.add_user(f"pw-{user.name.split('@')[0]}", "plain-secret")
+    monkeypatch.setenv("DANA_IMAP_PASSWORD", "plain-secret")
+    accounts = microsoft_account(server, idp, user) + (
+        f'\n[[clients.accounts]]\nkind = "imap"\nid = "dana-plain"\nhost = "{server.host}"\nport = {server.port}\n'
+        f'tls = "none"\nusername = "{other.name}"\npassword_env = "DANA_IMAP_PASSWORD"\n'
+    )
+    config = write_config(tmp_path, server, idp, accounts)
+    assert mailflow(config, "auth", "login", "dana-m365")[0] == 0
+    idp.revoke(user.name)
+    server.deliver(user, message("Project one", 1))
+    server.deliver(other, message("Project two", 2))
+
+    code, out = mailflow(config, "run", "--once")
+    assert code == 3, out
+    assert "Projects" in keywords(server, other)["Project two"]  # the other account went on
+    assert "Projects" not in keywords(server, user)["Project one"]
+    code, out = mailflow(config, "status")
+    assert code == 3
+    assert "PARKED since" in out and "Microsoft refused the saved sign-in (invalid_grant" in out
+    assert "sign in again with `mailflow auth login dana-m365`" in out
+
+    code, out = mailflow(config, "auth", "login", "dana-m365")
+    assert code == 0 and "dana-m365: back in the schedule" in out
+    code, out = mailflow(config, "run", "--once")
+    assert code == 0, out
+    assert "Projects" in keywords(server, user)["Project one"]
+
+
+def test_a_throttled_or_failing_sign_in_service_is_retried_and_loses_nothing(
+    tmp_path: Path, dovecot_oauth_server: DovecotServer, oauth_server: OAuthServer, oauth_imap_user: DovecotUser
+) -> None:
+    server, idp, user = dovecot_oauth_server, oauth_server, oauth_imap_user
+    config = write_config(tmp_path, server, idp, microsoft_account(server, idp, user))
+    assert mailflow(config, "auth", "login", "dana-m365")[0] == 0
+    oauth.forget()
+    idp.expire_access_tokens(user.name)
+    idp.fail_token_endpoint(1, status=429, retry_after=1)
+    server.deliver(user, message("Project throttled", 1))
+    code, out = mailflow(config, "run", "--once")
+    assert code == 0, out
+    assert "Projects" in keywords(server, user)["Project throttled"]
+    assert [r.status for r in idp.seen("ms.token")][-2:] == [429, 200]
+
+
+def test_a_google_account_signs_in_through_the_browser_and_syncs(
+    tmp_path: Path, dovecot_oauth_server: DovecotServer, oauth_server: OAuthServer, oauth_imap_user: DovecotUser
+) -> None:
+    server, idp, user = dovecot_oauth_server, oauth_server, oauth_imap_user
+    secrets = idp.google_client_secrets(tmp_path / "google-client.json")
+    account = f"""
+[[clients.accounts]]
+kind = "imap"
+id = "dana-gmail"
+host = "{server.host}"
+port = {server.port}
+tls = "none"
+username = "{user.name}"
+auth = "oauth2"
+[clients.accounts.oauth]
+provider = "google"
+client_secrets = "{secrets.name}"
+"""
+    config = write_config(tmp_path, server, idp, account)
+    with idp.auto_browse() as urls:
+        code, out = mailflow(config, "auth", "login", "dana-gmail", "--no-browser")
+    assert code == 0, out
+    assert len(urls) == 1 and urls[0] in out  # the address to open is printed
+    refresh = idp.refresh_tokens[user.name][-1]
+    assert refresh.encode() not in (tmp_path / "credentials" / "dana-gmail.token").read_bytes()
+
+    server.deliver(user, message("Project from Gmail", 1))
+    code, out = mailflow(config, "run", "--once")
+    assert code == 0, out
+    assert "Projects" in keywords(server, user)["Project from Gmail"]
+
+    idp.expire_access_tokens(user.name)  # refused by the server: renewed at the token_uri of the client file
+    oauth.forget()
+    server.deliver(user, message("Project renewed", 2))
+    code, out = mailflow(config, "run", "--once")
+    assert code == 0, out
+    assert "Projects" in keywords(server, user)["Project renewed"]
+    assert idp.token_requests["refresh_token"] == 1
+
+    idp.revoke(user.name)
+    oauth.forget()
+    server.deliver(user, message("Project after revocation", 3))
+    code, out = mailflow(config, "run", "--once")
+    assert code == 3
+    code, out = mailflow(config, "status")
+    assert "Google refused the saved sign-in (invalid_grant" in out and "mailflow auth login dana-gmail" in out, out
