@@ -416,7 +416,8 @@ def _format_loc(loc: tuple[int | str, ...]) -> str:
 
 
 def _resolve(base: Path, data: dict[str, Any]) -> dict[str, Any]:
-    """Make relative paths in the file relative to the file's folder."""
+    """Make relative paths in the file relative to the file's folder (the default database's too)."""
+    data.setdefault("database", Settings.model_fields["database"].default)  # beside the config, not the cwd
     for key in ("database", "broker"):
         url = data.get(key)
         if isinstance(url, str) and url.startswith("sqlite:///") and not url.startswith("sqlite:////"):

@@ -50,6 +50,17 @@ def test_the_documented_shape_loads_with_paths_relative_to_the_file(tmp_path: Pa
     assert account.effective_port == 993
 
 
+def test_without_a_database_key_the_ledger_is_beside_the_config_whatever_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = ISSUE_SHAPE.replace('database = "sqlite:///mailflow.db"     # or postgresql://...', "")
+    config = write(tmp_path, text)
+    monkeypatch.chdir("/")
+    assert load_settings(config).database == f"sqlite:///{tmp_path.resolve() / 'mailflow.db'}"
+    monkeypatch.setenv("MAILFLOW_DATABASE", "postgresql://mf@db.example/mailflow")
+    assert load_settings(config).database == "postgresql://mf@db.example/mailflow"
+
+
 def test_the_password_comes_from_the_environment_and_never_shows_in_a_repr(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
