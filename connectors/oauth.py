@@ -86,6 +86,7 @@ class Tokens:
         self._token: str | None = None
         self._expires = 0.0
         self._force = False
+        self._seen: int | None = None  # the token file's mtime when it was last read or written
         self._app: Any = None  # msal's PublicClientApplication, made on first use
         self.refreshes = 0  # tokens asked of the provider (for tests and the log)
 
@@ -97,19 +98,31 @@ class Tokens:
     def token(self) -> str:
         """A valid access token: the one in hand, else a refreshed one."""
         with self._lock:
-            if self._token is not None and not self._force and time.time() < self._expires - EARLY:
+            held = self._token is not None and not self._force and time.time() < self._expires - EARLY
+            if held and self._saved() == self._seen:  # (a sign-in since, by another process, replaces it)
+                assert self._token is not None
                 return self._token
             vault = Vault(self.config.key_file or Path("mailflow.key"))
             with locked(self.path):
                 kept = read_sealed(self.path, vault)
                 if kept is None:
-                    raise AuthExpired(f"{self.account.id}: not signed in yet: {_login_hint(self.account)}")
+                    raise AuthExpired(
+                        f"{self.account.id}: not signed in yet: run `mailflow auth login {self.account.id}`"
+                    )
                 fetch = self._microsoft if self.config.provider == "microsoft" else self._google
                 token, expires, changed = fetch(kept, self._force)
                 if changed is not None:
                     write_sealed(self.path, vault, changed)
+                self._seen = self._saved()
             self._token, self._expires, self._force = token, expires, False
             return token
+
+    def _saved(self) -> int | None:
+        """When the token file was last written (None when there is none)."""
+        try:
+            return self.path.stat().st_mtime_ns
+        except OSError:
+            return None
 
     def _expired(self, why: str) -> AuthExpired:
         return AuthExpired(f"{self.account.id}: {why}; {_login_hint(self.account)}")

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from connectors import oauth
 from mailflow.cli import cli
+from mailflow.config import ImapAccount, load_settings
 from tests.servers.dovecot import DovecotServer, DovecotUser
 from tests.servers.oauth import OAuthServer
 from workers.main import RUNTIME
@@ -262,3 +263,20 @@ client_secrets = "{secrets.name}"
     assert code == 3
     code, out = mailflow(config, "status")
     assert "Google refused the saved sign-in (invalid_grant" in out and "mailflow auth login dana-gmail" in out, out
+
+
+def test_a_sign_in_made_by_another_process_replaces_the_token_a_process_holds(
+    tmp_path: Path, dovecot_oauth_server: DovecotServer, oauth_server: OAuthServer, oauth_imap_user: DovecotUser
+) -> None:
+    server, idp, user = dovecot_oauth_server, oauth_server, oauth_imap_user
+    config = write_config(tmp_path, server, idp, microsoft_account(server, idp, user))
+    assert mailflow(config, "auth", "login", "dana-m365")[0] == 0
+    account = load_settings(config).clients[0].accounts[0]
+    assert isinstance(account, ImapAccount)
+    held = oauth.Tokens(account)  # as a running daemon holds it
+    first = held.token()
+    assert held.token() == first  # reused, the file not read again
+    assert mailflow(config, "auth", "login", "dana-m365")[0] == 0  # signed in again elsewhere
+    second = held.token()
+    assert second != first and second == idp.access_tokens[user.name][-1]
+    assert idp.token_requests.get("refresh_token", 0) == 0  # read from the new file, not refreshed
