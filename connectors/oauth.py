@@ -112,10 +112,23 @@ class Tokens:
                 fetch = self._microsoft if self.config.provider == "microsoft" else self._google
                 token, expires, changed = fetch(kept, self._force)
                 if changed is not None:
-                    write_sealed(self.path, vault, changed)
+                    self._save(vault, changed)
                 self._seen = self._saved()
             self._token, self._expires, self._force = token, expires, False
             return token
+
+    def _save(self, vault: Vault, text: str) -> None:
+        """Keep what the provider gave; a folder that cannot be written costs the saved copy, not this token."""
+        try:
+            write_sealed(self.path, vault, text)
+        except OSError as exc:
+            log.warning(
+                "account %s: cannot save the renewed sign-in in %s (%s): this token is used, but the next process "
+                "starts from the older one; make credentials_dir writable",
+                self.account.id,
+                self.path,
+                exc.strerror or type(exc).__name__,
+            )
 
     def _saved(self) -> int | None:
         """When the token file was last written (None when there is none)."""
