@@ -38,7 +38,18 @@ from mailflow.config import ImapAccount, OAuthConfig
 from mailflow.errors import AuthError, AuthExpired, TransientError
 from mailflow.vault import Vault, locked, read_sealed, write_sealed
 
-__all__ = ["DEFAULT_SCOPES", "MICROSOFT_AUTHORITY", "Tokens", "describe", "forget", "login", "logout", "tokens_for"]
+__all__ = [
+    "DEFAULT_SCOPES",
+    "MICROSOFT_AUTHORITY",
+    "SMTP_SCOPES",
+    "Tokens",
+    "describe",
+    "forget",
+    "login",
+    "logout",
+    "scopes_for",
+    "tokens_for",
+]
 
 log = logging.getLogger("mailflow.oauth")
 
@@ -47,6 +58,10 @@ GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 DEFAULT_SCOPES = {
     "microsoft": ("https://outlook.office.com/IMAP.AccessAsUser.All",),  # msal adds offline_access itself
     "google": ("https://mail.google.com/",),  # the only Gmail scope that allows IMAP
+}
+SMTP_SCOPES = {
+    "microsoft": ("https://outlook.office.com/SMTP.Send",),  # asked for when the account's smtp has auth = "oauth2"
+    "google": (),  # https://mail.google.com/ covers SMTP too
 }
 EARLY = 120.0  # seconds before its expiry an access token is replaced
 _PERMANENT = {"invalid_grant", "interaction_required", "invalid_client", "unauthorized_client", "consent_required"}
@@ -58,8 +73,15 @@ def _oauth(account: ImapAccount) -> OAuthConfig:
     return account.oauth
 
 
-def _scopes(cfg: OAuthConfig) -> list[str]:
-    return list(cfg.scopes or DEFAULT_SCOPES[cfg.provider])
+def scopes_for(account: ImapAccount) -> list[str]:
+    """What the account's sign-in asks for: ``scopes``, else IMAP (and sending, for ``smtp`` with OAuth)."""
+    cfg = _oauth(account)
+    if cfg.scopes:
+        return list(cfg.scopes)
+    scopes = list(DEFAULT_SCOPES[cfg.provider])
+    if account.smtp is not None and account.smtp.auth == "oauth2":
+        scopes += SMTP_SCOPES[cfg.provider]
+    return scopes
 
 
 def _first_line(text: object) -> str:
@@ -180,7 +202,8 @@ class Tokens:
             accounts = app.get_accounts()
             if not accounts:
                 raise self._expired("the saved Microsoft sign-in holds no account")
-            result = app.acquire_token_silent_with_error(_scopes(self.config), account=accounts[0], force_refresh=force)
+            scopes = scopes_for(self.account)
+            result = app.acquire_token_silent_with_error(scopes, account=accounts[0], force_refresh=force)
         except requests.RequestException as exc:
             raise _unreachable(self.account, "Microsoft", exc) from None
         except MsalServiceError as exc:  # a 5xx (msal raises for those, and refuses to ask again for 60 s)
@@ -230,7 +253,7 @@ class Tokens:
                 token_uri=self._google_token_uri(),
                 client_id=info["client_id"],
                 client_secret=info["client_secret"],
-                scopes=_scopes(self.config),
+                scopes=scopes_for(self.account),
                 expiry=saved,
             )
         except (ValueError, KeyError, TypeError) as exc:
@@ -308,7 +331,7 @@ def _login_microsoft(account: ImapAccount, cfg: OAuthConfig, echo: Callable[[str
     tokens = Tokens(account)
     try:
         app = tokens._msal_app(cache)
-        flow = app.initiate_device_flow(scopes=_scopes(cfg))
+        flow = app.initiate_device_flow(scopes=scopes_for(account))
         if "user_code" not in flow:
             why = f"{flow.get('error', 'error')}: {_first_line(flow.get('error_description'))}"
             raise AuthError(f"{account.id}: Microsoft would not start a sign-in ({why})")
@@ -331,7 +354,7 @@ def _login_google(
 
     assert cfg.client_secrets is not None
     try:
-        flow = InstalledAppFlow.from_client_secrets_file(str(cfg.client_secrets), scopes=_scopes(cfg))
+        flow = InstalledAppFlow.from_client_secrets_file(str(cfg.client_secrets), scopes=scopes_for(account))
     except (OSError, ValueError) as exc:
         raise AuthError(f"{account.id}: cannot use the OAuth client file {cfg.client_secrets}: {exc}") from None
     prompt = f"To sign in {account.username}, open this address in a browser on this machine:\n{{url}}"

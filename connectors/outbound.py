@@ -21,13 +21,16 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mailflow.config import SmtpConfig
+from mailflow.config import ImapAccount, MaildirAccount, SmtpConfig
 from mailflow.connector import MaybeSent, NotSent
-from mailflow.errors import AuthError, ConnectorError, PermanentError
+from mailflow.errors import AuthError, ConnectorError, PermanentError, TransientError
 
-__all__ = ["MailOut"]
+if TYPE_CHECKING:
+    from .oauth import Tokens
+
+__all__ = ["MailOut", "mail_out"]
 
 log = logging.getLogger("connectors.outbound")
 
@@ -35,13 +38,37 @@ WEBHOOK_TRIES = 3
 WEBHOOK_TIMEOUT = 10.0
 
 
-class MailOut:
-    """One account's way out: its SMTP server (if configured) and the assistant's webhook (if configured)."""
+def mail_out(account: ImapAccount | MaildirAccount, webhook: str | None) -> MailOut:
+    """The account's ``MailOut``: with its OAuth tokens when its SMTP signs in with them."""
+    smtp = account.smtp
+    if smtp is not None and smtp.auth == "oauth2" and isinstance(account, ImapAccount):
+        from .oauth import tokens_for
 
-    def __init__(self, smtp: SmtpConfig | None, webhook: str | None, *, retry_pause: float = 0.5) -> None:
+        return MailOut(smtp, webhook, tokens=tokens_for(account), oauth_user=account.username)
+    return MailOut(smtp, webhook)
+
+
+class MailOut:
+    """One account's way out: its SMTP server (if configured) and the assistant's webhook (if configured).
+
+    ``tokens`` (with ``oauth_user``, the mailbox): an SMTP server with
+    ``auth = "oauth2"`` gets SASL XOAUTH2 with the account's access token.
+    """
+
+    def __init__(
+        self,
+        smtp: SmtpConfig | None,
+        webhook: str | None,
+        *,
+        retry_pause: float = 0.5,
+        tokens: Tokens | None = None,
+        oauth_user: str | None = None,
+    ) -> None:
         self.smtp = smtp
         self.webhook = webhook
         self.retry_pause = retry_pause
+        self.tokens = tokens
+        self.oauth_user = oauth_user
 
     # -- webhook ---------------------------------------------------------------
 
@@ -120,7 +147,9 @@ class MailOut:
     def _envelope(self, client: smtplib.SMTP, conf: SmtpConfig, sender: str, recipients: Sequence[str]) -> None:
         """Login, MAIL FROM and RCPT TO: nothing is handed over yet, so any failure here is ``NotSent``."""
         try:
-            if conf.username:
+            if conf.auth == "oauth2":
+                self._xoauth2(client, conf)
+            elif conf.username:
                 password = conf.secret()
                 if password is None:
                     raise AuthError(f"no SMTP password for {conf.username} (set {conf.password_env or 'password'})")
@@ -133,11 +162,28 @@ class MailOut:
                 if code not in (250, 251):
                     raise self._refused(code, reply, f"the recipient {rcpt}")
         except smtplib.SMTPAuthenticationError as exc:
-            raise AuthError(f"{conf.host} refused the login of {conf.username}: {exc.smtp_code}") from None
+            who = conf.username or self.oauth_user
+            how = " with a fresh OAuth token" if conf.auth == "oauth2" else ""
+            raise AuthError(f"{conf.host} refused the login of {who}{how}: {exc.smtp_code}") from None
+        except TransientError as exc:  # the sign-in service, before anything was handed over
+            raise NotSent(str(exc)) from None
         except (smtplib.SMTPServerDisconnected, OSError) as exc:
             raise NotSent(f"the connection to {conf.host} dropped before the message was sent: {exc}") from None
         except smtplib.SMTPException as exc:
             raise NotSent(f"{conf.host}: {exc}") from None
+
+    def _xoauth2(self, client: smtplib.SMTP, conf: SmtpConfig) -> None:
+        """SASL XOAUTH2 with the account's token; a refused token is replaced once."""
+        if self.tokens is None:
+            raise AuthError(f'{conf.host}: smtp auth = "oauth2" needs an account that signs in with OAuth')
+        user = conf.username or self.oauth_user or ""
+        token = self.tokens.token()
+        try:
+            client.auth("XOAUTH2", _xoauth2_response(user, token), initial_response_ok=True)
+            return
+        except smtplib.SMTPAuthenticationError:
+            self.tokens.refused(token)
+        client.auth("XOAUTH2", _xoauth2_response(user, self.tokens.token()), initial_response_ok=True)
 
     @staticmethod
     def _refused(code: int, reply: bytes | str, what: str) -> ConnectorError:
@@ -145,3 +191,12 @@ class MailOut:
         if 400 <= code < 500:
             return NotSent(f"the server deferred {what}: {code} {text}")
         return PermanentError(f"the server refused {what}: {code} {text}")
+
+
+def _xoauth2_response(user: str, token: str) -> Callable[..., str]:
+    """smtplib's auth object: the initial response, then an empty answer to the server's error challenge."""
+
+    def respond(challenge: bytes | None = None) -> str:
+        return "" if challenge is not None else f"user={user}\x01auth=Bearer {token}\x01\x01"
+
+    return respond

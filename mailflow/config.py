@@ -56,6 +56,7 @@ class SmtpConfig(_Secret):
     port: int | None = None
     username: str | None = None  # with no username, no login (a relay on loopback needs none)
     tls: Literal["ssl", "starttls", "none"] = "starttls"
+    auth: Literal["password", "oauth2"] = "password"  # oauth2: XOAUTH2 with the account's own sign-in
     timeout: float = Field(default=30.0, gt=0)
 
     @property
@@ -154,6 +155,8 @@ class ImapAccount(_Secret):
                 raise ValueError('auth = "oauth2" signs in with a token: remove password and password_env')
         elif self.oauth is not None:
             raise ValueError('an [oauth] table needs auth = "oauth2"')
+        elif self.smtp is not None and self.smtp.auth == "oauth2":
+            raise ValueError('smtp auth = "oauth2" uses the account\'s sign-in: set auth = "oauth2" and [oauth] on it')
         elif self.password is None and not self.password_env:
             raise ValueError("set password_env (the name of an environment variable) or password")
         return self

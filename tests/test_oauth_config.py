@@ -89,6 +89,10 @@ def test_the_token_and_key_places_can_be_set_relative_to_the_config(tmp_path: Pa
         (MICROSOFT + 'authority = "http://login.example"\n', "expected an https:// URL"),
         (MICROSOFT.replace('"microsoft"', '"yahoo"'), "provider"),
         (MICROSOFT + 'secret = "x"\n', "unknown key"),
+        (
+            BASE + 'password = "x"\n[clients.accounts.smtp]\nhost = "smtp.example"\nauth = "oauth2"\n',
+            "uses the account's sign-in",
+        ),
     ],
 )
 def test_every_oauth_mistake_is_named_with_its_key(tmp_path: Path, text: str, expected: str) -> None:

@@ -21,6 +21,7 @@ from mailflow.cli import cli
 from mailflow.config import ImapAccount, load_settings
 from tests.servers.dovecot import DovecotServer, DovecotUser
 from tests.servers.oauth import OAuthServer
+from tests.servers.smtp import SmtpServer
 from workers.main import RUNTIME
 
 pytestmark = pytest.mark.dovecot
@@ -280,3 +281,47 @@ def test_a_sign_in_made_by_another_process_replaces_the_token_a_process_holds(
     second = held.token()
     assert second != first and second == idp.access_tokens[user.name][-1]
     assert idp.token_requests.get("refresh_token", 0) == 0  # read from the new file, not refreshed
+
+
+def test_forwards_from_an_oauth_account_sign_in_to_smtp_with_the_same_token(
+    tmp_path: Path, dovecot_oauth_server: DovecotServer, oauth_server: OAuthServer, oauth_imap_user: DovecotUser
+) -> None:
+    server, idp, user = dovecot_oauth_server, oauth_server, oauth_imap_user
+
+    def good(login: str, token: str) -> bool:
+        info = idp.token_info(token)
+        return info is not None and info.get("email") == login
+
+    smtp = SmtpServer(oauth=good)
+    smtp.start()
+    try:
+        account = microsoft_account(server, idp, user) + (
+            f'[clients.accounts.smtp]\nhost = "127.0.0.1"\nport = {smtp.port}\ntls = "none"\nauth = "oauth2"\n'
+        )
+        config = write_config(tmp_path, server, idp, account)
+        text = config.read_text().replace(
+            'timezone = "America/New_York"', 'timezone = "America/New_York"\nforward_to = ["books@ledger.example"]'
+        )
+        config.write_text(text)
+        (tmp_path / "rules" / "dana.toml").write_text(
+            RULES + '\n[[rule]]\nname = "Invoices to the books"\nwhen = { subject = { contains = "invoice" } }\n'
+            'then = [ { forward = "books@ledger.example" } ]\n'
+        )
+        assert mailflow(config, "auth", "login", "dana-m365")[0] == 0
+        asked = idp.seen("ms.devicecode")[-1].form["scope"].split()
+        assert (
+            "https://outlook.office.com/SMTP.Send" in asked
+            and "https://outlook.office.com/IMAP.AccessAsUser.All" in asked
+        )
+
+        idp.expire_access_tokens(user.name)  # refused by IMAP and SMTP alike: one renewal serves both
+        server.deliver(user, message("Invoice 1042", 1))
+        code, out = mailflow(config, "run", "--once")
+        assert code == 0, out
+        smtp.wait_for(1)
+        assert [(r.sender, r.recipients) for r in smtp.received] == [("dana@acme.example", ["books@ledger.example"])]
+        assert smtp.logins == [(user.name, True)]
+        assert idp.token_requests["refresh_token"] == 1
+        assert mailflow(config, "run", "--once")[0] == 0 and len(smtp.received) == 1  # nothing twice
+    finally:
+        smtp.stop()

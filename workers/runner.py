@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from connectors import calendar_for, connector_for
-from connectors.outbound import MailOut
+from connectors.outbound import mail_out
 from mailflow.accounts import RetainerUse, check_retainer
 from mailflow.calendars import CalendarConnector
 from mailflow.config import ClientConfig, ImapAccount, MaildirAccount, Settings
@@ -306,7 +306,7 @@ def _passes(
             progress=progress,
             reader=reader,
             stop=stop,
-            outbound=MailOut(account.smtp, settings.assistant.webhook),
+            outbound=mail_out(account, settings.assistant.webhook),
             zone=client.zone,
             retainer_used=use.percent if use else None,
             rate_card=client.rate_card,
@@ -406,9 +406,7 @@ def _meeting_desk(
     from mailflow.meetings import MeetingDesk  # icalendar (4 MB) only for a client with calendars
 
     _, assistant = people(settings, client)
-    desk = MeetingDesk(
-        store, client, calendars, assistant, account.id, MailOut(account.smtp, settings.assistant.webhook)
-    )
+    desk = MeetingDesk(store, client, calendars, assistant, account.id, mail_out(account, settings.assistant.webhook))
     try:
         desk.expire()
     except ConnectorError as exc:

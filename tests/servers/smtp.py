@@ -4,16 +4,20 @@
 hung server: the client times out mid-hand-over); the message is still
 accepted, as a real server would. ``defer`` makes it answer every RCPT TO
 with ``451`` (try again later), as a server that is over quota or
-greylisting does.
+greylisting does. ``SmtpServer(oauth=check)`` offers AUTH XOAUTH2 (without
+TLS, on loopback) and requires it before MAIL FROM: ``check(user, token)``
+says whether the token is good for that user (the tests ask the fake OAuth
+server); ``logins`` records each attempt as (user, accepted).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -21,7 +25,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP as SMTPProtocol
-from aiosmtpd.smtp import Envelope, Session
+from aiosmtpd.smtp import AuthResult, Envelope, Session
 
 
 @dataclass
@@ -36,6 +40,7 @@ class _Handler:
     received: list[Received] = field(default_factory=list)
     delay: float = 0.0
     defer: bool = False
+    logins: list[tuple[str, bool]] = field(default_factory=list)
 
     async def handle_RCPT(
         self, server: SMTPProtocol, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
@@ -55,13 +60,43 @@ class _Handler:
         return "250 OK"
 
 
+@dataclass
+class _OAuthHandler(_Handler):
+    """A handler whose server takes SASL XOAUTH2 (RFC-less, as Google and Microsoft define it)."""
+
+    check: Callable[[str, str], bool] | None = None
+
+    async def auth_XOAUTH2(self, server: SMTPProtocol, args: list[str]) -> AuthResult:
+        if len(args) < 2:
+            return AuthResult(success=False, handled=False)
+        text = base64.b64decode(args[1]).decode("utf-8", "replace")
+        fields = dict(part.split("=", 1) for part in text.split("\x01") if "=" in part)
+        user, token = fields.get("user", ""), fields.get("auth", "").removeprefix("Bearer ")
+        ok = self.check is not None and self.check(user, token)
+        self.logins.append((user, ok))
+        return AuthResult(success=ok, handled=False, auth_data=user if ok else None)
+
+    async def handle_MAIL(
+        self, server: SMTPProtocol, session: Session, envelope: Envelope, address: str, mail_options: list[str]
+    ) -> str:
+        if not session.authenticated:
+            return "530 5.7.0 Authentication required"
+        envelope.mail_from = address
+        return "250 OK"
+
+
 class SmtpServer:
-    def __init__(self) -> None:
-        self.handler = _Handler()
+    def __init__(self, oauth: Callable[[str, str], bool] | None = None) -> None:
+        self.handler = _Handler() if oauth is None else _OAuthHandler(check=oauth)
         with socket.socket() as probe:  # aiosmtpd connects to its own port to check it is up: it needs a real one
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=port)
+        extra: dict[str, Any] = {"auth_require_tls": False, "auth_exclude_mechanism": ["LOGIN", "PLAIN"]}
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=port, **(extra if oauth else {}))
+
+    @property
+    def logins(self) -> list[tuple[str, bool]]:
+        return self.handler.logins
 
     def start(self) -> None:
         self.controller.start()
