@@ -366,7 +366,8 @@ def _health_line(account: str, row: dict[str, Any] | None) -> str | None:
 def status(ctx: click.Context) -> None:
     """Per-account health: last sync, messages handled, quarantined, rules files, the queue.
 
-    Exit code 3 when a rules file is broken or an account is failing or parked.
+    Exit code 3 when a rules file is broken, an account is failing or parked,
+    or an OAuth account is not signed in.
     """
     from .accounts import check_retainer
     from .rules import check_rules
@@ -374,6 +375,7 @@ def status(ctx: click.Context) -> None:
 
     settings = _settings(ctx)
     store = _store(settings)
+    runtime = ctx.obj.get("runtime")
     counts: dict[tuple[str, str], dict[str, int]] = {}
     for client_id, account_id, state, n in store.counts():
         counts.setdefault((client_id, account_id), {})[state] = n
@@ -407,6 +409,10 @@ def status(ctx: click.Context) -> None:
                 f"  {account.id} [{account.kind}]: last sync {when}; {c.get('done', 0)} handled, "
                 f"{c.get('planned', 0)} in progress, {c.get('quarantined', 0)} quarantined"
             )
+            if getattr(account, "auth", None) == "oauth2" and isinstance(runtime, Runtime) and runtime.auth:
+                sign_in = runtime.auth.describe(account)
+                click.echo(f"    sign-in: {sign_in}")
+                problems += 0 if sign_in.startswith("signed in") else 1
             if waiting.get(account.id):
                 what = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(waiting[account.id].items()))
                 click.echo(f"    waiting for a server (outgoing mail, calendars): {what}; tried again automatically")
@@ -414,7 +420,6 @@ def status(ctx: click.Context) -> None:
             if line:
                 click.echo(line)
                 problems += 0 if "healthy" in line else 1
-    runtime = ctx.obj.get("runtime")
     if isinstance(runtime, Runtime) and runtime.queue_status is not None:
         for line in runtime.queue_status(settings):
             click.echo(line)

@@ -149,6 +149,8 @@ def test_auth_status_names_accounts_not_signed_in_and_login_refuses_unknown_acco
     Vault(tmp_path / "mailflow.key", create=True)
     result = run.invoke(cli, ["--config", str(config), "auth", "status"], obj={"runtime": RUNTIME})
     assert "not signed in: run `mailflow auth login dana-m365`" in result.output
+    result = run.invoke(cli, ["--config", str(config), "status"], obj={"runtime": RUNTIME})
+    assert result.exit_code == 3 and "    sign-in: not signed in: run `mailflow auth login dana-m365`" in result.output
     result = run.invoke(cli, ["--config", str(config), "auth", "login", "dana"], obj={"runtime": RUNTIME})
     assert result.exit_code == 2
     assert "no OAuth account 'dana' in the config (OAuth accounts: dana-m365)" in result.output

@@ -135,6 +135,8 @@ def test_a_microsoft_account_signs_in_by_device_code_syncs_over_xoauth2_and_repl
     assert refresh.encode() not in token_file.read_bytes() and access.encode() not in token_file.read_bytes()
     code, out = mailflow(config, "auth", "status")
     assert code == 0 and f"dana/dana-m365 ({user.name}): signed in (microsoft" in out
+    code, out = mailflow(config, "status")
+    assert code == 0 and "  dana-m365 [imap]: last sync never" in out and "    sign-in: signed in (microsoft" in out
 
     server.deliver(user, message("Project kickoff", 1))
     code, out = mailflow(config, "run", "--once")
