@@ -12,7 +12,7 @@ import click
 
 from .cli import EX_CONFIG, EX_PARTIAL, _fail, _runtime, _settings, _store, cli
 from .config import ImapAccount, Settings
-from .errors import ConnectorError
+from .errors import AuthError, ConnectorError
 
 EX_NOT_SIGNED_IN = 1
 
@@ -75,6 +75,7 @@ def login(ctx: click.Context, account: str, no_browser: bool, port: int) -> None
         _fail(EX_NOT_SIGNED_IN, str(exc))
     assert box.oauth is not None
     click.echo(f"{box.id}: signed in as {who}; the token is sealed in {box.oauth.token_file}")
+    _check_mailbox(ctx, box, who)
     if owner != "assistant":
         store = _store(settings)
         health = store.health().get(box.id)
@@ -82,6 +83,28 @@ def login(ctx: click.Context, account: str, no_browser: bool, port: int) -> None
             store.set_health(owner, box.id, "ok", "signed in again by the assistant")
             click.echo(f"{box.id}: back in the schedule; the running daemon syncs it within its interval")
         store.close()
+
+
+def _check_mailbox(ctx: click.Context, box: ImapAccount, who: str) -> None:
+    """Log in to the mailbox with the new token now: signing in as the wrong user shows here, not at the next sync."""
+    connect = _runtime(ctx).connect
+    if connect is None:
+        return
+    connector = connect(box)
+    try:
+        connector.open()
+    except AuthError as exc:
+        _fail(
+            EX_NOT_SIGNED_IN,
+            f"{box.id}: signed in as {who}, but {box.host} refused the token for {box.username}: {exc}. "
+            "Sign in as the mailbox's owner (or a user who may open it)",
+        )
+    except ConnectorError as exc:
+        click.echo(f"{box.id}: could not check the mailbox now ({exc}); the sign-in is kept")
+    else:
+        click.echo(f"{box.id}: checked: {box.host} accepts the sign-in for {box.username}")
+    finally:
+        connector.close()
 
 
 @auth.command()

@@ -128,6 +128,7 @@ def test_a_microsoft_account_signs_in_by_device_code_syncs_over_xoauth2_and_repl
     code, out = mailflow(config, "auth", "login", "dana-m365")
     assert code == 0, out
     assert "enter the code" in out and f"dana-m365: signed in as {user.name}" in out
+    assert f"dana-m365: checked: {server.host} accepts the sign-in for {user.name}" in out
     token_file = tmp_path / "credentials" / "dana-m365.token"
     key_file = tmp_path / "mailflow.key"
     assert stat.S_IMODE(token_file.stat().st_mode) == stat.S_IMODE(key_file.stat().st_mode) == 0o600
@@ -327,3 +328,15 @@ def test_forwards_from_an_oauth_account_sign_in_to_smtp_with_the_same_token(
         assert mailflow(config, "run", "--once")[0] == 0 and len(smtp.received) == 1  # nothing twice
     finally:
         smtp.stop()
+
+
+def test_signing_in_as_someone_else_is_caught_at_once(
+    tmp_path: Path, dovecot_oauth_server: DovecotServer, oauth_server: OAuthServer, oauth_imap_user: DovecotUser
+) -> None:
+    server, idp, user = dovecot_oauth_server, oauth_server, oauth_imap_user
+    config = write_config(tmp_path, server, idp, microsoft_account(server, idp, user))
+    idp.sign_in_as("sam@rivera-va.example")  # the assistant signed in with their own account
+    code, out = mailflow(config, "auth", "login", "dana-m365")
+    assert code == 1, out
+    assert "dana-m365: signed in as sam@rivera-va.example, but" in out
+    assert f"refused the token for {user.name}" in out and "Sign in as the mailbox's owner" in out
