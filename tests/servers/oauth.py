@@ -1,6 +1,8 @@
 """A fake OAuth 2.0 identity provider on loopback: Microsoft identity platform v2.0 and Google.
 
-Registered as a pytest plugin by ``tests/conftest.py``. ``OAuthServer`` runs in
+Registered as a pytest plugin by ``tests/conftest.py``. The endpoints are in
+``oauth_microsoft.py`` and ``oauth_google.py`` (mixins of ``OAuthServer``), the
+pieces they share in ``oauth_parts.py``. ``OAuthServer`` runs in
 the test process, in threads, and speaks the documented endpoints that the real
 client libraries call, so tests drive ``msal`` and ``google-auth`` /
 ``google-auth-oauthlib`` unmodified:
@@ -60,12 +62,8 @@ logs (``authorization_prompt_message``) and browsing from a thread.
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import datetime
-import hashlib
 import http.server
-import ipaddress
 import json
 import logging
 import re
@@ -78,228 +76,39 @@ import tempfile
 import threading
 import time
 import traceback
-import uuid
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote_plus, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-DEFAULT_USER = "dana@acme.example"
-DEFAULT_TENANT_ID = "8e3f1b2a-5c4d-4e6f-9a0b-1c2d3e4f5a6b"  # the "tid" for organizations/common/a domain
-DEFAULT_GOOGLE_CLIENT_ID = "123456789012-fake.apps.googleusercontent.com"
-DEFAULT_GOOGLE_CLIENT_SECRET = "GOCSPX-fake-client-secret"
-DEFAULT_ACCESS_LIFETIME = 3600
-# Seconds msal sleeps between device-code polls. 0 works (no sleep) while auto_approve is on, but msal
-# checks its exit condition only while sleeping: a flow nobody approves is then polled in a busy loop.
-DEFAULT_DEVICE_INTERVAL = 1
-DEVICE_CODE_LIFETIME = 900
-AUTH_CODE_LIFETIME = 600
-DEVICE_FLOW_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
-GOOGLE_SCOPE_ALIASES = {
-    "email": "https://www.googleapis.com/auth/userinfo.email",
-    "profile": "https://www.googleapis.com/auth/userinfo.profile",
-}
-MS_RESERVED_SCOPES = {"openid", "profile", "offline_access", "email"}
-FLOW_LOGGER = "google_auth_oauthlib.flow"
+from .oauth_google import GoogleEndpoints
+from .oauth_microsoft import MicrosoftEndpoints
+from .oauth_parts import (
+    DEFAULT_ACCESS_LIFETIME,
+    DEFAULT_DEVICE_INTERVAL,
+    DEFAULT_GOOGLE_CLIENT_ID,
+    DEFAULT_GOOGLE_CLIENT_SECRET,
+    DEFAULT_USER,
+    DEVICE_FLOW_GRANT,
+    FLOW_LOGGER,
+    AuthCode,
+    DeviceFlow,
+    Failure,
+    HandlerError,
+    Reply,
+    SeenRequest,
+    TokenRecord,
+    google_sub,
+    json_reply,
+    make_ca_and_server_cert,
+    object_id,
+)
+
 _log = logging.getLogger(__name__)
-
-
-# -- records -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SeenRequest:
-    """One request the server answered: ``endpoint`` names it (``"ms.token"``, ``"tokeninfo"``, ...)."""
-
-    endpoint: str
-    method: str
-    path: str
-    query: dict[str, str]
-    form: dict[str, str]
-    headers: dict[str, str]
-    status: int
-    at: float
-
-
-@dataclass
-class _Token:
-    value: str
-    kind: str  # "access" or "refresh"
-    provider: str  # "microsoft" or "google"
-    email: str
-    client_id: str
-    scopes: tuple[str, ...]
-    issued_at: float
-    expires_at: float | None  # None: a refresh token (they do not expire here)
-    tenant: str = ""
-    revoked: bool = False
-
-
-@dataclass
-class _DeviceFlow:
-    device_code: str
-    user_code: str
-    client_id: str
-    tenant: str
-    scopes: tuple[str, ...]
-    expires_at: float
-    polls: int = 0
-    state: str = "pending"  # pending, approved, declined, redeemed
-    email: str | None = None
-
-
-@dataclass
-class _AuthCode:
-    code: str
-    client_id: str
-    redirect_uri: str
-    scopes: tuple[str, ...]
-    email: str
-    offline: bool
-    code_challenge: str | None
-    code_challenge_method: str | None
-    nonce: str | None
-    expires_at: float
-    used: bool = False
-
-
-@dataclass
-class _Failure:
-    status: int
-    retry_after: int | None
-    error: str
-
-
-@dataclass
-class _Reply:
-    status: int
-    body: bytes = b""
-    content_type: str = "application/json; charset=utf-8"
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-class _HandlerError(Exception):
-    """Raised inside a handler to answer with an OAuth error body."""
-
-    def __init__(self, reply: _Reply) -> None:
-        super().__init__(reply.status)
-        self.reply = reply
-
-
-# -- certificates ----------------------------------------------------------------
-
-
-def make_ca_and_server_cert(directory: Path) -> tuple[Path, Path, Path]:
-    """A throwaway CA and a server certificate it signed, for 127.0.0.1 and localhost.
-
-    Returns ``(ca_cert, server_cert, server_key)`` PEM paths; the server
-    certificate file holds the chain (server, then CA).
-    """
-    directory.mkdir(parents=True, exist_ok=True)
-    now = datetime.datetime.now(datetime.UTC)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "mailflow test OAuth CA")])
-    ca_ski = x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key())
-    ca_cert = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=2))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(ca_ski, critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
-        .issuer_name(ca_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=2))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    ca_path, cert_path, key_path = directory / "ca.pem", directory / "server.pem", directory / "server-key.pem"
-    ca_pem = ca_cert.public_bytes(serialization.Encoding.PEM)
-    ca_path.write_bytes(ca_pem)
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM) + ca_pem)
-    key_path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    key_path.chmod(0o600)
-    return ca_path, cert_path, key_path
-
-
-# -- helpers -----------------------------------------------------------------------
-
-
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _unsigned_jwt(claims: dict[str, Any]) -> str:
-    """A JWT with ``alg: none`` (msal and google-auth decode ID tokens without verifying them)."""
-    header = {"typ": "JWT", "alg": "none"}
-    return f"{_b64url(json.dumps(header).encode())}.{_b64url(json.dumps(claims).encode())}."
-
-
-def _object_id(email: str) -> str:
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"mailflow-test-user:{email}"))
-
-
-def _google_sub(email: str) -> str:
-    return str(int.from_bytes(hashlib.sha256(email.encode()).digest()[:8], "big"))
-
-
-def _tenant_id(tenant: str) -> str:
-    try:
-        return str(uuid.UUID(tenant))
-    except ValueError:
-        return DEFAULT_TENANT_ID
-
-
-def _is_loopback_redirect(uri: str) -> bool:
-    parts = urlsplit(uri)
-    return parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1", "::1")
-
-
-def _google_scopes(scope: str) -> tuple[str, ...]:
-    return tuple(GOOGLE_SCOPE_ALIASES.get(s, s) for s in scope.split())
 
 
 # -- HTTP plumbing ---------------------------------------------------------------
@@ -383,7 +192,7 @@ class _HTTPServer(http.server.ThreadingHTTPServer):
 # -- the server --------------------------------------------------------------------
 
 
-class OAuthServer:
+class OAuthServer(MicrosoftEndpoints, GoogleEndpoints):
     """A fake Microsoft identity platform v2.0 and Google OAuth 2.0 server; see the module docstring."""
 
     def __init__(self, root: Path, host: str = "127.0.0.1") -> None:
@@ -440,10 +249,10 @@ class OAuthServer:
             self.refresh_tokens: dict[str, list[str]] = {}
             self.requests: list[SeenRequest] = []
             self.errors = []
-            self._tokens: dict[str, _Token] = {}
-            self._device_flows: dict[str, _DeviceFlow] = {}
-            self._codes: dict[str, _AuthCode] = {}
-            self._failures: list[_Failure] = []
+            self._tokens: dict[str, TokenRecord] = {}
+            self._device_flows: dict[str, DeviceFlow] = {}
+            self._codes: dict[str, AuthCode] = {}
+            self._failures: list[Failure] = []
             self._tokeninfo_failures: list[int] = []
             self._google_clients: dict[str, str] = {DEFAULT_GOOGLE_CLIENT_ID: DEFAULT_GOOGLE_CLIENT_SECRET}
 
@@ -537,7 +346,7 @@ class OAuthServer:
         ``retry_after`` is None, a ``Retry-After: <seconds>`` header is sent.
         """
         with self._lock:
-            self._failures.extend(_Failure(status, retry_after, error) for _ in range(n))
+            self._failures.extend(Failure(status, retry_after, error) for _ in range(n))
 
     def fail_tokeninfo(self, n: int = 1, status: int = 503) -> None:
         """The next ``n`` tokeninfo requests (Dovecot's token checks) fail with ``status``."""
@@ -555,7 +364,7 @@ class OAuthServer:
         with self._lock:
             self._device_flow_by_user_code(user_code).state = "declined"
 
-    def _device_flow_by_user_code(self, user_code: str) -> _DeviceFlow:
+    def _device_flow_by_user_code(self, user_code: str) -> DeviceFlow:
         for flow in self._device_flows.values():
             if flow.user_code == user_code:
                 return flow
@@ -690,25 +499,25 @@ class OAuthServer:
 
     def _dispatch(
         self, kind: str, method: str, path: str, query: dict[str, str], form: dict[str, str], headers: dict[str, str]
-    ) -> tuple[str, _Reply]:
+    ) -> tuple[str, Reply]:
         with self._lock:
             try:
                 return self._route(kind, method, path, query, form, headers)
-            except _HandlerError as exc:
+            except HandlerError as exc:
                 return self._last_endpoint, exc.reply
             except Exception:
                 self.errors.append(f"{method} {path}: {traceback.format_exc()}")
-                return "error", _Reply(500, b'{"error": "server_error"}')
+                return "error", Reply(500, b'{"error": "server_error"}')
 
     def _route(
         self, kind: str, method: str, path: str, query: dict[str, str], form: dict[str, str], headers: dict[str, str]
-    ) -> tuple[str, _Reply]:
+    ) -> tuple[str, Reply]:
         self._last_endpoint = "unknown"
         if kind == "http":
             if path == "/tokeninfo" and method in ("GET", "POST"):
                 self._last_endpoint = "tokeninfo"
                 return "tokeninfo", self._tokeninfo(query, form, headers)
-            return "unknown", _Reply(404, b'{"error": "not_found"}')
+            return "unknown", Reply(404, b'{"error": "not_found"}')
         segments = path.strip("/").split("/")
         if method == "GET" and len(segments) == 4 and segments[1:] == ["v2.0", ".well-known", "openid-configuration"]:
             self._last_endpoint = "ms.discovery"
@@ -727,7 +536,7 @@ class OAuthServer:
         if method == "POST" and path == "/token":
             self._last_endpoint = "google.token"
             return "google.token", self._google_token(form, headers)
-        return "unknown", _Reply(404, b'{"error": "not_found"}')
+        return "unknown", Reply(404, b'{"error": "not_found"}')
 
     # -- tokens ----------------------------------------------------------
 
@@ -741,7 +550,7 @@ class OAuthServer:
         *,
         tenant: str = "",
         lifetime: int | None = None,
-    ) -> _Token:
+    ) -> TokenRecord:
         now = time.time()
         if kind == "access":
             value = ("EwB" if provider == "microsoft" else "ya29.") + secrets.token_urlsafe(48)
@@ -751,7 +560,7 @@ class OAuthServer:
             value = ("M.C5" if provider == "microsoft" else "1//0") + secrets.token_urlsafe(48)
             expires_at = None
             self.refresh_tokens.setdefault(email, []).append(value)
-        token = _Token(value, kind, provider, email, client_id, scopes, now, expires_at, tenant)
+        token = TokenRecord(value, kind, provider, email, client_id, scopes, now, expires_at, tenant)
         self._tokens[value] = token
         return token
 
@@ -770,13 +579,13 @@ class OAuthServer:
             "scope": " ".join(token.scopes),
             "aud": token.client_id,
             "azp": token.client_id,
-            "sub": _object_id(token.email) if token.provider == "microsoft" else _google_sub(token.email),
+            "sub": object_id(token.email) if token.provider == "microsoft" else google_sub(token.email),
             "token_type": "Bearer",
         }
 
-    def _tokeninfo(self, query: dict[str, str], form: dict[str, str], headers: dict[str, str]) -> _Reply:
+    def _tokeninfo(self, query: dict[str, str], form: dict[str, str], headers: dict[str, str]) -> Reply:
         if self._tokeninfo_failures:
-            return _json(
+            return json_reply(
                 self._tokeninfo_failures.pop(0), {"error": "backend_error", "error_description": "Unavailable"}
             )
         value = query.get("access_token") or form.get("access_token") or form.get("token") or ""
@@ -785,357 +594,16 @@ class OAuthServer:
             value = auth[7:].strip()
         info = self._live_token_info(value)
         if info is None:
-            return _json(401, {"error": "invalid_token", "error_description": "Invalid Value"})
-        return _json(200, info)
+            return json_reply(401, {"error": "invalid_token", "error_description": "Invalid Value"})
+        return json_reply(200, info)
 
-    def _take_failure(self) -> _Reply | None:
+    def _take_failure(self) -> Reply | None:
         if not self._failures:
             return None
         failure = self._failures.pop(0)
         headers = {} if failure.retry_after is None else {"Retry-After": str(failure.retry_after)}
         description = "The request was throttled." if failure.status == 429 else "The service is unavailable."
-        return _json(failure.status, {"error": failure.error, "error_description": description}, headers)
-
-    # -- Microsoft -------------------------------------------------------
-
-    def _ms_openid_configuration(self, tenant: str) -> _Reply:
-        base = f"{self.base_url}/{tenant}"
-        tid = _tenant_id(tenant)
-        return _json(
-            200,
-            {
-                "token_endpoint": f"{base}/oauth2/v2.0/token",
-                "token_endpoint_auth_methods_supported": [
-                    "client_secret_post",
-                    "private_key_jwt",
-                    "client_secret_basic",
-                ],
-                "jwks_uri": f"{base}/discovery/v2.0/keys",
-                "response_modes_supported": ["query", "fragment", "form_post"],
-                "subject_types_supported": ["pairwise"],
-                "id_token_signing_alg_values_supported": ["RS256"],
-                "response_types_supported": ["code", "id_token", "code id_token", "id_token token"],
-                "scopes_supported": ["openid", "profile", "email", "offline_access"],
-                "issuer": f"{self.base_url}/{tid}/v2.0",
-                "request_uri_parameter_supported": False,
-                "userinfo_endpoint": f"{self.base_url}/oidc/userinfo",
-                "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
-                "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode",
-                "http_logout_supported": True,
-                "frontchannel_logout_supported": True,
-                "end_session_endpoint": f"{base}/oauth2/v2.0/logout",
-                "claims_supported": [
-                    *("sub", "iss", "aud", "exp", "iat", "auth_time", "acr", "nonce"),
-                    *("preferred_username", "name", "tid", "ver", "at_hash", "c_hash", "email"),
-                ],
-                "kerberos_endpoint": f"{base}/kerberos",
-                "tenant_region_scope": "EU",
-                "cloud_instance_name": "microsoftonline.com",
-                "cloud_graph_host_name": "graph.windows.net",
-                "msgraph_host": "graph.microsoft.com",
-                "rbac_url": "https://pas.windows.net",
-            },
-        )
-
-    def _ms_error(self, status: int, error: str, code: int, description: str) -> _HandlerError:
-        now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
-        return _HandlerError(
-            _json(
-                status,
-                {
-                    "error": error,
-                    "error_description": f"AADSTS{code}: {description} Trace ID: {uuid.uuid4()} Timestamp: {now}",
-                    "error_codes": [code],
-                    "timestamp": now,
-                    "trace_id": str(uuid.uuid4()),
-                    "correlation_id": str(uuid.uuid4()),
-                    "error_uri": f"{self.base_url}/error?code={code}",
-                },
-            )
-        )
-
-    def _ms_devicecode(self, tenant: str, form: dict[str, str]) -> _Reply:
-        client_id, scopes = form.get("client_id", ""), tuple(form.get("scope", "").split())
-        if not client_id:
-            raise self._ms_error(400, "invalid_request", 900144, "The request body must contain 'client_id'.")
-        if not scopes:
-            raise self._ms_error(400, "invalid_scope", 70011, "The provided value for 'scope' is not valid.")
-        user_code = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(9))
-        flow = _DeviceFlow(
-            device_code=secrets.token_urlsafe(48),
-            user_code=user_code,
-            client_id=client_id,
-            tenant=tenant,
-            scopes=scopes,
-            expires_at=time.time() + DEVICE_CODE_LIFETIME,
-        )
-        self._device_flows[flow.device_code] = flow
-        verification_uri = f"{self.base_url}/devicelogin"
-        return _json(
-            200,
-            {
-                "user_code": user_code,
-                "device_code": flow.device_code,
-                "verification_uri": verification_uri,
-                "expires_in": DEVICE_CODE_LIFETIME,
-                "interval": self.device_interval,
-                "message": (
-                    f"To sign in, use a web browser to open the page {verification_uri} "
-                    f"and enter the code {user_code} to authenticate."
-                ),
-            },
-        )
-
-    def _ms_token(self, tenant: str, form: dict[str, str]) -> _Reply:
-        grant = form.get("grant_type", "")
-        self.token_requests[grant] += 1
-        failure = self._take_failure()
-        if failure is not None:
-            return failure
-        client_id = form.get("client_id", "")
-        if not client_id:
-            raise self._ms_error(400, "invalid_request", 900144, "The request body must contain 'client_id'.")
-        if grant == DEVICE_FLOW_GRANT:
-            email, scopes = self._ms_redeem_device_code(form, client_id)
-        elif grant == "refresh_token":
-            email, scopes = self._ms_redeem_refresh_token(form, client_id)
-        else:
-            raise self._ms_error(
-                400, "unsupported_grant_type", 70003, f"The app requested an unsupported grant type '{grant}'."
-            )
-        return _json(200, self._ms_token_response(tenant, client_id, email, scopes, form))
-
-    def _ms_redeem_device_code(self, form: dict[str, str], client_id: str) -> tuple[str, tuple[str, ...]]:
-        flow = self._device_flows.get(form.get("device_code", ""))
-        if flow is None or flow.client_id != client_id:
-            raise self._ms_error(400, "invalid_grant", 70000, "Provided grant is invalid or malformed.")
-        if flow.state == "redeemed":
-            raise self._ms_error(400, "invalid_grant", 54005, "OAuth2 Authorization code was already redeemed.")
-        if time.time() > flow.expires_at:
-            raise self._ms_error(400, "expired_token", 70019, "Verification code expired.")
-        flow.polls += 1
-        if flow.state == "pending" and self.auto_approve and flow.polls > self.pending_polls:
-            if self.consent:
-                flow.state, flow.email = "approved", self.signed_in
-            else:
-                flow.state = "declined"
-        if flow.state == "declined":
-            raise self._ms_error(
-                400, "authorization_declined", 70018, "The user declined to authorize the application."
-            )
-        if flow.state == "pending":
-            raise self._ms_error(
-                400,
-                "authorization_pending",
-                70016,
-                "OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
-            )
-        flow.state = "redeemed"
-        assert flow.email is not None
-        return flow.email, flow.scopes
-
-    def _ms_redeem_refresh_token(self, form: dict[str, str], client_id: str) -> tuple[str, tuple[str, ...]]:
-        token = self._tokens.get(form.get("refresh_token", ""))
-        if token is None or token.kind != "refresh" or token.provider != "microsoft":
-            raise self._ms_error(400, "invalid_grant", 9002313, "Invalid request. Request is malformed or invalid.")
-        if token.client_id != client_id:
-            raise self._ms_error(
-                400,
-                "invalid_grant",
-                700025,
-                "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
-            )
-        if token.revoked:
-            raise self._ms_error(
-                400,
-                "invalid_grant",
-                50173,
-                "The provided grant has expired due to it being revoked, a fresh auth token is needed. "
-                "The user might have changed or reset their password.",
-            )
-        scopes = tuple(form.get("scope", "").split()) or token.scopes
-        return token.email, scopes
-
-    def _ms_token_response(
-        self, tenant: str, client_id: str, email: str, scopes: tuple[str, ...], form: dict[str, str]
-    ) -> dict[str, Any]:
-        resource_scopes = tuple(s for s in scopes if s not in MS_RESERVED_SCOPES) or scopes
-        access = self._new_token("access", "microsoft", email, client_id, resource_scopes, tenant=tenant)
-        response: dict[str, Any] = {
-            "token_type": "Bearer",
-            "scope": " ".join(resource_scopes),
-            "expires_in": self.access_lifetime,
-            "ext_expires_in": self.access_lifetime,
-            "access_token": access.value,
-        }
-        if "offline_access" in scopes:
-            response["refresh_token"] = self._new_token(
-                "refresh", "microsoft", email, client_id, scopes, tenant=tenant
-            ).value
-        tid, oid = _tenant_id(tenant), _object_id(email)
-        if "openid" in scopes:
-            now = int(time.time())
-            claims: dict[str, Any] = {
-                "aud": client_id,
-                "iss": f"{self.base_url}/{tid}/v2.0",
-                "iat": now,
-                "nbf": now,
-                "exp": now + 3600,
-                "name": email.split("@")[0].title(),
-                "oid": oid,
-                "preferred_username": email,
-                "rh": "0.fake.",
-                "sub": _b64url(hashlib.sha256(f"{client_id}:{email}".encode()).digest()[:24]),
-                "tid": tid,
-                "uti": secrets.token_urlsafe(16),
-                "ver": "2.0",
-            }
-            if form.get("nonce"):
-                claims["nonce"] = form["nonce"]
-            response["id_token"] = _unsigned_jwt(claims)
-        if form.get("client_info") == "1":
-            response["client_info"] = _b64url(json.dumps({"uid": oid, "utid": tid}).encode())
-        return response
-
-    # -- Google ----------------------------------------------------------
-
-    def _google_auth(self, query: dict[str, str]) -> _Reply:
-        client_id, redirect_uri = query.get("client_id", ""), query.get("redirect_uri", "")
-        if client_id not in self._google_clients:
-            return _html(401, "Error 401: invalid_client", "The OAuth client was not found.")
-        if not _is_loopback_redirect(redirect_uri):
-            return _html(400, "Error 400: redirect_uri_mismatch", f"Bad redirect_uri {redirect_uri!r}.")
-        state = {"state": query["state"]} if "state" in query else {}
-        if query.get("response_type") != "code":
-            return _redirect(redirect_uri, {**state, "error": "unsupported_response_type"})
-        if not query.get("scope"):
-            return _html(400, "Error 400: invalid_request", "Missing required parameter: scope")
-        if not self.consent:
-            return _redirect(redirect_uri, {**state, "error": "access_denied"})
-        scopes = _google_scopes(query["scope"])
-        code = _AuthCode(
-            code="4/0A" + secrets.token_urlsafe(40),
-            client_id=client_id,
-            redirect_uri=redirect_uri,
-            scopes=scopes,
-            email=self.signed_in,
-            offline=query.get("access_type") == "offline",
-            code_challenge=query.get("code_challenge"),
-            code_challenge_method=query.get("code_challenge_method"),
-            nonce=query.get("nonce"),
-            expires_at=time.time() + AUTH_CODE_LIFETIME,
-        )
-        self._codes[code.code] = code
-        return _redirect(redirect_uri, {**state, "code": code.code, "scope": " ".join(scopes)})
-
-    def _google_client(self, form: dict[str, str], headers: dict[str, str]) -> str:
-        client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
-        auth = headers.get("authorization", "")
-        if auth.lower().startswith("basic "):
-            decoded = base64.b64decode(auth[6:].strip()).decode()
-            basic_id, _, basic_secret = decoded.partition(":")
-            client_id, secret = unquote_plus(basic_id), unquote_plus(basic_secret)
-        if self._google_clients.get(client_id) != secret or not secret:
-            raise _HandlerError(_json(401, {"error": "invalid_client", "error_description": "Unauthorized"}))
-        return client_id
-
-    def _google_token(self, form: dict[str, str], headers: dict[str, str]) -> _Reply:
-        grant = form.get("grant_type", "")
-        self.token_requests[grant] += 1
-        failure = self._take_failure()
-        if failure is not None:
-            return failure
-        client_id = self._google_client(form, headers)
-        if grant == "authorization_code":
-            return _json(200, self._google_redeem_code(form, client_id))
-        if grant == "refresh_token":
-            return _json(200, self._google_refresh(form, client_id))
-        return _json(400, {"error": "unsupported_grant_type", "error_description": f"Invalid grant_type: {grant}"})
-
-    def _google_redeem_code(self, form: dict[str, str], client_id: str) -> dict[str, Any]:
-        code = self._codes.get(form.get("code", ""))
-        if code is None:
-            raise _google_error(400, "invalid_grant", "Malformed auth code.")
-        if code.used or code.client_id != client_id or time.time() > code.expires_at:
-            raise _google_error(400, "invalid_grant", "Bad Request")
-        if form.get("redirect_uri") != code.redirect_uri:
-            raise _google_error(400, "redirect_uri_mismatch", "Bad Request")
-        if code.code_challenge is not None:
-            verifier = form.get("code_verifier")
-            if not verifier:
-                raise _google_error(400, "invalid_grant", "Missing code verifier.")
-            if code.code_challenge_method == "S256":
-                computed = _b64url(hashlib.sha256(verifier.encode()).digest())
-            else:
-                computed = verifier
-            if computed != code.code_challenge:
-                raise _google_error(400, "invalid_grant", "Invalid code verifier.")
-        code.used = True
-        response = self._google_token_response(client_id, code.email, code.scopes, code.nonce)
-        if code.offline:
-            response["refresh_token"] = self._new_token("refresh", "google", code.email, client_id, code.scopes).value
-        return response
-
-    def _google_refresh(self, form: dict[str, str], client_id: str) -> dict[str, Any]:
-        token = self._tokens.get(form.get("refresh_token", ""))
-        if token is None or token.kind != "refresh" or token.provider != "google" or token.client_id != client_id:
-            raise _google_error(400, "invalid_grant", "Bad Request")
-        if token.revoked:
-            raise _google_error(400, "invalid_grant", "Token has been expired or revoked.")
-        scopes = token.scopes
-        if form.get("scope"):
-            asked = _google_scopes(form["scope"])
-            if not set(asked) <= set(token.scopes):
-                raise _google_error(400, "invalid_scope", "Bad Request")
-            scopes = asked
-        return self._google_token_response(client_id, token.email, scopes, None)
-
-    def _google_token_response(
-        self, client_id: str, email: str, scopes: tuple[str, ...], nonce: str | None
-    ) -> dict[str, Any]:
-        access = self._new_token("access", "google", email, client_id, scopes)
-        response: dict[str, Any] = {
-            "access_token": access.value,
-            "expires_in": self.access_lifetime,
-            "scope": " ".join(scopes),
-            "token_type": "Bearer",
-        }
-        if "openid" in scopes:
-            now = int(time.time())
-            claims: dict[str, Any] = {
-                "iss": "https://accounts.google.com",
-                "azp": client_id,
-                "aud": client_id,
-                "sub": _google_sub(email),
-                "email": email,
-                "email_verified": True,
-                "iat": now,
-                "exp": now + 3600,
-            }
-            if nonce:
-                claims["nonce"] = nonce
-            response["id_token"] = _unsigned_jwt(claims)
-        return response
-
-
-def _json(status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> _Reply:
-    return _Reply(status, json.dumps(payload).encode(), headers=headers or {})
-
-
-def _google_error(status: int, error: str, description: str) -> _HandlerError:
-    return _HandlerError(_json(status, {"error": error, "error_description": description}))
-
-
-def _html(status: int, title: str, text: str) -> _Reply:
-    body = f"<!doctype html><title>{title}</title><h1>{title}</h1><p>{text}</p>".encode()
-    return _Reply(status, body, content_type="text/html; charset=utf-8")
-
-
-def _redirect(uri: str, params: dict[str, str]) -> _Reply:
-    separator = "&" if urlsplit(uri).query else "?"
-    return _Reply(
-        302, b"", content_type="text/html; charset=utf-8", headers={"Location": uri + separator + urlencode(params)}
-    )
+        return json_reply(failure.status, {"error": failure.error, "error_description": description}, headers)
 
 
 # -- fixtures --------------------------------------------------------------------------
