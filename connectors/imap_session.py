@@ -216,16 +216,8 @@ class ImapSession:
         return tokens_for(self.config)
 
     def _oauth_login(self, client: Any, tokens: Tokens) -> None:
-        """SASL XOAUTH2 with the account's token; a refused token is replaced once (it may have been revoked early)."""
-        assert self._token is not None
-        try:
-            client.oauth2_login(self.config.username, self._token)
-            return
-        except LoginError:
-            tokens.refused(self._token)
-            log.info("IMAP %s: the server refused the OAuth token; asking for a new one", self._where())
-        self._token = tokens.token()
-        client.oauth2_login(self.config.username, self._token)
+        """SASL XOAUTH2 with the account's token (a refused one is replaced once: ``Tokens.use``)."""
+        self._token = tokens.use(lambda token: client.oauth2_login(self.config.username, token), LoginError)
 
     def _unverified(self, exc: ssl.SSLCertVerificationError) -> PermanentError:
         """The error for a server certificate that failed verification (untrusted CA, wrong host name, expired)."""

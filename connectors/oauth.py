@@ -110,7 +110,6 @@ class Tokens:
         self._force = False
         self._seen: int | None = None  # the token file's mtime when it was last read or written
         self._app: Any = None  # msal's PublicClientApplication, made on first use
-        self.refreshes = 0  # tokens asked of the provider (for tests and the log)
 
     @property
     def path(self) -> Path:
@@ -162,6 +161,24 @@ class Tokens:
     def _expired(self, why: str) -> AuthExpired:
         return AuthExpired(f"{self.account.id}: {why}; {_login_hint(self.account)}")
 
+    def use(self, login: Callable[[str], None], refused: type[Exception]) -> str:
+        """``login(token)``; when the server refuses the token (``refused``), once more with a new one.
+
+        A token can be refused before it expires (revoked, or the server's
+        clock runs ahead); the second refusal is the caller's to report.
+        Returns the token the login took.
+        """
+        token = self.token()
+        try:
+            login(token)
+            return token
+        except refused:
+            self.refused(token)
+            log.info("account %s: the server refused the OAuth token; asking for a new one", self.account.id)
+        token = self.token()
+        login(token)
+        return token
+
     def refused(self, token: str) -> None:
         """The server refused ``token``: the next ``token()`` asks the provider for a new one."""
         with self._lock:
@@ -171,21 +188,9 @@ class Tokens:
     # -- Microsoft ---------------------------------------------------------
 
     def _msal_app(self, cache: Any) -> Any:
-        import msal
-
+        """The account's msal app, made once (it reads the authority's metadata), with ``cache`` in use."""
         if self._app is None:
-            cfg = self.config
-            base = cfg.authority or MICROSOFT_AUTHORITY
-            try:
-                self._app = msal.PublicClientApplication(
-                    cfg.client_id,
-                    authority=f"{base}/{cfg.tenant}",
-                    token_cache=cache,
-                    timeout=self.account.timeout,
-                    instance_discovery=False if cfg.authority else None,
-                )
-            except ValueError as exc:  # msal's word for an authority it cannot use (a tenant that does not exist)
-                raise AuthError(f"{self.account.id}: Microsoft sign-in at {base}/{cfg.tenant}: {exc}") from None
+            self._app = _msal_app(self.account, cache)
         else:
             self._app.token_cache = cache
         return self._app
@@ -213,7 +218,6 @@ class Tokens:
             raise self._expired("the saved Microsoft sign-in has no refresh token")
         changed = cache.serialize() if cache.has_state_changed else None
         if "access_token" in result:
-            self.refreshes += 0 if result.get("token_source") == "cache" else 1
             return str(result["access_token"]), time.time() + float(result.get("expires_in", 3600)), changed
         error = str(result.get("error", "error"))
         why = f"{error}: {_first_line(result.get('error_description'))}"
@@ -270,9 +274,26 @@ class Tokens:
             raise self._expired(f"Google refused the saved sign-in ({why})") from None
         except TransportError as exc:
             raise _unreachable(self.account, "Google", exc) from None
-        self.refreshes += 1
         expiry = creds.expiry.replace(tzinfo=UTC).timestamp() if creds.expiry else time.time() + 3600
         return str(creds.token), expiry, str(creds.to_json())
+
+
+def _msal_app(account: ImapAccount, cache: Any) -> Any:
+    """An msal ``PublicClientApplication`` for the account's app registration, tenant and authority."""
+    import msal
+
+    cfg = _oauth(account)
+    base = cfg.authority or MICROSOFT_AUTHORITY
+    try:
+        return msal.PublicClientApplication(
+            cfg.client_id,
+            authority=f"{base}/{cfg.tenant}",
+            token_cache=cache,
+            timeout=account.timeout,
+            instance_discovery=False if cfg.authority else None,
+        )
+    except ValueError as exc:  # msal's word for an authority it cannot use (a tenant that does not exist)
+        raise AuthError(f"{account.id}: Microsoft sign-in at {base}/{cfg.tenant}: {exc}") from None
 
 
 _registry: dict[tuple[str, str], Tokens] = {}
@@ -328,9 +349,8 @@ def _login_microsoft(account: ImapAccount, cfg: OAuthConfig, echo: Callable[[str
     import requests
 
     cache = msal.SerializableTokenCache()
-    tokens = Tokens(account)
     try:
-        app = tokens._msal_app(cache)
+        app = _msal_app(account, cache)
         flow = app.initiate_device_flow(scopes=scopes_for(account))
         if "user_code" not in flow:
             why = f"{flow.get('error', 'error')}: {_first_line(flow.get('error_description'))}"
@@ -350,6 +370,7 @@ def _login_microsoft(account: ImapAccount, cfg: OAuthConfig, echo: Callable[[str
 def _login_google(
     account: ImapAccount, cfg: OAuthConfig, echo: Callable[[str], None], open_browser: bool, port: int
 ) -> tuple[str, str]:
+    import requests
     from google_auth_oauthlib.flow import InstalledAppFlow
 
     assert cfg.client_secrets is not None
@@ -360,8 +381,6 @@ def _login_google(
     prompt = f"To sign in {account.username}, open this address in a browser on this machine:\n{{url}}"
     if not open_browser:
         echo("(the browser comes back to this machine's loopback address when you have signed in)")
-    import requests
-
     try:
         creds = flow.run_local_server(
             host="localhost",
@@ -396,15 +415,15 @@ def logout(account: ImapAccount) -> bool:
     return True
 
 
-def describe(account: ImapAccount) -> str:
-    """One line for ``mailflow auth status``: signed in or not, and since when."""
+def describe(account: ImapAccount) -> tuple[bool, str]:
+    """Whether the account is signed in, and one line on it for ``mailflow status`` and ``auth status``."""
     cfg = _oauth(account)
     assert cfg.token_file is not None and cfg.key_file is not None
     try:
         kept = read_sealed(cfg.token_file, Vault(cfg.key_file))
     except AuthError as exc:
-        return f"cannot read: {exc}"
+        return False, f"cannot read: {exc}"
     if kept is None:
-        return f"not signed in: run `mailflow auth login {account.id}`"
+        return False, f"not signed in: run `mailflow auth login {account.id}`"
     when = datetime.fromtimestamp(cfg.token_file.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
-    return f"signed in ({cfg.provider}; token sealed in {cfg.token_file}, last saved {when})"
+    return True, f"signed in ({cfg.provider}; token sealed in {cfg.token_file}, last saved {when})"

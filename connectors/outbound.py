@@ -173,17 +173,15 @@ class MailOut:
             raise NotSent(f"{conf.host}: {exc}") from None
 
     def _xoauth2(self, client: smtplib.SMTP, conf: SmtpConfig) -> None:
-        """SASL XOAUTH2 with the account's token; a refused token is replaced once."""
+        """SASL XOAUTH2 with the account's token (a refused one is replaced once: ``Tokens.use``)."""
         if self.tokens is None:
             raise AuthError(f'{conf.host}: smtp auth = "oauth2" needs an account that signs in with OAuth')
         user = conf.username or self.oauth_user or ""
-        token = self.tokens.token()
-        try:
+
+        def login(token: str) -> None:
             client.auth("XOAUTH2", _xoauth2_response(user, token), initial_response_ok=True)
-            return
-        except smtplib.SMTPAuthenticationError:
-            self.tokens.refused(token)
-        client.auth("XOAUTH2", _xoauth2_response(user, self.tokens.token()), initial_response_ok=True)
+
+        self.tokens.use(login, smtplib.SMTPAuthenticationError)
 
     @staticmethod
     def _refused(code: int, reply: bytes | str, what: str) -> ConnectorError:

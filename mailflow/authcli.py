@@ -19,13 +19,7 @@ EX_NOT_SIGNED_IN = 1
 
 def _oauth_accounts(settings: Settings) -> list[tuple[str, ImapAccount]]:
     """(client id or "assistant", account) for every account that signs in with OAuth."""
-    found: list[tuple[str, ImapAccount]] = []
-    for client in settings.clients:
-        found += [(client.id, a) for a in client.accounts if isinstance(a, ImapAccount) and a.auth == "oauth2"]
-    box = settings.assistant.mailbox
-    if isinstance(box, ImapAccount) and box.auth == "oauth2":
-        found.append(("assistant", box))
-    return found
+    return [(o, a) for o, a in settings.mailboxes() if isinstance(a, ImapAccount) and a.auth == "oauth2"]
 
 
 def _account(settings: Settings, account_id: str) -> tuple[str, ImapAccount]:
@@ -131,8 +125,8 @@ def auth_status(ctx: click.Context) -> None:
         return
     missing = 0
     for owner, box in accounts:
-        line = oauth.describe(box)
-        missing += 0 if line.startswith("signed in") else 1
+        signed_in, line = oauth.describe(box)
+        missing += 0 if signed_in else 1
         click.echo(f"{owner}/{box.id} ({box.username}): {line}")
     if missing:
         ctx.exit(EX_PARTIAL)

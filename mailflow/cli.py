@@ -410,9 +410,9 @@ def status(ctx: click.Context) -> None:
                 f"{c.get('planned', 0)} in progress, {c.get('quarantined', 0)} quarantined"
             )
             if getattr(account, "auth", None) == "oauth2" and isinstance(runtime, Runtime) and runtime.auth:
-                sign_in = runtime.auth.describe(account)
-                click.echo(f"    sign-in: {sign_in}")
-                problems += 0 if sign_in.startswith("signed in") else 1
+                signed_in, line = runtime.auth.describe(account)
+                click.echo(f"    sign-in: {line}")
+                problems += 0 if signed_in else 1
             if waiting.get(account.id):
                 what = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(waiting[account.id].items()))
                 click.echo(f"    waiting for a server (outgoing mail, calendars): {what}; tried again automatically")

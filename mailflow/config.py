@@ -377,18 +377,23 @@ class Settings(BaseSettings):
         self._oauth_paths()
         default = self.rate_limits.get("imap")
         if default is not None:
-            mailboxes: list[ImapAccount | MaildirAccount | None] = [a for c in self.clients for a in c.accounts]
-            for box in [*mailboxes, self.assistant.mailbox]:
+            for _, box in self.mailboxes():
                 if isinstance(box, ImapAccount) and box.rate_limit is None:
                     object.__setattr__(box, "rate_limit", default)
         return self
+
+    def mailboxes(self) -> list[tuple[str, ImapAccount | MaildirAccount]]:
+        """(owner, account) for every mailbox: each client's accounts, then ``"assistant"`` and its own."""
+        found: list[tuple[str, ImapAccount | MaildirAccount]] = [(c.id, a) for c in self.clients for a in c.accounts]
+        if self.assistant.mailbox is not None:
+            found.append(("assistant", self.assistant.mailbox))
+        return found
 
     def _oauth_paths(self) -> None:
         """Give every OAuth account its token file and key file (where the config sets none)."""
         tokens = self.credentials_dir or self.home / "credentials"
         key = self.secret_key_file or self.home / "mailflow.key"
-        mailboxes: list[ImapAccount | MaildirAccount | None] = [a for c in self.clients for a in c.accounts]
-        for box in [*mailboxes, self.assistant.mailbox]:
+        for _, box in self.mailboxes():
             if isinstance(box, ImapAccount) and box.oauth is not None:
                 if box.oauth.token_file is None:
                     object.__setattr__(box.oauth, "token_file", tokens / f"{box.id}.token")

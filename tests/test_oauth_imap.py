@@ -71,7 +71,8 @@ timezone = "America/New_York"
     return config
 
 
-def microsoft_account(server: DovecotServer, idp: OAuthServer, user: DovecotUser, account_id: str = "dana-m365") -> str:
+def oauth_account(server: DovecotServer, user: DovecotUser, account_id: str, oauth: str) -> str:
+    """An IMAP account on the OAuth Dovecot, signing in as ``oauth`` (the lines of its [oauth] table) says."""
     return f"""
 [[clients.accounts]]
 kind = "imap"
@@ -82,11 +83,13 @@ tls = "none"
 username = "{user.name}"
 auth = "oauth2"
 [clients.accounts.oauth]
-provider = "microsoft"
-client_id = "{CLIENT_ID}"
-tenant = "acme.example"
-authority = "{idp.base_url}"
+{oauth}
 """
+
+
+def microsoft_account(server: DovecotServer, idp: OAuthServer, user: DovecotUser, account_id: str = "dana-m365") -> str:
+    oauth = f'provider = "microsoft"\nclient_id = "{CLIENT_ID}"\ntenant = "acme.example"\nauthority = "{idp.base_url}"'
+    return oauth_account(server, user, account_id, oauth)
 
 
 def mailflow(config: Path, *args: str) -> tuple[int, str]:
@@ -226,19 +229,7 @@ def test_a_google_account_signs_in_through_the_browser_and_syncs(
 ) -> None:
     server, idp, user = dovecot_oauth_server, oauth_server, oauth_imap_user
     secrets = idp.google_client_secrets(tmp_path / "google-client.json")
-    account = f"""
-[[clients.accounts]]
-kind = "imap"
-id = "dana-gmail"
-host = "{server.host}"
-port = {server.port}
-tls = "none"
-username = "{user.name}"
-auth = "oauth2"
-[clients.accounts.oauth]
-provider = "google"
-client_secrets = "{secrets.name}"
-"""
+    account = oauth_account(server, user, "dana-gmail", f'provider = "google"\nclient_secrets = "{secrets.name}"')
     config = write_config(tmp_path, server, idp, account)
     with idp.auto_browse() as urls:
         code, out = mailflow(config, "auth", "login", "dana-gmail", "--no-browser")
