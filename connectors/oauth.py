@@ -123,8 +123,9 @@ class Tokens:
             if held and self._saved() == self._seen:  # (a sign-in since, by another process, replaces it)
                 assert self._token is not None
                 return self._token
-            vault = Vault(self.config.key_file or Path("mailflow.key"))
             with locked(self.path):
+                # The key is read under the file's lock: a key rotation seals the file again under it.
+                vault = Vault(self.config.key_file or Path("mailflow.key"))
                 kept = read_sealed(self.path, vault)
                 if kept is None:
                     raise AuthExpired(
@@ -332,13 +333,13 @@ def login(
     """Sign the account in interactively and seal what the provider gives; returns who signed in."""
     cfg = _oauth(account)
     assert cfg.token_file is not None and cfg.key_file is not None
-    vault = Vault(cfg.key_file, create=True)
+    Vault(cfg.key_file, create=True)  # a key that cannot be read or made fails here, before the sign-in
     if cfg.provider == "microsoft":
         who, kept = _login_microsoft(account, cfg, echo)
     else:
         who, kept = _login_google(account, cfg, echo, open_browser, port)
     with locked(cfg.token_file):
-        write_sealed(cfg.token_file, vault, kept)
+        write_sealed(cfg.token_file, Vault(cfg.key_file), kept)  # the key as it is now (see vault.rotate)
     forget(account)
     log.info("account %s: signed in as %s; the token is sealed in %s", account.id, who, cfg.token_file)
     return who

@@ -6,12 +6,13 @@ itself is the connectors' (``connectors.oauth``), handed in by the runtime.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
 
 from .cli import EX_CONFIG, EX_PARTIAL, _fail, _runtime, _settings, _store, cli
-from .config import ImapAccount, Settings
+from .config import ImapAccount, Settings, secret_key_from_env
 from .errors import AuthError, ConnectorError
 
 EX_NOT_SIGNED_IN = 1
@@ -133,8 +134,58 @@ def auth_status(ctx: click.Context) -> None:
 
 
 @auth.command()
-def key() -> None:
-    """Print a new secret key, for MAILFLOW_SECRET_KEY or the key file (tokens sealed with another are lost)."""
-    from cryptography.fernet import Fernet
+@click.option(
+    "--rotate",
+    is_flag=True,
+    help="Seal every saved sign-in with a new key instead (no signing in again); the old key is then dropped.",
+)
+@click.pass_context
+def key(ctx: click.Context, rotate: bool) -> None:
+    """Print a new secret key, for MAILFLOW_SECRET_KEY or the key file; or, with --rotate, replace the key in use.
 
-    click.echo(Fernet.generate_key().decode("ascii"))
+    --rotate with the key file: a new key is made, every OAuth account's
+    token is sealed again with it, and the old key is dropped. With
+    MAILFLOW_SECRET_KEY: set it first to the new key followed by the old one
+    (in every process that uses it), run this, then set it to the new key
+    alone. Exit 1 if a token could not be sealed again (the old key is kept).
+    """
+    if not rotate:
+        from cryptography.fernet import Fernet
+
+        click.echo(Fernet.generate_key().decode("ascii"))
+        return
+    from .vault import rotate as rotate_key
+
+    accounts = [(f"{o}/{a.id}", a.oauth) for o, a in _oauth_accounts(_settings(ctx)) if a.oauth is not None]
+    if not accounts:
+        click.echo('no OAuth accounts (set auth = "oauth2" and an [oauth] table on an IMAP account)')
+        return
+    by_key: dict[Path, list[Path]] = {}  # an account may name a key file of its own
+    names: dict[Path, str] = {}
+    for name, cfg in accounts:
+        assert cfg.key_file is not None and cfg.token_file is not None
+        key_file = accounts[0][1].key_file if secret_key_from_env() else cfg.key_file  # the variable is every one's
+        assert key_file is not None
+        by_key.setdefault(key_file, []).append(cfg.token_file)
+        names[cfg.token_file] = name
+    failed = False
+    for key_file, paths in by_key.items():
+        try:
+            done = rotate_key(key_file, paths)
+        except AuthError as exc:
+            _fail(EX_CONFIG, str(exc))
+        for path in done.resealed:
+            click.echo(f"{names[path]}: sealed again with the new key ({path})")
+        for path in done.absent:
+            click.echo(f"{names[path]}: not signed in, nothing to seal")
+        for path, why in done.failed:
+            click.echo(f"{names[path]}: NOT sealed again: {why}", err=True)
+        if done.failed:
+            failed = True
+            click.echo(f"the old key is kept in {key_file}, so the other tokens stay readable", err=True)
+        elif done.dropped:
+            click.echo(f"new key in {key_file}; the old one is gone")
+        else:
+            click.echo("sealed with the first key of MAILFLOW_SECRET_KEY: now set it to that key alone, everywhere")
+    if failed:
+        ctx.exit(EX_NOT_SIGNED_IN)

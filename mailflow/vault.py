@@ -9,6 +9,14 @@ changed by anyone without the key is refused rather than used. The key is
 renamed over the old one), mode 0600, under an exclusive lock on a
 ``.lock`` file beside them, so two processes refreshing the same account's
 token never mix their writes. Neither a key nor a token is ever logged.
+
+Either place may hold several keys (separated by spaces, commas or lines):
+the first seals, every one opens. That is how a key is replaced without
+signing in again (:func:`rotate`): the new key goes first, every sealed
+file is sealed again with it, then the old keys are dropped. A process
+reads the key afresh, under the file's lock, each time it opens or seals a
+file, so a daemon running through a rotation never seals with a key that is
+being dropped.
 """
 
 from __future__ import annotations
@@ -16,29 +24,38 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import SECRET_KEY_ENV, secret_key_from_env
 from .errors import AuthError
 
-__all__ = ["Vault", "locked", "read_sealed", "write_sealed"]
+__all__ = ["Rotation", "Vault", "locked", "read_sealed", "rotate", "write_sealed"]
+
+_SEPARATORS = re.compile(r"[\s,]+")
 
 
 class Vault:
-    """Seals and opens secrets with one key (``MAILFLOW_SECRET_KEY``, else ``key_file``)."""
+    """Seals with the first key of ``MAILFLOW_SECRET_KEY`` (else of ``key_file``) and opens with any of them."""
 
     def __init__(self, key_file: Path, *, create: bool = False) -> None:
-        from cryptography.fernet import Fernet  # 6 MB of memory: imported only where a secret is sealed or opened
+        # 6 MB of memory: imported only where a secret is sealed or opened
+        from cryptography.fernet import Fernet, MultiFernet
 
         self.key_file = key_file
         text = secret_key_from_env()
+        self.from_env = bool(text)
         self.source = SECRET_KEY_ENV if text else str(key_file)
         if not text:
             text = self._read_key(create)
+        self.keys = [k for k in _SEPARATORS.split(text.strip()) if k]
         try:
-            self._fernet = Fernet(text.strip().encode("ascii"))
+            if not self.keys:
+                raise ValueError("no key")
+            self._fernet = MultiFernet([Fernet(k.encode("ascii")) for k in self.keys])
         except (ValueError, UnicodeEncodeError):
             raise AuthError(
                 f"the secret key in {self.source} is not a key mailflow made: expected 44 characters of URL-safe "
@@ -65,6 +82,15 @@ class Vault:
             f.write(key + "\n")
         return key
 
+    def reseal(self, sealed: bytes, what: str) -> bytes:
+        """``sealed`` sealed again with the first key (opened with any)."""
+        from cryptography.fernet import InvalidToken
+
+        try:
+            return self._fernet.rotate(sealed.strip())
+        except InvalidToken:
+            raise self._refused(what) from None
+
     def seal(self, text: str) -> bytes:
         return self._fernet.encrypt(text.encode("utf-8"))
 
@@ -74,10 +100,13 @@ class Vault:
         try:
             return self._fernet.decrypt(sealed.strip()).decode("utf-8")
         except InvalidToken:
-            raise AuthError(
-                f"{what} cannot be opened with the secret key in {self.source}: it was sealed with another key "
-                "or changed since; sign in again with `mailflow auth login`"
-            ) from None
+            raise self._refused(what) from None
+
+    def _refused(self, what: str) -> AuthError:
+        return AuthError(
+            f"{what} cannot be opened with the secret key in {self.source}: it was sealed with another key "
+            "or changed since; sign in again with `mailflow auth login`"
+        )
 
 
 @contextlib.contextmanager
@@ -109,11 +138,71 @@ def read_sealed(path: Path, vault: Vault) -> str | None:
 
 def write_sealed(path: Path, vault: Vault, text: str) -> None:
     """Seal ``text`` into ``path`` (mode 0600), replacing it whole."""
+    _write_private(path, vault.seal(text))
+
+
+@dataclass
+class Rotation:
+    """What :func:`rotate` did: files sealed again, files with nothing to seal, files it could not."""
+
+    resealed: list[Path] = field(default_factory=list)
+    absent: list[Path] = field(default_factory=list)
+    failed: list[tuple[Path, str]] = field(default_factory=list)
+    dropped: int = 0  # old keys removed from the key file (0 with MAILFLOW_SECRET_KEY: the assistant does that)
+
+
+def rotate(key_file: Path, paths: Sequence[Path]) -> Rotation:
+    """Seal every file in ``paths`` with a new key, without signing in again.
+
+    With the key file: a new key is put first in it (the old ones after it,
+    so every file stays readable throughout), each file is sealed again
+    under its lock, and then the old keys are dropped; if a file could not
+    be sealed again, the old keys stay. With ``MAILFLOW_SECRET_KEY`` the
+    variable must already hold the new key first and the old ones after it:
+    the files are sealed again with its first key, and dropping the old ones
+    from the variable is the assistant's.
+    """
+    from cryptography.fernet import Fernet
+
+    with locked(key_file):  # one rotation at a time
+        vault = Vault(key_file)
+        if vault.from_env:
+            if len(vault.keys) < 2:
+                raise AuthError(
+                    f"{SECRET_KEY_ENV} holds one key: to replace it, set it to the new key (from `mailflow auth "
+                    "key`) followed by the old one, in every process that uses it, and run this again"
+                )
+        else:
+            old = vault.keys
+            _write_private(key_file, "\n".join([Fernet.generate_key().decode("ascii"), *old, ""]).encode("ascii"))
+            vault = Vault(key_file)
+        done = Rotation()
+        for path in paths:
+            try:
+                with locked(path):
+                    vault = Vault(key_file)  # read again under the file's lock, as every process does
+                    try:
+                        sealed = path.read_bytes()
+                    except FileNotFoundError:
+                        done.absent.append(path)
+                        continue
+                    _write_private(path, vault.reseal(sealed, str(path)))
+                done.resealed.append(path)
+            except (AuthError, OSError) as exc:
+                done.failed.append((path, str(exc) if isinstance(exc, AuthError) else f"{exc.strerror or exc}"))
+        if not vault.from_env and not done.failed:
+            _write_private(key_file, (vault.keys[0] + "\n").encode("ascii"))
+            done.dropped = len(vault.keys) - 1
+        return done
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole (a new file renamed over the old), mode 0600."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(vault.seal(text))
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

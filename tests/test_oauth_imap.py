@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import logging
 import stat
-from collections.abc import Iterator
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from cryptography.fernet import Fernet, InvalidToken
 
 from connectors import oauth
 from mailflow.cli import cli
@@ -331,3 +333,81 @@ def test_signing_in_as_someone_else_is_caught_at_once(
     assert code == 1, out
     assert "dana-m365: signed in as sam@rivera-va.example, but" in out
     assert f"refused the token for {user.name}" in out and "Sign in as the mailbox's owner" in out
+
+
+def test_a_new_key_seals_the_sign_in_again_under_a_running_daemon_which_goes_on_renewing(
+    tmp_path: Path, dovecot_oauth_server: DovecotServer, oauth_server: OAuthServer, oauth_imap_user: DovecotUser
+) -> None:
+    server, idp, user = dovecot_oauth_server, oauth_server, oauth_imap_user
+    config = write_config(tmp_path, server, idp, microsoft_account(server, idp, user))
+    assert mailflow(config, "auth", "login", "dana-m365")[0] == 0
+    key_file, token_file = tmp_path / "mailflow.key", tmp_path / "credentials" / "dana-m365.token"
+    old_key = key_file.read_text().strip()
+    account = load_settings(config).clients[0].accounts[0]
+    assert isinstance(account, ImapAccount)
+    held = oauth.Tokens(account)  # as a running daemon holds it, with the old key read before the rotation
+    first = held.token()
+
+    code, out = mailflow(config, "auth", "key", "--rotate")
+
+    assert code == 0 and "dana/dana-m365: sealed again with the new key" in out, out
+    new_key = key_file.read_text().strip()
+    assert new_key != old_key and old_key not in out and new_key not in out
+    # The daemon's next renewal opens the file with the key as it is now and seals the rotated refresh token with it.
+    idp.expire_access_tokens(user.name)
+    held.refused(first)
+    assert held.token() not in (None, first) and idp.token_requests["refresh_token"] == 1
+    assert Fernet(new_key.encode()).decrypt(token_file.read_bytes())
+    with pytest.raises(InvalidToken):
+        Fernet(old_key.encode()).decrypt(token_file.read_bytes())
+    oauth.forget()  # and a new process signs in with what the file keeps
+    server.deliver(user, message("Project after a new key", 1))
+    code, out = mailflow(config, "run", "--once")
+    assert code == 0, out
+    assert "Projects" in keywords(server, user)["Project after a new key"]
+
+
+@pytest.fixture
+def read_only(tmp_path: Path) -> Iterator[Callable[[Path], None]]:
+    """Make a folder read-only for everybody, root included (a read-only bind mount over it), until the test ends."""
+    mounted: list[Path] = []
+
+    def make(path: Path) -> None:
+        done = subprocess.run(["mount", "--bind", str(path), str(path)], capture_output=True, text=True, check=False)
+        if done.returncode == 0:
+            mounted.append(path)
+            done = subprocess.run(["mount", "-o", "remount,bind,ro", str(path)], capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot make {path} read-only here (needs root): {done.stderr.strip()}")
+
+    yield make
+    for path in mounted:
+        subprocess.run(["umount", str(path)], check=True)
+
+
+def test_a_renewed_token_is_used_when_its_folder_cannot_be_written_and_says_so(
+    tmp_path: Path,
+    dovecot_oauth_server: DovecotServer,
+    oauth_server: OAuthServer,
+    oauth_imap_user: DovecotUser,
+    read_only: Callable[[Path], None],
+) -> None:
+    server, idp, user = dovecot_oauth_server, oauth_server, oauth_imap_user
+    config = write_config(tmp_path, server, idp, microsoft_account(server, idp, user))
+    assert mailflow(config, "auth", "login", "dana-m365")[0] == 0
+    token_file = tmp_path / "credentials" / "dana-m365.token"
+    sealed = token_file.read_bytes()
+    read_only(token_file.parent)
+    oauth.forget()
+    idp.expire_access_tokens(user.name)
+    server.deliver(user, message("Project on a read-only disk", 1))
+
+    code, out = mailflow(config, "run", "--once")
+
+    assert code == 0, out
+    assert "Projects" in keywords(server, user)["Project on a read-only disk"]
+    assert idp.token_requests["refresh_token"] == 1 and token_file.read_bytes() == sealed
+    assert (  # in the daemon's log, as the assistant sees it
+        f"WARNING mailflow.oauth: account dana-m365: cannot save the renewed sign-in in {token_file} (Read-only file "
+        "system): this token is used, but the next process starts from the older one; make credentials_dir writable"
+    ) in out
