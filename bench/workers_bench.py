@@ -17,6 +17,9 @@ IDLE latency: ``mailflow run`` (embedded broker, IDLE on) watches one
 account; ``--idle-samples`` messages are delivered one at a time (APPEND)
 and the time from the APPEND's completion to the reply's draft being
 visible in Drafts (a second connection looks every 10 ms) is measured.
+Watched Maildir: the same for a Maildir account (``--maildir-samples``), each
+message written to tmp/ and renamed into new/, until its draft is in
+``.Drafts`` (looked for every 10 ms).
 
 Hot reload: with the daemon running, a rules file with one more rule is
 saved and a message for that rule delivered at once; the time until its
@@ -37,6 +40,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import signal
 import statistics
 import subprocess
@@ -222,15 +226,64 @@ def idle_latency(boxes: Mailboxes, samples: int, workdir: Path) -> dict[str, Any
     finally:
         daemon.terminate()
         daemon.wait(timeout=60)
-    latencies.sort()
+    result = percentiles(latencies)
+    log(f"IDLE: new mail to draft in Drafts, p50 {result['p50_s']}s, p95 {result['p95_s']}s over {len(latencies)}")
+    return result
+
+
+def percentiles(latencies: list[float]) -> dict[str, Any]:
+    latencies = sorted(latencies)
     p95 = latencies[max(0, round(0.95 * len(latencies)) - 1)]
-    result = {
+    return {
         "samples": len(latencies),
         "p50_s": round(statistics.median(latencies), 3),
         "p95_s": round(p95, 3),
         "max_s": round(latencies[-1], 3),
     }
-    log(f"IDLE: new mail to draft in Drafts, p50 {result['p50_s']}s, p95 {result['p95_s']}s over {len(latencies)}")
+
+
+def maildir_latency(samples: int, workdir: Path) -> dict[str, Any]:
+    """The same as ``idle_latency`` for a watched Maildir: a file delivered to new/ until its draft is in .Drafts."""
+    root = workdir / "watched"
+    for sub in ("cur", "new", "tmp"):
+        (root / sub).mkdir(parents=True)
+    home = workdir / "maildir-watch"
+    (home / "rules").mkdir(parents=True)
+    (home / "rules" / "dana.toml").write_text(PING_RULES)
+    config = home / "config.toml"
+    config.write_text(
+        f'database = "sqlite:///{home / "mf.db"}"\n[workers]\nthreads = 1\n'
+        '[assistant]\nname = "Sam Rivera"\nemail = "sam@rivera-va.example"\n'
+        '[[clients]]\nid = "dana"\nname = "Dana Whitfield"\nemail = "dana@acme.example"\n'
+        f'[[clients.accounts]]\nid = "dana"\nkind = "maildir"\npath = "{root}"\n'
+    )
+    daemon = mailflow(config, "run", "--quiet", "--interval", "3600")
+    latencies: list[float] = []
+    drafts = [root / ".Drafts" / "cur", root / ".Drafts" / "new"]
+    try:
+        wait_ready(daemon, "Maildir accounts watched")
+        time.sleep(2.0)  # the first sync (an empty mailbox)
+        for n in range(samples):
+            mid = f"<ping-{n}-{uuid.uuid4().hex[:8]}@bench.example>"
+            raw = (
+                f"From: Pat Doe <pat@example.org>\r\nTo: dana@acme.example\r\nSubject: ping {n}\r\n"
+                f"Message-ID: {mid}\r\nDate: Tue, 01 Dec 2026 10:00:00 +0000\r\n\r\nAre you there?\r\n"
+            ).encode()
+            name = f"{time.time():.6f}.M{n}P{os.getpid()}.bench"
+            (root / "tmp" / name).write_bytes(raw)
+            (root / "tmp" / name).rename(root / "new" / name)  # delivered, as an MDA or mbsync does
+            sent = time.perf_counter()
+            while sum(len(list(d.iterdir())) for d in drafts if d.is_dir()) <= n:
+                if time.perf_counter() - sent > 60:
+                    raise RuntimeError(f"no draft for {mid} after 60 s")
+                time.sleep(0.01)
+            latencies.append(time.perf_counter() - sent)
+            time.sleep(random.uniform(0.3, 1.3))  # not in step with the watcher's looks
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=60)
+    result = percentiles(latencies)
+    log(f"Maildir: new mail to draft in .Drafts, p50 {result['p50_s']}s, p95 {result['p95_s']}s over {samples}")
     return result
 
 
@@ -334,6 +387,7 @@ def main(argv: list[str] | None = None) -> int:
         help="the database: auto is SQLite for the embedded broker, PostgreSQL for Redis and RabbitMQ",
     )
     parser.add_argument("--idle-samples", type=int, default=40, help="0 skips the IDLE latency")
+    parser.add_argument("--maildir-samples", type=int, default=40, help="0 skips the watched-Maildir latency")
     parser.add_argument("--reload-samples", type=int, default=10, help="0 skips the hot-reload latency")
     parser.add_argument("--sigterm-samples", type=int, default=3, help="0 skips the SIGTERM stop time")
     parser.add_argument("--json", help="write the results here")
@@ -356,6 +410,8 @@ def main(argv: list[str] | None = None) -> int:
                     )
             if args.idle_samples:
                 results["idle"] = idle_latency(boxes, args.idle_samples, workdir)
+            if args.maildir_samples:
+                results["maildir"] = maildir_latency(args.maildir_samples, workdir)
             if args.reload_samples:
                 results["reload"] = reload_latency(boxes, args.reload_samples, workdir)
             if args.sigterm_samples:

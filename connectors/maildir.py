@@ -63,7 +63,8 @@ class MaildirConnector:
 
     # -- folders -------------------------------------------------------------
 
-    def _dir(self, folder: str) -> Path:
+    def folder_dir(self, folder: str) -> Path:
+        """The directory of ``folder`` (Maildir++: INBOX is the root, ``Projects/2026`` is ``.Projects.2026``)."""
         if folder.upper() == "INBOX":
             return self.root
         if ".." in folder or folder.startswith((".", "/")):
@@ -71,7 +72,7 @@ class MaildirConnector:
         return self.root / ("." + folder.replace("/", "."))
 
     def _ensure(self, folder: str) -> Path:
-        path = self._dir(folder)
+        path = self.folder_dir(folder)
         for sub in ("cur", "new", "tmp"):
             (path / sub).mkdir(parents=True, exist_ok=True)
         if path != self.root:
@@ -86,7 +87,7 @@ class MaildirConnector:
     # -- reading -------------------------------------------------------------
 
     def _scan(self, folder: str) -> dict[str, Path]:
-        path = self._dir(folder)
+        path = self.folder_dir(folder)
         if not (path / "cur").is_dir():
             raise NotFound(f"no folder {folder!r} in {self.root}")
         index: dict[str, Path] = {}
@@ -207,7 +208,7 @@ class MaildirConnector:
     ) -> None:
         """One rename per message for every label and flag change; a folder that is gone is skipped."""
         for folder, group in group_by_folder(refs).items():
-            folder_dir = self._dir(folder)
+            folder_dir = self.folder_dir(folder)
             if not folder_dir.is_dir():
                 continue  # its messages are gone with it (as IMAP skips a folder it cannot select)
             add = "".join(self._letter(folder_dir, label, create=True) or "" for label in add_labels)
@@ -244,7 +245,7 @@ class MaildirConnector:
 
     def remove_labels(self, refs: Sequence[MessageRef], labels: Sequence[str]) -> None:
         for folder, group in group_by_folder(refs).items():
-            folder_dir = self._dir(folder)
+            folder_dir = self.folder_dir(folder)
             letters = "".join(self._letter(folder_dir, label, create=False) or "" for label in labels)
             if letters:
                 self._retag(group, remove=letters)
@@ -302,7 +303,7 @@ class MaildirConnector:
         """Where messages are in ``folder`` now, by key: every file of the folder is read (headers first)."""
         wanted = set(keys)
         out: dict[str, MessageRef] = {}
-        if not wanted or not self._dir(folder).is_dir():
+        if not wanted or not self.folder_dir(folder).is_dir():
             return out
         for name, path in sorted(self._scan(folder).items()):
             try:
@@ -325,7 +326,7 @@ class MaildirConnector:
             self._index.get(ref.folder, {}).pop(ref.locator, None)
 
     def find_draft(self, key: str) -> str | None:
-        folder = self._dir("Drafts")
+        folder = self.folder_dir("Drafts")
         if not (folder / "cur").is_dir():
             return None
         header = re.escape(DRAFT_KEY_HEADER.encode())

@@ -176,6 +176,7 @@ class MaildirAccount(_Strict):
     path: Path
     folders: list[str] = Field(default_factory=lambda: ["INBOX"])
     smtp: SmtpConfig | None = None
+    watch: bool = True  # look at the folders four times a second while the daemon runs: new mail is synced at once
 
 
 AccountConfig = Annotated[ImapAccount | MaildirAccount, Field(discriminator="kind")]

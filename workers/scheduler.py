@@ -24,6 +24,11 @@ collected like a sync's: metrics, actions left waiting); without, a sync.
 every 25 minutes (servers may end an IDLE after 30, RFC 2177), and after a
 dropped connection reconnects with exponential backoff and jitter. A server
 without IDLE leaves the account to polling.
+
+``MaildirWatcher`` is the same for a Maildir, which has no push: whatever
+delivers mail (an MDA, mbsync, offlineimap) adds a file to a folder's
+``new/`` or ``cur/``, which changes that directory's modification time, so
+the watcher looks at those times four times a second (two ``stat`` calls a folder).
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from mailflow.config import ImapAccount, Settings
+from mailflow.config import ImapAccount, MaildirAccount, Settings
 from mailflow.errors import AuthError, PermanentError
 from mailflow.report import AccountReport
 from mailflow.store import Store
@@ -58,6 +63,7 @@ log = logging.getLogger("mailflow.scheduler")
 PARKED_RETRY = 3600.0  # seconds: a parked account is tried again this seldom
 IDLE_RENEW = 25 * 60.0  # seconds: IDLE is re-issued before the 29 minutes RFC 2177 allows
 IDLE_MAX_BACKOFF = 300.0
+MAILDIR_CHECK = 0.25  # seconds between two looks at a watched Maildir's folders (two stat calls each)
 
 
 class Scheduler:
@@ -282,3 +288,48 @@ class IdleWatcher(threading.Thread):
             finally:
                 self.watching.clear()
                 conn.close()
+
+
+class MaildirWatcher(threading.Thread):
+    """A Maildir account's folders looked at every ``every`` seconds, calling ``on_mail`` when one changed.
+
+    A change is a new modification time of a folder's ``new/`` or ``cur/``:
+    a message delivered, but also one whose flags changed (the name holds
+    them) or that was moved, by the executive's mail program or by
+    mailflow's own pass. So a pass that acted is followed by one more, which
+    finds nothing new and changes nothing (on a file system that keeps
+    whole-second times, two deliveries within a second of a look are seen
+    at the next change or the next poll).
+    """
+
+    def __init__(
+        self, account: MaildirAccount, on_mail: Callable[[], None], stop: threading.Event, every: float = MAILDIR_CHECK
+    ) -> None:
+        super().__init__(name=f"mailflow-watch-{account.id}", daemon=True)
+        from connectors.maildir import MaildirConnector
+
+        maildir = MaildirConnector(account.path, account.id)
+        self.account = account
+        self.dirs = [maildir.folder_dir(folder) / sub for folder in account.folders for sub in ("new", "cur")]
+        self.on_mail = on_mail
+        self.stop = stop
+        self.every = every
+        self.watching = threading.Event()  # set once the first look is taken (for tests)
+
+    def _look(self) -> list[int | None]:
+        times: list[int | None] = []
+        for path in self.dirs:
+            try:
+                times.append(path.stat().st_mtime_ns)
+            except OSError:  # not there (yet): a sync reports what is wrong
+                times.append(None)
+        return times
+
+    def run(self) -> None:
+        last = self._look()
+        self.watching.set()
+        while not self.stop.wait(self.every):
+            now = self._look()
+            if now != last:
+                last = now
+                self.on_mail()

@@ -32,7 +32,7 @@ from dramatiq import Worker
 from dramatiq.broker import Broker
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from mailflow.config import ImapAccount, Settings, load_settings
+from mailflow.config import ImapAccount, MaildirAccount, Settings, load_settings
 from mailflow.logs import setup_logging
 from mailflow.report import AccountReport
 from mailflow.store import Store, open_store
@@ -42,7 +42,7 @@ from .broker import describe, make_broker, queue_depth
 from .embedded import SQLiteBroker
 from .metrics import Metrics
 from .runner import PassResult, tune_interpreter
-from .scheduler import IdleWatcher, Scheduler, resend_after, runnable
+from .scheduler import IdleWatcher, MaildirWatcher, Scheduler, resend_after, runnable
 
 log = logging.getLogger("mailflow.service")
 
@@ -222,20 +222,23 @@ def serve(
         exported = Metrics(store, lambda: queue_depth(broker, QUEUE))
         exported.serve(metrics)
     scheduler = Scheduler(settings, store, runtime, every, on_finish=exported.record if exported else None)
-    watchers = [
-        IdleWatcher(account, partial(scheduler.notify, account.id), stop)
-        for client in settings.clients
-        for account in client.accounts
-        if isinstance(account, ImapAccount) and account.idle
-    ]
+    watchers: list[IdleWatcher | MaildirWatcher] = []
+    for client in settings.clients:
+        for account in client.accounts:
+            if isinstance(account, ImapAccount) and account.idle:
+                watchers.append(IdleWatcher(account, partial(scheduler.notify, account.id), stop))
+            elif isinstance(account, MaildirAccount) and account.watch:
+                watchers.append(MaildirWatcher(account, partial(scheduler.notify, account.id), stop))
     for watcher in watchers:
         watcher.start()
     log.info(
-        "scheduler running: %d clients, broker %s, %d worker threads here, %d accounts watched with IDLE",
+        "scheduler running: %d clients, broker %s, %d worker threads here, %d accounts watched with IDLE, "
+        "%d Maildir accounts watched",
         len(settings.clients),
         describe(settings.broker),
         threads,
-        len(watchers),
+        sum(isinstance(w, IdleWatcher) for w in watchers),
+        sum(isinstance(w, MaildirWatcher) for w in watchers),
     )
     if ready:
         ready(scheduler)
