@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -37,6 +39,31 @@ def test_opening_migrates_to_head_and_reopening_is_a_no_op(store_url: str) -> No
         opened = open_store(store_url)
         assert current_revision(opened.engine) == HEAD
         opened.close()
+
+
+def _open_at_once(url: str, barrier: Any, results: Any) -> None:
+    barrier.wait()
+    try:
+        open_store(url).close()
+        results.put("ok")
+    except Exception as exc:  # reported to the test, which shows it
+        results.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_processes_opening_a_new_database_at_once_all_find_it_migrated(store_url: str) -> None:
+    # Several workers started together on a new database: one migrates, the others wait and find it done.
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(6), context.Queue()
+    procs = [context.Process(target=_open_at_once, args=(store_url, barrier, results)) for _ in range(6)]
+    for proc in procs:
+        proc.start()
+    outcomes = [results.get(timeout=60) for _ in procs]
+    for proc in procs:
+        proc.join(timeout=60)
+    assert outcomes == ["ok"] * 6
+    opened = open_store(store_url)
+    assert current_revision(opened.engine) == HEAD
+    opened.close()
 
 
 def _schema(url: str) -> dict[str, object]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from ..errors import StoreError
+from ..vault import locked
 from .db import Store
 from .tables import metadata
 
@@ -112,9 +115,50 @@ def upgrade(engine: Engine, *, fresh_shortcut: bool = True) -> None:
     instead (as Alembic's cookbook suggests): the same schema, a test says
     so, without importing Alembic, which costs a fresh daemon 13 MB of memory.
     """
+    if current_revision(engine) == HEAD:
+        return
+    with _migrating(engine):
+        _upgrade(engine, fresh_shortcut)
+
+
+# A number of mailflow's own for PostgreSQL's advisory lock: one process migrates at a time.
+_MIGRATION_LOCK = 0x6D61696C666C6F77  # "mailflow"
+
+
+@contextlib.contextmanager
+def _migrating(engine: Engine) -> Iterator[None]:
+    """One process at a time migrates a database: several workers starting at once on a new one.
+
+    SQLite: an exclusive lock on a ``.lock`` file beside the database;
+    PostgreSQL: a session advisory lock, held on a connection of its own.
+    Whoever waited finds the work done (the revision is read again under
+    the lock) instead of failing on "table already exists".
+    """
+    if engine.dialect.name == "sqlite":
+        path = engine.url.database
+        if not path or path == ":memory:":
+            yield
+            return
+        with locked(Path(path)):
+            yield
+        return
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _MIGRATION_LOCK})
+            conn.commit()
+
+
+def _upgrade(engine: Engine, fresh_shortcut: bool) -> None:
     revision = current_revision(engine)
     if revision == HEAD:
-        return
+        return  # another process did it while this one waited
     if revision is None and fresh_shortcut:
         with engine.begin() as conn:
             if not inspect(conn).get_table_names():
