@@ -31,6 +31,7 @@ from email.utils import parsedate_to_datetime
 from functools import cached_property
 
 from . import mime
+from .errors import MessageError
 from .model import Address
 
 _TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]+>", re.S | re.I)
@@ -489,3 +490,31 @@ def filename_params(raw: bytes, lowered: bytes | None = None) -> Iterator[tuple[
             done = found.end()
             yield found.start(2), found.end(2), bool(found.group(1))
         at = lowered.find(b"name", at + 4)
+
+
+# A message has at least one of these; a file with none (empty, binary, cut off before its header) is
+# quarantined rather than triaged as personal mail and answered.
+MAIL_HEADERS = (
+    "from",
+    "date",
+    "subject",
+    "message-id",
+    "to",
+    "cc",
+    "received",
+    "return-path",
+    "sender",
+    "reply-to",
+    "delivered-to",
+    "mime-version",
+)
+
+
+def require_mail(message: Message) -> None:
+    """Raise ``MessageError`` unless ``message`` has a header field every email has (From, Date, Subject ...)."""
+    headers = message.raw_headers
+    if not any(name in headers for name in MAIL_HEADERS):
+        raise MessageError(
+            "not an email message: it has none of the header fields every message has (From, Date, Subject, "
+            "Message-ID, To, Received ...): an empty or cut-off file, or not RFC 5322 text"
+        )

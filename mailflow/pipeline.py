@@ -54,7 +54,7 @@ from .config import RateCard
 from .connector import MailConnector, Outbound
 from .drafting import Person
 from .errors import Interrupted
-from .message import Message
+from .message import Message, require_mail
 from .model import ChangeSet, FetchedMessage, MessageRef, SyncCursor
 from .ratecard import with_rate_card
 from .report import AccountReport, MessageReport, describe
@@ -364,6 +364,7 @@ class AccountPass:
         self.report.new += 1
         row = MessageRow(self.client.id, self.account, msg.key, ref.folder, ref.locator, "planned")
         try:
+            require_mail(msg)
             row.subject = msg.subject
             row.sender = msg.sender.email if msg.sender else None
             row.category = classify(msg, history.known if history is not None else None)

@@ -24,7 +24,7 @@ from .cli import (
     cli,
 )
 from .config import Settings, load_settings
-from .errors import ConfigError, MailflowError, RulesError
+from .errors import ConfigError, MailflowError, MessageError, RulesError
 
 # -- rules -----------------------------------------------------------------------
 
@@ -87,7 +87,7 @@ def rules_test(ctx: click.Context, client: str, messages: tuple[str, ...]) -> No
     do to each, drafts included. Either way nothing is changed anywhere.
     """
     from .drafting import build_reply, people, template_context
-    from .message import Message
+    from .message import Message, require_mail
     from .report import describe
     from .rules import MatchContext, format_result, load_rules, run_tests
     from .rules.loader import RulesContext
@@ -113,6 +113,11 @@ def rules_test(ctx: click.Context, client: str, messages: tuple[str, ...]) -> No
         sys.exit(EX_RULES if failed else EX_OK)
     for name in messages:
         msg = Message(Path(name).read_bytes())
+        try:
+            require_mail(msg)
+        except MessageError as exc:
+            click.echo(f"{name}: {exc} (it would be quarantined)")
+            continue
         category = classify(msg)
         planned = ruleset.evaluate(MatchContext(msg, category, "(test)", "INBOX", ruleset.zone))
         click.echo(f"{name}: {msg.subject!r} from {msg.sender.email if msg.sender else '?'}; category {category}")

@@ -98,7 +98,7 @@ def snapshot(root: Path) -> list[str]:
 def test_the_example_rules_label_move_draft_and_log_time(mailbox: Path, store: Store, rules_path: Path) -> None:
     step = run_pass(store, mailbox, rules_path)
     report = step.report
-    assert report.new == 6 and report.quarantined == 0
+    assert report.new == 6 and report.quarantined == 1  # the one that is not an email message
     assert report.actions == {"label": 4, "flag": 2, "log_time": 4, "move": 1, "mark_read": 1, "draft_reply": 2}
     files = snapshot(mailbox)
     assert "cur/170000.M0P7.test:2,Fa" in files  # flagged, keyword Urgent
@@ -133,9 +133,31 @@ def test_a_message_that_is_not_mail_is_still_recorded_and_nothing_crashes(
 ) -> None:
     run_pass(store, mailbox, rules_path)
     with store.engine.connect() as conn:
-        statuses = conn.execute(select(messages.c.status)).scalars().all()
-    assert len(statuses) == 6
-    assert set(statuses) <= {"done", "quarantined"}
+        rows = conn.execute(select(messages.c.locator, messages.c.status, messages.c.reason)).all()
+    assert len(rows) == 6
+    odd = [(r.status, r.reason) for r in rows if r.locator == "170005.M5P7.test"]
+    assert odd == [("quarantined", odd[0][1])] and odd[0][1].startswith("MessageError: not an email message:")
+    assert {r.status for r in rows if r.locator != "170005.M5P7.test"} == {"done"}
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"", b"\r\n\r\n", b"Hello, just some words.\r\nNo header at all.\r\n", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"],
+    ids=["empty", "blank-lines", "text-only", "binary"],
+)
+def test_a_file_with_no_mail_header_is_quarantined_not_answered(tmp_path: Path, store: Store, raw: bytes) -> None:
+    rules = tmp_path / "answer.toml"
+    rules.write_text(
+        'version = 1\n[[rule]]\nname = "Answer personal mail"\nwhen = { category = "personal" }\n'
+        'then = [ { draft_reply = { text = "Thanks." } }, { label = "Answered" } ]\n'
+    )
+    root = maildir(tmp_path / "mail", [raw, b"Subject: only a subject\r\n\r\nHi.\r\n"])
+    report = run_pass(store, root, rules).report
+    assert (report.new, report.quarantined) == (2, 1)
+    assert report.actions == {"draft_reply": 1, "label": 1}  # the message with a Subject only is mail
+    with store.engine.connect() as conn:
+        reason = conn.execute(select(messages.c.reason).where(messages.c.status == "quarantined")).scalar_one()
+    assert reason.startswith("MessageError: not an email message: it has none of the header fields")
 
 
 class DropsOnMove(MaildirConnector):
@@ -501,7 +523,9 @@ def test_a_refused_change_fails_that_messages_changes_with_the_reason_and_nothin
                 .where(messages.c.key.in_(quarantined), actions.c.kind.in_(("label", "flag", "mark_read")))
             ).scalars()
         )
-    assert quarantined == {"mid:<p1@example.com>", "mid:<p5@example.com>"}, "the two VIP messages"
+    not_mail = {k for k in quarantined if k.startswith("sha:")}  # the fixture's file that is not an email
+    assert len(not_mail) == 1
+    assert quarantined - not_mail == {"mid:<p1@example.com>", "mid:<p5@example.com>"}, "the two VIP messages"
     assert {r["action_key"] for r in failed} == {k for k, s in statuses.items() if s == "failed"} == in_place
     done = [r for r in store.audit_rows("dana") if r["outcome"] == "done"]
     assert {r["kind"] for r in done} >= {"label", "move", "mark_read", "draft_reply", "log_time"}

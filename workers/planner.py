@@ -23,7 +23,7 @@ from mailflow.applying import MOVES
 from mailflow.config import ClientConfig, RateCard, Settings
 from mailflow.connector import MailConnector
 from mailflow.errors import MailflowError
-from mailflow.message import Message
+from mailflow.message import Message, require_mail
 from mailflow.model import FetchedMessage, MessageRef
 from mailflow.pipeline import encode_params
 from mailflow.ratecard import with_rate_card
@@ -37,7 +37,8 @@ from .actors import LeaseKeeper, WorkerContext
 from .runner import run_account
 
 PAGE = 5000
-Found = list[tuple[FetchedMessage, Message, list[PlannedAction]]]  # a batch: each as fetched, parsed, its plan
+# A batch: each message as fetched, parsed, and its plan (or, for one that would be quarantined, the reason).
+Found = list[tuple[FetchedMessage, Message, list[PlannedAction] | str]]
 
 
 @dataclass
@@ -125,7 +126,7 @@ def _plan_folder(
         for fetched in connector.fetch(batch):
             msg = Message(fetched.raw)
             planned = _plan_one(plan, rules, msg, since, keep)
-            if planned is not None:
+            if planned is not None:  # (None: older than --since)
                 found.append((fetched, msg, planned))
         if on_batch is not None:
             on_batch(found)
@@ -136,8 +137,8 @@ def _plan_folder(
 
 def _plan_one(
     plan: FolderPlan, rules: RuleSet, msg: Message, since: datetime | None, keep: int
-) -> list[PlannedAction] | None:
-    """Count what the rules plan for one message; returns the plan (None when left out or unreadable)."""
+) -> list[PlannedAction] | str | None:
+    """Count what the rules plan for one message; returns the plan, why it would be quarantined, or None (left out)."""
     if since is not None:
         when = _date(msg)
         if when is None:
@@ -146,12 +147,13 @@ def _plan_one(
             plan.too_old += 1
             return None
     try:
+        require_mail(msg)
         category = classify(msg)
         ctx = MatchContext(msg, category, plan.account, plan.folder, rules.zone)
         planned = with_rate_card(rules.evaluate(ctx), plan.rate_card)
-    except Exception:  # as the pipeline would quarantine it
+    except Exception as exc:  # as the pipeline would quarantine it
         plan.unreadable += 1
-        return None
+        return f"{type(exc).__name__}: {exc}"[:2000]
     plan.examined += 1
     if not planned:
         plan.unmatched += 1
@@ -259,6 +261,12 @@ def _record(store: Store, client: str, account: str, found: Found) -> None:
     for state, msg, planned in found:
         ref = state.ref
         mid, had = known.get(msg.key, (None, set()))
+        if isinstance(planned, str):  # quarantined, as a run records it
+            if mid is None:
+                new_rows.append(
+                    MessageRow(client, account, msg.key, ref.folder, ref.locator, "quarantined", reason=planned)
+                )
+            continue
         rows: list[ActionRow] = []
         moved = any(kind in MOVES for _rule, kind, _params in had)
         for seq, action in enumerate(planned):
