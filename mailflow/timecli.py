@@ -182,7 +182,11 @@ def _duration(text: str) -> int:
 
 
 def _minutes(seconds: int) -> str:
-    return f"{seconds / 60:g} min"
+    """``90 min``, ``2 min 30 s``, ``45 s``: whole seconds, never a long fraction of a minute."""
+    whole, rest = divmod(seconds, 60)
+    if not rest:
+        return f"{whole} min"
+    return f"{whole} min {rest} s" if whole else f"{rest} s"
 
 
 def _when(client: ClientConfig, day: str | None) -> datetime:

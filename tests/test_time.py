@@ -66,6 +66,10 @@ def test_manual_entries_are_logged_edited_and_deleted_with_an_audit_trail(demo: 
     assert [k for k, _ in kinds] == ["time add", "time add", "time edit", "time delete"]
     assert kinds[2][1]["seconds"] == 1500 and kinds[3][1]["seconds"] == 2400, "each change keeps what was before"
 
+    for duration, shown in (("90s", "1 min 30 s"), ("150s", "2 min 30 s"), ("45s", "45 s"), ("2h", "120 min")):
+        code, out = invoke(demo, "time", "log", "dana", duration, "call", "--date", "2026-10-01")
+        assert code == 0 and f"dana {shown} admin: call" in out, out
+
     code, out = invoke(demo, "time", "delete", "999")
     assert code == 1 and "no time entry 999" in out
     code, out = invoke(demo, "time", "log", "dana", "soon", "x")
@@ -82,6 +86,7 @@ def test_a_timer_runs_one_at_a_time_and_becomes_an_entry(demo: Path) -> None:
     clock.sleep(1.1)
     code, out = invoke(demo, "time", "stop")
     assert code == 0 and "inbox zero" in out, out
+    assert re.search(r"entry \d+: dana \d s admin: inbox zero", out), "seconds, not a long fraction of a minute"
     month = json.loads(
         invoke(demo, "time", "report", "--client", "dana", "--month", clock.strftime("%Y-%m"), "--format", "json")[1]
     )
