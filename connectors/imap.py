@@ -54,7 +54,7 @@ from mailflow.model import ChangeSet, Draft, FetchedMessage, Flag, MessageRef, S
 
 from .base import group_by_folder
 from .imap_session import _CONNECTION_ERRORS, ImapSession, T, _is_missing_folder, _text
-from .imap_wire import fetch_bodies, run_pipelined
+from .imap_wire import fetch_bodies, fetch_sizes, run_pipelined
 
 __all__ = ["DRAFT_KEY_HEADER", "ImapConnector", "keyword_for", "make_locator", "parse_locator", "uid_set"]
 
@@ -277,7 +277,9 @@ class ImapConnector(ImapSession):
                 new_state["uidnext"] = uidnext
             if modseq is not None and not more:
                 new_state["highestmodseq"] = modseq
-            refs = [MessageRef(self.account, folder, make_locator(uidvalidity, uid)) for uid in uids]
+            # One command per page for the sizes, so the pipeline can keep a batch's bytes bounded.
+            sizes = fetch_sizes(client._imap, uid_set(uids)) if uids else {}
+            refs = [MessageRef(self.account, folder, make_locator(uidvalidity, uid), sizes.get(uid)) for uid in uids]
             size = int(info[b"EXISTS"]) if b"EXISTS" in info else None
             return ChangeSet(refs, SyncCursor(folder, new_state), reset=reset, more=more, folder_size=size)
 

@@ -29,7 +29,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
-__all__ = ["FetchedBody", "fetch_bodies", "run_pipelined"]
+__all__ = ["FetchedBody", "fetch_bodies", "fetch_sizes", "run_pipelined"]
 
 PIPELINE_WINDOW = 64  # commands in flight at once: their answers are tiny, so neither side blocks
 
@@ -38,6 +38,7 @@ _FETCH = re.compile(rb"\* \d+ FETCH \(", re.I)
 _UID = re.compile(rb"[( ]UID (\d+)", re.I)
 _FLAGS = re.compile(rb"[( ]FLAGS \(([^)]*)\)", re.I)
 _BODY_MARK = re.compile(rb"[( ]BODY\[\] \Z", re.I)
+_SIZE = re.compile(rb"[( ]RFC822\.SIZE (\d+)", re.I)
 _QUOTED_BODY = re.compile(rb'[( ]BODY\[\] "((?:[^"\\]|\\.)*)"', re.I)
 _UNESCAPE = re.compile(rb"\\(.)")
 
@@ -90,6 +91,25 @@ def fetch_bodies(imap: _Stream, uid_set: str) -> dict[int, FetchedBody]:
             body = _UNESCAPE.sub(rb"\1", quoted.group(1))
         flags = _FLAGS.search(text)
         found[int(uid.group(1))] = FetchedBody(body, tuple(flags.group(1).split()) if flags else ())
+
+
+def fetch_sizes(imap: _Stream, uid_set: str) -> dict[int, int]:
+    """``UID FETCH <uid_set> (UID RFC822.SIZE)`` on a selected folder: UID -> size in bytes (absent UIDs left out)."""
+    tag = b"MF%d" % next(_tags)
+    imap.send(tag + b" UID FETCH " + uid_set.encode("ascii") + b" (UID RFC822.SIZE)\r\n")
+    found: dict[int, int] = {}
+    while True:
+        line = _line(imap)
+        if line.startswith(tag + b" "):
+            status = line[len(tag) + 1 :].split(b" ", 1)[0].upper()
+            if status != b"OK":
+                said = line[len(tag) + 1 :].decode("utf-8", "replace").strip()
+                raise imaplib.IMAP4.error(f"UID FETCH RFC822.SIZE failed: {said}")
+            return found
+        text, _ = _response(imap, line)
+        uid, size = _UID.search(text), _SIZE.search(text)
+        if uid is not None and size is not None and _FETCH.match(text):
+            found[int(uid.group(1))] = int(size.group(1))
 
 
 def run_pipelined(imap: _Stream, commands: Sequence[bytes]) -> list[tuple[str, str]]:

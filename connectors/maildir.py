@@ -39,6 +39,17 @@ def _split_name(name: str) -> tuple[str, str]:
     return base, info if sep else ""
 
 
+def _size(path: Path) -> int | None:
+    """The file's size: from a ``,S=<bytes>`` in its name (Dovecot writes one), else from the file system."""
+    for part in path.name.split(":", 1)[0].split(",")[1:]:
+        if part.startswith("S=") and part[2:].isdigit():
+            return int(part[2:])
+    try:
+        return path.stat().st_size
+    except OSError:  # gone since the listing: the fetch skips it
+        return None
+
+
 class MaildirConnector:
     """The MailConnector for one Maildir++ tree."""
 
@@ -115,7 +126,7 @@ class MaildirConnector:
         """
         self._keyword_names.clear()
         index = self._scan(folder)
-        refs = [MessageRef(self.account, folder, name) for name in sorted(index)]
+        refs = [MessageRef(self.account, folder, name, _size(index[name])) for name in sorted(index)]
         return ChangeSet(refs=refs, cursor=SyncCursor(folder, {"count": len(refs)}), folder_size=len(refs))
 
     def fetch(self, refs: Sequence[MessageRef]) -> Iterator[FetchedMessage]:

@@ -104,6 +104,9 @@ class MessageRef:
     account: str
     folder: str
     locator: str
+    # The message's size in bytes when the listing tells it (IMAP RFC822.SIZE, a Maildir file's size):
+    # the pipeline keeps a batch's bytes bounded with it. Not part of the ref's identity.
+    size: int | None = field(default=None, compare=False)
 
 
 @dataclass(slots=True)

@@ -70,6 +70,25 @@ if TYPE_CHECKING:  # the calendars (icalendar, 4 MB) are imported only for a cli
 
 log = logging.getLogger("mailflow.pipeline")
 
+# A batch's messages are in memory together (twice: one downloading, one planned), so a batch of large
+# messages is cut short at this many bytes (the listing's sizes): 250 messages of 5 MB would be 1.25 GB.
+BATCH_BYTES = 16 * 1024 * 1024
+
+
+def by_bytes(refs: Sequence[MessageRef], limit: int) -> Iterator[list[MessageRef]]:
+    """``refs`` in consecutive parts of at most ``limit`` bytes by their listed sizes (a larger message alone)."""
+    part: list[MessageRef] = []
+    total = 0
+    for ref in refs:
+        size = ref.size or 0
+        if part and total + size > limit:
+            yield part
+            part, total = [], 0
+        part.append(ref)
+        total += size
+    if part:
+        yield part
+
 
 # One encoder for every action: json.dumps with options builds a new one per call (0.7 of its 1.8 us).
 _PARAMS_JSON = json.JSONEncoder(sort_keys=True, default=str)
@@ -113,6 +132,7 @@ class AccountPass:
         *,
         folders: Sequence[str] = ("INBOX",),
         batch_size: int = 250,
+        batch_bytes: int = BATCH_BYTES,
         apply_every: int = 2000,
         write_every: int = 10_000,
         page_size: int = 5000,
@@ -136,6 +156,7 @@ class AccountPass:
         self.account = connector.account
         self.folders = list(folders)
         self.batch_size = batch_size
+        self.batch_bytes = batch_bytes
         self.apply_every = max(apply_every, batch_size)
         self.page_size = max(page_size, batch_size)
         self.keep_messages = keep_messages
@@ -260,7 +281,13 @@ class AccountPass:
             self._check_stop()
             chunk = refs[start : start + self.batch_size]
             known = self.store.known_locators(self.account, folder, [r.locator for r in chunk])
-            yield len(chunk), [r for r in chunk if r.locator not in known]
+            fresh = [r for r in chunk if r.locator not in known]
+            listed = len(chunk) - len(fresh)  # the known ones are counted with the first part
+            for part in by_bytes(fresh, self.batch_bytes):
+                yield listed + len(part), part
+                listed = 0
+            if listed:
+                yield listed, []
 
     def _fetch(self, refs: Sequence[MessageRef]) -> list[FetchedMessage]:
         if not refs:

@@ -91,6 +91,8 @@ def test_new_mail_is_listed_once_and_the_cursor_makes_a_second_listing_empty(
     third = connector.changes("INBOX", second.cursor)
     assert [parse_locator(r.locator)[1] for r in third.refs] == [uid3]
     assert third.reset is False
+    # Each ref carries the message's size (RFC822.SIZE), which bounds the pipeline's batches.
+    assert [r.size for r in first.refs + third.refs] == [len(message(n)) for n in (1, 2, 3)]
 
 
 def test_a_flag_change_alone_lists_nothing_although_uid_n_star_matches_the_highest_uid(

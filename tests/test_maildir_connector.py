@@ -38,6 +38,13 @@ def open_connector(root: Path) -> MaildirConnector:
 def test_every_message_in_new_and_cur_is_listed(maildir: Path) -> None:
     changes = open_connector(maildir).changes("INBOX", None)
     assert [r.locator for r in changes.refs] == ["1000.M0P1.host", "1001.M1P1.host", "1002.M2P1.host", "2000.M9P1.host"]
+    assert [r.size for r in changes.refs] == [len(message(n)) for n in (0, 1, 2, 9)]
+
+
+def test_a_size_in_the_file_name_is_taken_as_it_is(maildir: Path) -> None:
+    (maildir / "cur" / "3000.M3P1.host,S=12345:2,S").write_bytes(message(3))  # as Dovecot names its files
+    refs = {r.locator: r for r in open_connector(maildir).changes("INBOX", None).refs}
+    assert refs["3000.M3P1.host,S=12345"].size == 12345
 
 
 def test_fetching_reads_flags_and_never_marks_a_message_seen(maildir: Path) -> None:

@@ -16,8 +16,8 @@ from connectors.maildir import MaildirConnector
 from mailflow.drafting import Person
 from mailflow.errors import ConnectorError, StoreError, TransientError
 from mailflow.message import Message
-from mailflow.model import ChangeSet, Draft, MessageRef, SyncCursor, Update
-from mailflow.pipeline import AccountPass
+from mailflow.model import ChangeSet, Draft, FetchedMessage, MessageRef, SyncCursor, Update
+from mailflow.pipeline import AccountPass, by_bytes
 from mailflow.rules import load_rules
 from mailflow.store import MessageRow, Store, open_store
 from mailflow.store.tables import actions, audit, messages, time_entries
@@ -529,3 +529,38 @@ def test_a_refused_change_fails_that_messages_changes_with_the_reason_and_nothin
     assert {r["action_key"] for r in failed} == {k for k, s in statuses.items() if s == "failed"} == in_place
     done = [r for r in store.audit_rows("dana") if r["outcome"] == "done"]
     assert {r["kind"] for r in done} >= {"label", "move", "mark_read", "draft_reply", "log_time"}
+
+
+def test_by_bytes_cuts_a_batch_of_large_messages_short_and_keeps_every_ref_once() -> None:
+    refs = [MessageRef("dana", "INBOX", str(n), size) for n, size in enumerate([5, 5, 20, 1, 1, None, 9])]
+    parts = [[r.locator for r in part] for part in by_bytes(refs, 10)]
+    assert parts == [["0", "1"], ["2"], ["3", "4", "5"], ["6"]]  # one larger than the limit goes alone
+    assert list(by_bytes([], 10)) == []
+
+
+class CountingFetches(MaildirConnector):
+    """A Maildir that remembers how many messages each fetch asked for."""
+
+    fetches: list[int]
+
+    def fetch(self, refs: Sequence[MessageRef]) -> Iterator[FetchedMessage]:
+        self.fetches.append(len(refs))
+        return super().fetch(refs)
+
+
+def test_a_batch_of_large_messages_is_fetched_in_parts_within_the_byte_limit(tmp_path: Path, store: Store) -> None:
+    attachment = b"QUJD" * 19 + b"\r\n"
+    big = [mail(n, "Ann <ann@partner.example>", f"drawings {n}", "X-Pad: 1\r\n") + attachment * 5000 for n in range(6)]
+    small = [mail(n + 10, "Ann <ann@partner.example>", f"note {n}") for n in range(3)]
+    root = maildir(tmp_path / "mail", small + big)
+    rules = tmp_path / "r.toml"
+    rules.write_text(
+        'version = 1\n[[rule]]\nname = "All"\nwhen = { from = { domain = "partner.example" } }\nthen = [ { label = "Seen" } ]\n'
+    )
+    connector = CountingFetches(root, "dana")
+    connector.fetches = []
+    limit = 2 * len(big[0]) + 100  # two large messages a part
+    step = AccountPass(store, connector, load_rules(rules), DANA, SAM, batch_size=250, batch_bytes=limit)
+    step.run()
+    assert step.report.new == 9 and step.report.actions == {"label": 9}
+    assert sum(connector.fetches) == 9 and max(connector.fetches) <= 5 and len(connector.fetches) >= 3

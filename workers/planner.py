@@ -25,7 +25,7 @@ from mailflow.connector import MailConnector
 from mailflow.errors import MailflowError
 from mailflow.message import Message, require_mail
 from mailflow.model import FetchedMessage, MessageRef
-from mailflow.pipeline import encode_params
+from mailflow.pipeline import BATCH_BYTES, by_bytes, encode_params
 from mailflow.ratecard import with_rate_card
 from mailflow.report import AccountReport, describe
 from mailflow.rules import MatchContext, PlannedAction, RuleSet
@@ -120,8 +120,9 @@ def _plan_folder(
     plan.listed = len(refs)
     if last is not None:
         refs = refs[-last:]
-    for start in range(0, len(refs), 250):
-        batch = refs[start : start + 250]
+    for batch in (
+        part for start in range(0, len(refs), 250) for part in by_bytes(refs[start : start + 250], BATCH_BYTES)
+    ):
         found: Found = []
         for fetched in connector.fetch(batch):
             msg = Message(fetched.raw)
