@@ -375,6 +375,7 @@ class Settings(BaseSettings):
             ids = [a.id for a in client.accounts]
             if len(set(ids)) != len(ids):
                 raise ValueError(f"client {client.id!r} has two accounts with the same id")
+        self._one_mailbox_once()
         self._oauth_paths()
         default = self.rate_limits.get("imap")
         if default is not None:
@@ -389,6 +390,38 @@ class Settings(BaseSettings):
         if self.assistant.mailbox is not None:
             found.append(("assistant", self.assistant.mailbox))
         return found
+
+    def _one_mailbox_once(self) -> None:
+        """Each account id names one account, and each mailbox is configured once.
+
+        The ledger, the health and the leases are kept by account id; and a
+        mailbox configured for two clients would have every message handled
+        by both clients' rules (two drafts, time logged twice), one client's
+        rules acting on another's mail.
+        """
+        by_id: dict[str, str] = {}
+        by_box: dict[tuple[str, ...], tuple[str, str]] = {}
+        for owner, box in self.mailboxes():
+            if box.id in by_id:
+                raise ValueError(
+                    f"account id {box.id!r} is used twice (by {by_id[box.id]} and {owner}): give each account an id "
+                    "of its own"
+                )
+            by_id[box.id] = owner
+            where: tuple[str, ...]
+            if isinstance(box, ImapAccount):
+                where = ("imap", box.host.lower(), str(box.effective_port), box.username.lower())
+                shown = f"{box.username}@{box.host}"
+            else:
+                where = ("maildir", str(Path(os.path.expanduser(box.path)).resolve()))
+                shown = where[1]
+            if where in by_box:
+                first_owner, first_id = by_box[where]
+                raise ValueError(
+                    f"the mailbox {shown} is configured twice (account {first_id!r} of {first_owner} and {box.id!r} of "
+                    f"{owner}): its mail would be handled twice; configure it once"
+                )
+            by_box[where] = (owner, box.id)
 
     def _oauth_paths(self) -> None:
         """Give every OAuth account its token file and key file (where the config sets none)."""

@@ -137,6 +137,48 @@ def test_maildir_accounts_get_numbered_ids_and_absolute_paths(tmp_path: Path) ->
     assert second.path == tmp_path.resolve() / "mail" / "dana"
 
 
+LEE = """
+[[clients]]
+id = "lee"
+name = "Lee Park"
+email = "lee@park.example"
+"""
+
+
+@pytest.mark.parametrize(
+    ("account", "expected"),
+    [
+        (  # the same IMAP mailbox (host and user in another case, the port by default)
+            '[[clients.accounts]]\nkind = "imap"\nhost = "IMAP.example.com"\nusername = "Dana"\npassword = "x"\n',
+            "the mailbox Dana@IMAP.example.com is configured twice (account 'dana' of dana and 'lee' of lee): its "
+            "mail would be handled twice; configure it once",
+        ),
+        (  # an id another client's account already has
+            '[[clients.accounts]]\nid = "dana"\nkind = "maildir"\npath = "mail/lee"\n',
+            "account id 'dana' is used twice (by dana and lee): give each account an id of its own",
+        ),
+    ],
+    ids=["same-imap-mailbox", "same-account-id"],
+)
+def test_one_mailbox_for_two_clients_is_refused(tmp_path: Path, account: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(write(tmp_path, ISSUE_SHAPE + LEE + account))
+    assert any(expected in p for p in info.value.problems), info.value.problems
+
+
+def test_the_same_maildir_for_a_client_and_the_assistant_is_refused(tmp_path: Path) -> None:
+    text = ISSUE_SHAPE.replace(
+        'email = "sam@rivera-va.example"\n',
+        'email = "sam@rivera-va.example"\n[assistant.mailbox]\nkind = "maildir"\npath = "./mail/../mail/dana"\n',
+    )
+    text += '\n[[clients.accounts]]\nkind = "maildir"\npath = "mail/dana"\n'
+    with pytest.raises(ConfigError) as info:
+        load_settings(write(tmp_path, text))
+    assert any(
+        "is configured twice (account 'dana-2' of dana and 'assistant' of assistant)" in p for p in info.value.problems
+    )
+
+
 def test_the_example_config_is_valid(tmp_path: Path) -> None:
     example = Path(__file__).parent.parent / "config.example.toml"
     settings = load_settings(example)

@@ -555,7 +555,8 @@ def test_a_batch_of_large_messages_is_fetched_in_parts_within_the_byte_limit(tmp
     root = maildir(tmp_path / "mail", small + big)
     rules = tmp_path / "r.toml"
     rules.write_text(
-        'version = 1\n[[rule]]\nname = "All"\nwhen = { from = { domain = "partner.example" } }\nthen = [ { label = "Seen" } ]\n'
+        'version = 1\n[[rule]]\nname = "All"\nwhen = { from = { domain = "partner.example" } }\n'
+        'then = [ { label = "Seen" } ]\n'
     )
     connector = CountingFetches(root, "dana")
     connector.fetches = []
